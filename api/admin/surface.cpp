@@ -1,0 +1,322 @@
+#include "api/admin/surface.hpp"
+
+#include "api/core/error.hpp"
+#include "api/core/ids.hpp"
+#include "api/json/reader.hpp"
+#include "api/json/writer.hpp"
+
+#include <charconv>
+#include <map>
+
+namespace icemu::api::admin {
+
+namespace {
+
+namespace http = server::http;
+
+struct admin_error {
+    http::status status;
+    std::string code;
+    std::string message;
+};
+
+[[noreturn]] void fail(http::status status, std::string code, std::string message) {
+    throw admin_error{status, std::move(code), std::move(message)};
+}
+
+server::response json_reply(server::request const& req, http::status status,
+                            std::string_view body) {
+    server::response res{status, req.version()};
+    res.set(http::field::content_type, "application/json");
+    res.keep_alive(req.keep_alive());
+    res.body() = std::string(body);
+    res.prepare_payload();
+    return res;
+}
+
+server::response error_reply(server::request const& req, admin_error const& e) {
+    json::writer out;
+    out.start_object().member("error", e.code).member("message", e.message).end_object();
+    return json_reply(req, e.status, out.view());
+}
+
+std::string percent_decode(std::string_view text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '+') {
+            out.push_back(' ');
+            continue;
+        }
+        if (text[i] == '%' && i + 2 < text.size() + 0 && i + 2 <= text.size() - 1) {
+            int value = 0;
+            auto const [p, ec] = std::from_chars(text.data() + i + 1, text.data() + i + 3, value, 16);
+            if (ec == std::errc() && p == text.data() + i + 3) {
+                out.push_back(static_cast<char>(value));
+                i += 2;
+                continue;
+            }
+        }
+        out.push_back(text[i]);
+    }
+    return out;
+}
+
+struct target {
+    std::string path;
+    std::map<std::string, std::string, std::less<>> query;
+};
+
+target split_target(std::string_view raw) {
+    target t;
+    auto const q = raw.find('?');
+    t.path = std::string(raw.substr(0, q));
+    if (q == std::string_view::npos)
+        return t;
+    auto rest = raw.substr(q + 1);
+    while (!rest.empty()) {
+        auto const amp = rest.find('&');
+        auto const pair = rest.substr(0, amp);
+        auto const eq = pair.find('=');
+        if (!pair.empty())
+            t.query[percent_decode(pair.substr(0, eq))] =
+                eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1));
+        rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+    }
+    return t;
+}
+
+rapidjson::Document body_of(server::request const& req) {
+    rapidjson::Document doc;
+    std::string problem;
+    if (!json::parse_object(req.body(), doc, problem))
+        fail(http::status::bad_request, "bad_request", "the body is not a JSON object: " + problem);
+    return doc;
+}
+
+std::int64_t int_member(rapidjson::Value const& obj, std::string_view name, bool& present) {
+    auto const* v = json::find(obj, name);
+    present = v != nullptr;
+    if (v == nullptr)
+        return 0;
+    if (!v->IsInt64())
+        fail(http::status::bad_request, "bad_request", std::string(name) + " must be an integer");
+    return v->GetInt64();
+}
+
+void render_request(json::writer& out, core::async_request const& row) {
+    out.start_object();
+    out.member("request_id", core::format_uuid(row.id));
+    out.member("kind", core::to_string(row.kind));
+    out.member("status", core::to_string(row.status));
+    out.member("instance_id", "ssoins-" + row.instance_id);
+    out.member("permission_set_id", "ps-" + row.permission_set_id);
+    out.key("account_id");
+    row.account_id ? out.string(*row.account_id) : out.null();
+    out.key("principal_type");
+    row.principal_type ? out.string(*row.principal_type) : out.null();
+    out.key("principal_id");
+    row.principal_id ? out.string(*row.principal_id) : out.null();
+    out.key("failure_reason");
+    row.failure_reason ? out.string(*row.failure_reason) : out.null();
+    out.member("created_date", row.created_ms);
+    out.key("due_date");
+    row.due_ms ? out.number(*row.due_ms) : out.null();
+    out.member("surface", row.surface);
+    out.end_object();
+}
+
+void render_scheduler(json::writer& out, core::scheduler_settings const& s) {
+    out.start_object();
+    out.member("mode", core::to_string(s.mode));
+    out.key("delay_ms").start_object();
+    out.member("min", s.delay_min_ms).member("max", s.delay_max_ms).end_object();
+    out.member("polls", s.polls);
+    out.key("seed").number(static_cast<std::int64_t>(s.seed));
+    out.end_object();
+}
+
+} // namespace
+
+std::string instance_hex(std::string_view text) {
+    auto const at = text.rfind("ins-");
+    if (at != std::string_view::npos)
+        text = text.substr(at + 4);
+    if (!core::is_hex16(text))
+        fail(http::status::bad_request, "bad_request",
+             "instance must be an instance ARN, ssoins-<16 hex>, ins-<16 hex> or 16 hex");
+    return std::string(text);
+}
+
+server::response surface::handle(server::request const& req, server::call_info& info) {
+    info.surface = "admin";
+    auto const t = split_target(req.target());
+    auto const method = req.method();
+    try {
+        json::writer out;
+        if (t.path == "/_icemu/health") {
+            info.operation = "health";
+            if (method != http::verb::get)
+                fail(http::status::method_not_allowed, "method_not_allowed", "use GET");
+            auto const h = svc_.health();
+            auto const uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                                              started_)
+                                    .count();
+            out.start_object().member("status", "ok").member("version", options_.version);
+            out.key("uptime_s").number(static_cast<std::int64_t>(uptime));
+            out.key("store").start_object().member("engine", "sqlite");
+            out.member("path", options_.store_path).end_object();
+            out.key("scheduler").start_object().member("mode", core::to_string(h.mode));
+            out.member("clock_offset_ms", h.clock_offset_ms).member("in_flight", h.in_flight);
+            out.end_object().key("surfaces").start_array();
+            for (auto const& s : options_.surfaces)
+                out.string(s);
+            out.end_array().end_object();
+            return json_reply(req, http::status::ok, out.view());
+        }
+        if (t.path == "/_icemu/reset") {
+            info.operation = "reset";
+            if (method != http::verb::post)
+                fail(http::status::method_not_allowed, "method_not_allowed", "use POST");
+            std::optional<std::string> instance;
+            if (auto const it = t.query.find("instance"); it != t.query.end())
+                instance = instance_hex(it->second);
+            svc_.reset(instance);
+            out.start_object().key("reset").boolean(true).end_object();
+            return json_reply(req, http::status::ok, out.view());
+        }
+        if (t.path == "/_icemu/requests") {
+            info.operation = "requests";
+            if (method != http::verb::get)
+                fail(http::status::method_not_allowed, "method_not_allowed", "use GET");
+            store::request_filter filter;
+            if (auto const it = t.query.find("status"); it != t.query.end() && !it->second.empty()) {
+                filter.status = core::parse_request_status(it->second);
+                if (!filter.status)
+                    fail(http::status::bad_request, "bad_request",
+                         "status must be IN_PROGRESS, SUCCEEDED or FAILED");
+            }
+            if (auto const it = t.query.find("kind"); it != t.query.end() && !it->second.empty()) {
+                filter.kind = core::parse_request_kind(it->second);
+                if (!filter.kind)
+                    fail(http::status::bad_request, "bad_request",
+                         "kind must be PROVISION, ASSIGNMENT_CREATE or ASSIGNMENT_DELETE");
+            }
+            if (auto const it = t.query.find("instance"); it != t.query.end() && !it->second.empty())
+                filter.instance_id = instance_hex(it->second);
+            out.start_object().key("requests").start_array();
+            for (auto const& row : svc_.admin_requests(filter))
+                render_request(out, row);
+            out.end_array().end_object();
+            return json_reply(req, http::status::ok, out.view());
+        }
+        if (t.path.starts_with("/_icemu/requests/") && t.path.ends_with("/settle")) {
+            info.operation = "settle";
+            if (method != http::verb::post)
+                fail(http::status::method_not_allowed, "method_not_allowed", "use POST");
+            std::string_view id = t.path;
+            id.remove_prefix(std::string_view("/_icemu/requests/").size());
+            id.remove_suffix(std::string_view("/settle").size());
+            auto const body = body_of(req);
+            auto const status_text = json::optional_string(body, "status");
+            auto const status =
+                status_text ? core::parse_request_status(*status_text) : std::nullopt;
+            if (!status || *status == core::request_status::in_progress)
+                fail(http::status::bad_request, "bad_request",
+                     "status must be \"SUCCEEDED\" or \"FAILED\"");
+            auto reason = json::optional_string(body, "failure_reason");
+            if (*status == core::request_status::failed && !reason)
+                reason = std::string(default_failure_reason);
+            auto const row = svc_.settle(id, *status, reason);
+            render_request(out, row);
+            return json_reply(req, http::status::ok, out.view());
+        }
+        if (t.path == "/_icemu/scheduler") {
+            info.operation = "scheduler";
+            if (method == http::verb::put) {
+                auto const body = body_of(req);
+                core::scheduler_update update;
+                if (auto const mode = json::find(body, "mode")) {
+                    if (!mode->IsString() || !core::parse_scheduler_mode(mode->GetString()))
+                        fail(http::status::bad_request, "bad_request",
+                             "mode must be \"auto\", \"polls\" or \"manual\"");
+                    update.mode = core::parse_scheduler_mode(mode->GetString());
+                }
+                if (auto const delay = json::find(body, "delay_ms")) {
+                    if (!delay->IsObject())
+                        fail(http::status::bad_request, "bad_request",
+                             "delay_ms must be {\"min\": N, \"max\": N}");
+                    bool has = false;
+                    auto const min = int_member(*delay, "min", has);
+                    if (has)
+                        update.delay_min_ms = min;
+                    auto const max = int_member(*delay, "max", has);
+                    if (has)
+                        update.delay_max_ms = max;
+                }
+                bool has = false;
+                auto const polls = int_member(body, "polls", has);
+                if (has)
+                    update.polls = polls;
+                if (auto const seed = json::find(body, "seed")) {
+                    if (!seed->IsUint64())
+                        fail(http::status::bad_request, "bad_request",
+                             "seed must be a non-negative integer");
+                    update.seed = seed->GetUint64();
+                }
+                render_scheduler(out, svc_.update_scheduler(update));
+                return json_reply(req, http::status::ok, out.view());
+            }
+            if (method != http::verb::get)
+                fail(http::status::method_not_allowed, "method_not_allowed", "use GET or PUT");
+            render_scheduler(out, svc_.scheduler());
+            return json_reply(req, http::status::ok, out.view());
+        }
+        if (t.path == "/_icemu/clock/advance") {
+            info.operation = "clock_advance";
+            if (method != http::verb::post)
+                fail(http::status::method_not_allowed, "method_not_allowed", "use POST");
+            auto const body = body_of(req);
+            bool has = false;
+            auto const ms = int_member(body, "ms", has);
+            if (!has || ms < 0)
+                fail(http::status::bad_request, "bad_request",
+                     "ms must be a non-negative integer");
+            auto const settled = svc_.advance_clock(ms);
+            out.start_object().member("clock_offset_ms", svc_.health().clock_offset_ms);
+            out.key("settled").start_array();
+            for (auto const& id : settled)
+                out.string(core::format_uuid(id));
+            out.end_array().end_object();
+            return json_reply(req, http::status::ok, out.view());
+        }
+        if (t.path == "/_icemu/faults" || t.path == "/_icemu/metrics")
+            fail(http::status::not_implemented, "not_implemented",
+                 t.path + " is not implemented yet");
+        fail(http::status::not_found, "not_found", "no admin call " + t.path);
+    } catch (admin_error const& e) {
+        return error_reply(req, e);
+    } catch (core::error const& e) {
+        auto const status = e.code() == core::errc::not_found  ? http::status::not_found
+                            : e.code() == core::errc::conflict ? http::status::conflict
+                                                               : http::status::bad_request;
+        auto const code = e.code() == core::errc::not_found  ? "not_found"
+                          : e.code() == core::errc::conflict ? "conflict"
+                                                             : "bad_request";
+        return error_reply(req, {status, code, e.what()});
+    } catch (std::exception const&) {
+        return error_reply(req, {http::status::internal_server_error, "internal",
+                                 "an internal error occurred"});
+    }
+}
+
+server::response surface::reject(server::request const& req, server::rejection why,
+                                 server::call_info& info) {
+    info.surface = "admin";
+    if (why == server::rejection::body_too_large)
+        return error_reply(req, {http::status::payload_too_large, "payload_too_large",
+                                 "the body is larger than icemu accepts"});
+    return error_reply(req, {http::status::internal_server_error, "internal",
+                             "an internal error occurred; the change was not saved"});
+}
+
+} // namespace icemu::api::admin

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "api/core/service.hpp"
+#include "server/message.hpp"
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace icemu::api::admin {
+
+struct admin_options {
+    std::string version;
+    std::string store_path;
+    std::vector<std::string> surfaces;
+};
+
+/// icemu's own API under /_icemu/: health, reset, requests and their settlement, the
+/// scheduler and the clock. Answers JSON objects; errors are {"error","message"}.
+class surface : public server::endpoint {
+public:
+    surface(core::service& svc, admin_options options)
+        : svc_(svc), options_(std::move(options)), started_(std::chrono::steady_clock::now()) {}
+    server::response handle(server::request const& req, server::call_info& info) override;
+    server::response reject(server::request const& req, server::rejection why,
+                            server::call_info& info) override;
+
+private:
+    core::service& svc_;
+    admin_options options_;
+    std::chrono::steady_clock::time_point started_;
+};
+
+/// The default FailureReason of a request failed without one (a real AWS text).
+inline constexpr std::string_view default_failure_reason =
+    "An unexpected internal service exception was encountered";
+
+/// Accepts an instance as its ARN, ssoins-<hex>, ins-<hex> or the bare 16 hex.
+std::string instance_hex(std::string_view text);
+
+} // namespace icemu::api::admin

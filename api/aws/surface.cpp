@@ -1,0 +1,143 @@
+#include "api/aws/surface.hpp"
+
+#include "api/aws/actions.hpp"
+#include "api/aws/validate.hpp"
+#include "api/core/error.hpp"
+#include "api/json/reader.hpp"
+#include "api/json/writer.hpp"
+
+#include <string>
+
+namespace icemu::api::aws {
+
+namespace {
+
+namespace http = server::http;
+
+constexpr std::string_view target_prefix = "SWBExternalService.";
+constexpr std::string_view content_type = "application/x-amz-json-1.1";
+
+struct wire_error {
+    http::status status;
+    std::string_view type;
+};
+
+constexpr wire_error to_wire(core::errc e) noexcept {
+    switch (e) {
+    case core::errc::invalid_argument: return {http::status::bad_request, "ValidationException"};
+    case core::errc::serialization: return {http::status::bad_request, "SerializationException"};
+    case core::errc::not_found: return {http::status::bad_request, "ResourceNotFoundException"};
+    case core::errc::conflict: return {http::status::bad_request, "ConflictException"};
+    case core::errc::quota_exceeded:
+        return {http::status::bad_request, "ServiceQuotaExceededException"};
+    case core::errc::access_denied: return {http::status::bad_request, "AccessDeniedException"};
+    case core::errc::throttled: return {http::status::bad_request, "ThrottlingException"};
+    case core::errc::internal: break;
+    }
+    return {http::status::internal_server_error, "InternalServerException"};
+}
+
+server::response reply(server::request const& req, http::status status, std::string body,
+                       std::string const& request_id) {
+    server::response res{status, req.version()};
+    res.set(http::field::content_type, content_type);
+    res.set("x-amzn-RequestId", request_id);
+    res.keep_alive(req.keep_alive());
+    res.body() = std::move(body);
+    res.prepare_payload();
+    return res;
+}
+
+server::response error_reply(server::request const& req, wire_error e, std::string_view message,
+                             std::string const& request_id) {
+    json::writer out;
+    out.start_object().member("__type", e.type).member("Message", message).end_object();
+    auto res = reply(req, e.status, out.str(), request_id);
+    res.set("x-amzn-ErrorType", e.type);
+    return res;
+}
+
+std::string_view operation_of(server::request const& req) noexcept {
+    auto const it = req.find("X-Amz-Target");
+    if (it == req.end())
+        return {};
+    std::string_view const target = it->value();
+    if (!target.starts_with(target_prefix))
+        return target;
+    return target.substr(target_prefix.size());
+}
+
+} // namespace
+
+server::response surface::handle(server::request const& req, server::call_info& info) {
+    auto res = answer(req, info);
+    // Beast keeps each header field in its own node, so the view survives moving the response.
+    info.request_id = res["x-amzn-RequestId"];
+    return res;
+}
+
+server::response surface::answer(server::request const& req, server::call_info& info) {
+    info.surface = "aws";
+    std::string const request_id = core::format_uuid(ids_.uuid());
+    auto const operation = operation_of(req);
+    auto const fn = find_action(operation);
+    info.operation = fn != nullptr ? operation : std::string_view("-");
+    if (fn == nullptr && is_modelled_operation(operation)) {
+        // 501 is not retried by any SDK: an unimplemented operation fails at once.
+        return error_reply(req, {http::status::not_implemented, "NotImplementedException"},
+                           "icemu does not implement " + std::string(operation) +
+                               "; it emulates the permission-set provisioning family of "
+                               "sso-admin.",
+                           request_id);
+    }
+    if (fn == nullptr) {
+        auto const target = req["X-Amz-Target"];
+        return error_reply(req, {http::status::bad_request, "UnknownOperationException"},
+                           target.empty() ? std::string("Missing X-Amz-Target header.")
+                                          : "Unknown operation " + std::string(target) + ".",
+                           request_id);
+    }
+    core::errc code = core::errc::internal;
+    std::string message = "An internal error occurred.";
+    try {
+        rapidjson::Document in;
+        std::string problem;
+        if (!json::parse_object(req.body(), in, problem))
+            throw core::error(core::errc::serialization, problem);
+        validate_input(operation, in);
+        svc_.settle_due();
+        json::writer out;
+        action_context ctx{in, svc_, out, core::caller{"aws"}};
+        fn(ctx);
+        return reply(req, http::status::ok, out.str(), request_id);
+    } catch (core::error const& e) {
+        code = e.code();
+        message = e.what();
+    } catch (std::exception const&) {
+        // Storage and other failures: the text may hold SQL, so it is never echoed to clients.
+    }
+    return error_reply(req, to_wire(code), message, request_id);
+}
+
+server::response surface::reject(server::request const& req, server::rejection why,
+                                 server::call_info& info) {
+    auto res = refuse(req, why, info);
+    info.request_id = res["x-amzn-RequestId"];
+    return res;
+}
+
+server::response surface::refuse(server::request const& req, server::rejection why,
+                                 server::call_info& info) {
+    info.surface = "aws";
+    auto const operation = operation_of(req);
+    info.operation = find_action(operation) != nullptr ? operation : std::string_view("-");
+    std::string const request_id = core::format_uuid(ids_.uuid());
+    if (why == server::rejection::body_too_large)
+        return error_reply(req,
+                           {http::status::payload_too_large, "RequestEntityTooLargeException"},
+                           "The request body is larger than icemu accepts.", request_id);
+    return error_reply(req, to_wire(core::errc::internal),
+                       "An internal error occurred; the change was not saved.", request_id);
+}
+
+} // namespace icemu::api::aws

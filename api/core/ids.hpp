@@ -1,0 +1,35 @@
+#pragma once
+
+#include "api/core/model.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+
+namespace icemu::api::core {
+
+/// Random identifiers (not seeded: ids never depend on scheduler.seed).
+class id_source {
+public:
+    id_source();
+    /// 16 lowercase hex characters.
+    std::string hex16();
+    /// A random (version 4) request id.
+    request_id uuid();
+
+private:
+    std::mt19937_64 engine_;
+};
+
+/// The 36-character lowercase text of a request id.
+std::string format_uuid(request_id const& id);
+/// Parses a 36-character UUID (either case); nullopt if it is not one.
+std::optional<request_id> parse_uuid(std::string_view text) noexcept;
+/// True for exactly 16 lowercase hex characters.
+bool is_hex16(std::string_view text) noexcept;
+/// The first `chars` hex characters of SHA-256(text): stable ids derived from a name.
+std::string derived_hex(std::string_view text, std::size_t chars);
+
+} // namespace icemu::api::core

@@ -1,0 +1,93 @@
+#pragma once
+
+#include "store/records.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace icemu::api::core {
+
+using instance = store::instance_row;
+using permission_set = store::permission_set_row;
+using assignment = store::assignment_row;
+using async_request = store::request_row;
+using request_kind = store::request_kind;
+using request_status = store::request_status;
+using request_id = store::request_id;
+
+/// What a list call asks for: at most `limit` items, continuing after `token` if given.
+struct page_request {
+    std::int64_t limit = 100;
+    std::optional<std::string> token;
+};
+
+/// One page of a list; `next_token` is absent on the last page.
+template <typename T>
+struct page_result {
+    std::vector<T> items;
+    std::optional<std::string> next_token;
+};
+
+/// Who makes a call and through which surface (recorded on the requests it creates).
+struct caller {
+    std::string_view surface = "aws";
+};
+
+struct permission_set_input {
+    std::string name;
+    std::optional<std::string> description;
+    std::optional<std::string> session_duration;
+    std::optional<std::string> relay_state;
+};
+
+/// An assignment's identity: create and delete name all four.
+struct assignment_target {
+    std::string permission_set_id;
+    std::string account_id;
+    std::string principal_type; // USER | GROUP
+    std::string principal_id;
+};
+
+enum class scheduler_mode { automatic, polls, manual };
+
+struct scheduler_settings {
+    scheduler_mode mode = scheduler_mode::automatic;
+    std::int64_t delay_min_ms = 1000;
+    std::int64_t delay_max_ms = 3000;
+    std::int64_t polls = 1;
+    std::uint64_t seed = 0;
+};
+
+/// A partial update of the scheduler settings (PUT /_icemu/scheduler merges it).
+struct scheduler_update {
+    std::optional<scheduler_mode> mode;
+    std::optional<std::int64_t> delay_min_ms;
+    std::optional<std::int64_t> delay_max_ms;
+    std::optional<std::int64_t> polls;
+    std::optional<std::uint64_t> seed;
+};
+
+/// An instance of the initial state.
+struct instance_seed {
+    std::string owner_account_id;
+    std::string instance_id; // 16 lowercase hex; empty: derived from the owner account
+    std::string identity_store_id;
+    std::string name;
+};
+
+struct health_info {
+    scheduler_mode mode = scheduler_mode::automatic;
+    std::int64_t clock_offset_ms = 0;
+    std::int64_t in_flight = 0;
+};
+
+std::string_view to_string(request_kind kind) noexcept;
+std::string_view to_string(request_status status) noexcept;
+std::string_view to_string(scheduler_mode mode) noexcept;
+std::optional<request_kind> parse_request_kind(std::string_view text) noexcept;
+std::optional<request_status> parse_request_status(std::string_view text) noexcept;
+std::optional<scheduler_mode> parse_scheduler_mode(std::string_view text) noexcept;
+
+} // namespace icemu::api::core

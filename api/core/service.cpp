@@ -1,0 +1,466 @@
+#include "api/core/service.hpp"
+
+#include "api/core/error.hpp"
+#include "api/core/pagination.hpp"
+
+#include <algorithm>
+#include <limits>
+
+namespace icemu::api::core {
+
+namespace {
+
+constexpr std::int64_t max_position = std::numeric_limits<std::int64_t>::max();
+constexpr std::string_view conflicting_operation = "There is a conflicting operation in process.";
+
+// Keyset position of an ascending list: after the token's row, or from the start.
+std::int64_t after(page_token const& token, page_request const& page) {
+    return page.token ? token.decode(*page.token) : 0;
+}
+
+// Keyset position of a newest-first list: before the token's row, or from the newest.
+std::int64_t before(page_token const& token, page_request const& page) {
+    return page.token ? token.decode(*page.token) : max_position;
+}
+
+template <typename Row>
+std::optional<std::string> next_of(page_token const& token, store::page<Row> const& rows) {
+    if (!rows.next_after)
+        return std::nullopt;
+    return token.encode(*rows.next_after);
+}
+
+std::string_view as_view(std::optional<bool> latest) noexcept {
+    if (!latest)
+        return "any";
+    return *latest ? "latest" : "behind";
+}
+
+} // namespace
+
+service::service(store::database& db, clock& time, service_options options)
+    : db_(db),
+      resources_(db),
+      requests_(db),
+      clock_(time),
+      options_(std::move(options)),
+      settings_(options_.scheduler),
+      random_(settings_.seed) {
+    {
+        auto& s = db_.cached("SELECT value FROM meta WHERE key = 'clock_offset_ms'");
+        store::statement_use use(s);
+        if (s.step())
+            clock_.set_offset_ms(s.column_int64(0));
+    }
+}
+
+void service::ensure_initial_state() {
+    if (resources_.count_instances() > 0)
+        return;
+    store::write_scope scope(db_);
+    for (auto const& seed : options_.instances) {
+        instance row;
+        row.id = seed.instance_id.empty() ? derived_hex("icemu-instance:" + seed.owner_account_id, 16)
+                                          : seed.instance_id;
+        row.owner_account = seed.owner_account_id;
+        row.identity_store_id = seed.identity_store_id.empty()
+                                    ? "d-" + derived_hex("icemu-store:" + row.id, 10)
+                                    : seed.identity_store_id;
+        if (!seed.name.empty())
+            row.name = seed.name;
+        row.created_ms = clock_.now_ms();
+        resources_.insert_instance(row);
+    }
+    scope.release();
+}
+
+page_result<instance> service::list_instances(page_request const& page) {
+    page_token const token{"ListInstances"};
+    auto rows = resources_.list_instances(after(token, page), page.limit);
+    return {std::move(rows.rows), next_of(token, rows)};
+}
+
+instance service::describe_instance(std::string_view instance_id) {
+    return require_instance(instance_id);
+}
+
+permission_set service::create_permission_set(std::string_view instance_id,
+                                              permission_set_input const& input) {
+    require_instance(instance_id);
+    permission_set row;
+    row.id = ids_.hex16();
+    row.instance_id = std::string(instance_id);
+    row.name = input.name;
+    row.description = input.description;
+    row.session_duration = input.session_duration.value_or("PT1H");
+    row.relay_state = input.relay_state;
+    row.created_ms = clock_.now_ms();
+    store::write_scope scope(db_);
+    if (!resources_.insert_permission_set(row))
+        throw error(errc::conflict, "PermissionSet with name " + input.name + " already exists.",
+                    reason::duplicate_name);
+    scope.release();
+    return row;
+}
+
+permission_set service::describe_permission_set(std::string_view instance_id,
+                                                std::string_view permission_set_id) {
+    require_instance(instance_id);
+    return require_permission_set(instance_id, permission_set_id);
+}
+
+page_result<permission_set> service::list_permission_sets(std::string_view instance_id,
+                                                          page_request const& page) {
+    require_instance(instance_id);
+    page_token const token{"ListPermissionSets", instance_id};
+    auto rows = resources_.list_permission_sets(instance_id, after(token, page), page.limit);
+    return {std::move(rows.rows), next_of(token, rows)};
+}
+
+async_request service::provision(caller const& who, std::string_view instance_id,
+                                 std::string_view permission_set_id,
+                                 std::optional<std::string> const& account_id) {
+    require_instance(instance_id);
+    require_permission_set(instance_id, permission_set_id);
+    std::optional<std::string_view> account;
+    if (account_id)
+        account = *account_id;
+    // An ALL_PROVISIONED_ACCOUNTS request touches every account of the permission set, so any
+    // request in flight on it conflicts; an account request conflicts with its own pair only.
+    if (requests_.in_flight(permission_set_id, account))
+        throw error(errc::conflict, std::string(conflicting_operation), reason::in_flight);
+    async_request row;
+    row.kind = request_kind::provision;
+    row.instance_id = std::string(instance_id);
+    row.permission_set_id = std::string(permission_set_id);
+    row.account_id = account_id;
+    // With nothing provisioned there is nothing to do: it settles SUCCEEDED at once.
+    bool const nothing_to_do =
+        !account_id && !resources_.is_provisioned_anywhere(permission_set_id);
+    return start_request(who, std::move(row), nothing_to_do);
+}
+
+async_request service::describe_request(std::string_view instance_id,
+                                        std::string_view id_text, request_kind kind) {
+    require_instance(instance_id);
+    auto const id = parse_uuid(id_text);
+    auto row = id ? requests_.find(*id) : std::nullopt;
+    if (!row || row->kind != kind || row->instance_id != instance_id)
+        throw error(errc::not_found,
+                    "Request with id " + std::string(id_text) + " does not exist.",
+                    reason::request_not_found);
+    if (row->status != request_status::in_progress || row->settle_by != store::settle_mode::polls)
+        return *row;
+    store::write_scope scope(db_);
+    if (row->polls_left <= 1) {
+        apply(*row, row->planned_status, row->planned_reason);
+    } else {
+        row->polls_left -= 1;
+        requests_.set_polls_left(row->id, row->polls_left);
+    }
+    scope.release();
+    return *row;
+}
+
+page_result<async_request> service::list_requests(std::string_view instance_id, request_kind kind,
+                                                  std::optional<request_status> status,
+                                                  page_request const& page) {
+    require_instance(instance_id);
+    page_token const token{"ListRequests", to_string(kind), instance_id,
+                           status ? to_string(*status) : "any"};
+    auto rows = requests_.list(instance_id, kind, status, before(token, page), page.limit);
+    return {std::move(rows.rows), next_of(token, rows)};
+}
+
+page_result<std::string> service::list_accounts_for_provisioned_permission_set(
+    std::string_view instance_id, std::string_view permission_set_id, std::optional<bool> latest,
+    page_request const& page) {
+    require_instance(instance_id);
+    require_permission_set(instance_id, permission_set_id);
+    page_token const token{"ListAccountsForProvisionedPermissionSet", instance_id,
+                           permission_set_id, as_view(latest)};
+    auto rows = resources_.list_provisioned_accounts(permission_set_id, latest,
+                                                     after(token, page), page.limit);
+    return {std::move(rows.rows), next_of(token, rows)};
+}
+
+page_result<std::string> service::list_permission_sets_provisioned_to_account(
+    std::string_view instance_id, std::string_view account_id, std::optional<bool> latest,
+    page_request const& page) {
+    require_instance(instance_id);
+    page_token const token{"ListPermissionSetsProvisionedToAccount", instance_id, account_id,
+                           as_view(latest)};
+    auto rows = resources_.list_provisioned_permission_sets(instance_id, account_id, latest,
+                                                            after(token, page), page.limit);
+    return {std::move(rows.rows), next_of(token, rows)};
+}
+
+async_request service::create_assignment(caller const& who, std::string_view instance_id,
+                                         assignment_target const& target) {
+    require_instance(instance_id);
+    require_permission_set(instance_id, target.permission_set_id);
+    if (requests_.in_flight(target.permission_set_id, std::string_view(target.account_id)))
+        throw error(errc::conflict, std::string(conflicting_operation), reason::in_flight);
+    async_request row;
+    row.kind = request_kind::assignment_create;
+    row.instance_id = std::string(instance_id);
+    row.permission_set_id = target.permission_set_id;
+    row.account_id = target.account_id;
+    row.principal_type = target.principal_type;
+    row.principal_id = target.principal_id;
+    return start_request(who, std::move(row), false);
+}
+
+page_result<assignment> service::list_assignments(std::string_view instance_id,
+                                                  std::string_view account_id,
+                                                  std::string_view permission_set_id,
+                                                  page_request const& page) {
+    require_instance(instance_id);
+    require_permission_set(instance_id, permission_set_id);
+    page_token const token{"ListAccountAssignments", instance_id, account_id, permission_set_id};
+    auto rows = resources_.list_assignments(instance_id, account_id, permission_set_id,
+                                            after(token, page), page.limit);
+    return {std::move(rows.rows), next_of(token, rows)};
+}
+
+void service::settle_due() {
+    if (!next_due_)
+        next_due_ = requests_.next_due();
+    if (!*next_due_ || **next_due_ > clock_.now_ms())
+        return;
+    for (;;) {
+        auto rows = requests_.due(clock_.now_ms(), 256);
+        if (rows.empty())
+            break;
+        store::write_scope scope(db_);
+        for (auto& row : rows)
+            apply(row, row.planned_status, row.planned_reason);
+        scope.release();
+    }
+    next_due_.reset();
+}
+
+std::optional<std::int64_t> service::next_due_wall_ms() {
+    if (!next_due_)
+        next_due_ = requests_.next_due();
+    if (!*next_due_)
+        return std::nullopt;
+    return **next_due_ - clock_.offset_ms();
+}
+
+async_request service::settle(std::string_view id_text, request_status status,
+                              std::optional<std::string> failure_reason) {
+    auto const id = parse_uuid(id_text);
+    auto row = id ? requests_.find(*id) : std::nullopt;
+    if (!row)
+        throw error(errc::not_found, "no request with id " + std::string(id_text),
+                    reason::request_not_found);
+    if (row->status != request_status::in_progress)
+        throw error(errc::conflict, "request " + std::string(id_text) + " is already " +
+                                        std::string(to_string(row->status)));
+    if (status == request_status::in_progress)
+        throw error(errc::invalid_argument, "status must be SUCCEEDED or FAILED");
+    if (status == request_status::succeeded)
+        failure_reason.reset();
+    store::write_scope scope(db_);
+    apply(*row, status, std::move(failure_reason));
+    scope.release();
+    schedule_changed();
+    return *row;
+}
+
+std::vector<request_id> service::advance_clock(std::int64_t ms) {
+    if (ms < 0)
+        throw error(errc::invalid_argument, "ms must be a non-negative integer");
+    std::vector<request_id> settled;
+    store::write_scope scope(db_);
+    clock_.set_offset_ms(clock_.offset_ms() + ms);
+    {
+        store::statement_use s(db_.cached("UPDATE meta SET value = ? WHERE key = 'clock_offset_ms'"));
+        s->bind(1, clock_.offset_ms());
+        s->run();
+    }
+    for (;;) {
+        auto rows = requests_.due(clock_.now_ms(), 256);
+        if (rows.empty())
+            break;
+        for (auto& row : rows) {
+            apply(row, row.planned_status, row.planned_reason);
+            settled.push_back(row.id);
+        }
+    }
+    scope.release();
+    schedule_changed();
+    return settled;
+}
+
+void service::reset(std::optional<std::string> const& instance_id) {
+    store::write_scope scope(db_);
+    if (instance_id) {
+        require_instance(*instance_id);
+        requests_.erase_instance(*instance_id);
+        resources_.erase_instance_resources(*instance_id, false);
+    } else {
+        requests_.erase_all();
+        resources_.erase_all();
+        clock_.set_offset_ms(0);
+        store::statement_use s(db_.cached("UPDATE meta SET value = 0 WHERE key = 'clock_offset_ms'"));
+        s->run();
+        settings_ = options_.scheduler;
+        random_.reseed(settings_.seed);
+    }
+    scope.release();
+    ensure_initial_state();
+    schedule_changed();
+}
+
+std::vector<async_request> service::admin_requests(store::request_filter const& filter) {
+    return requests_.list_all(filter);
+}
+
+scheduler_settings const& service::update_scheduler(scheduler_update const& update) {
+    scheduler_settings next = settings_;
+    if (update.mode)
+        next.mode = *update.mode;
+    if (update.delay_min_ms)
+        next.delay_min_ms = *update.delay_min_ms;
+    if (update.delay_max_ms)
+        next.delay_max_ms = *update.delay_max_ms;
+    if (update.polls)
+        next.polls = *update.polls;
+    if (update.seed)
+        next.seed = *update.seed;
+    if (next.delay_min_ms < 0 || next.delay_max_ms < next.delay_min_ms)
+        throw error(errc::invalid_argument,
+                    "delay_ms needs 0 <= min <= max (got min " +
+                        std::to_string(next.delay_min_ms) + ", max " +
+                        std::to_string(next.delay_max_ms) + ")");
+    if (next.polls < 1)
+        throw error(errc::invalid_argument, "polls must be at least 1");
+    bool const mode_changed = next.mode != settings_.mode;
+    settings_ = next;
+    if (update.seed)
+        random_.reseed(settings_.seed);
+    if (mode_changed) {
+        store::write_scope scope(db_);
+        requests_.for_each_schedulable([&](async_request const& row) {
+            async_request copy = row;
+            plan(copy, false);
+            requests_.reschedule(copy.id, copy.settle_by, copy.due_ms, copy.polls_left);
+        });
+        scope.release();
+        schedule_changed();
+    }
+    return settings_;
+}
+
+health_info service::health() {
+    return {settings_.mode, clock_.offset_ms(), requests_.count_in_flight()};
+}
+
+instance service::require_instance(std::string_view instance_id) {
+    auto row = resources_.find_instance(instance_id);
+    if (!row)
+        throw error(errc::not_found,
+                    "Instance ssoins-" + std::string(instance_id) + " does not exist.",
+                    reason::instance_not_found);
+    return std::move(*row);
+}
+
+permission_set service::require_permission_set(std::string_view instance_id,
+                                               std::string_view permission_set_id) {
+    auto row = resources_.find_permission_set(instance_id, permission_set_id);
+    if (!row)
+        throw error(errc::not_found,
+                    "Could not find PermissionSet with id ps-" + std::string(permission_set_id),
+                    reason::permission_set_not_found);
+    return std::move(*row);
+}
+
+async_request service::start_request(caller const& who, async_request row, bool settle_now) {
+    row.id = ids_.uuid();
+    row.status = request_status::in_progress;
+    row.created_ms = clock_.now_ms();
+    row.surface = std::string(who.surface);
+    row.planned_status = request_status::succeeded;
+    plan(row, settle_now);
+    store::write_scope scope(db_);
+    requests_.insert(row);
+    scope.release();
+    schedule_changed();
+    return row;
+}
+
+void service::plan(async_request& row, bool settle_now) {
+    // One draw per planning whatever the mode, so the sequence of delays depends only on the
+    // seed and the order of requests.
+    std::int64_t const delay = random_.between(settings_.delay_min_ms, settings_.delay_max_ms);
+    row.due_ms.reset();
+    row.polls_left = 0;
+    if (settle_now) {
+        row.settle_by = store::settle_mode::at_due;
+        row.due_ms = clock_.now_ms();
+        return;
+    }
+    switch (settings_.mode) {
+    case scheduler_mode::automatic:
+        row.settle_by = store::settle_mode::at_due;
+        row.due_ms = clock_.now_ms() + delay;
+        return;
+    case scheduler_mode::polls:
+        row.settle_by = store::settle_mode::polls;
+        row.polls_left = settings_.polls;
+        return;
+    case scheduler_mode::manual: row.settle_by = store::settle_mode::manual; return;
+    }
+}
+
+void service::apply(async_request& row, request_status status, std::optional<std::string> reason) {
+    if (!requests_.settle(row.id, status, reason))
+        return;
+    row.status = status;
+    row.failure_reason = std::move(reason);
+    row.due_ms.reset();
+    if (status == request_status::succeeded) {
+        auto const ps = resources_.find_permission_set(row.instance_id, row.permission_set_id);
+        std::int64_t const version = ps ? ps->version : 1;
+        switch (row.kind) {
+        case request_kind::provision:
+            if (row.account_id)
+                resources_.set_provisioned(row.instance_id, row.permission_set_id,
+                                           *row.account_id, version);
+            else
+                resources_.set_provisioned_everywhere(row.permission_set_id, version);
+            break;
+        case request_kind::assignment_create:
+            resources_.insert_assignment({0, row.instance_id, row.permission_set_id,
+                                          row.account_id.value_or(""),
+                                          row.principal_type.value_or(""),
+                                          row.principal_id.value_or("")});
+            resources_.provision_if_absent(row.instance_id, row.permission_set_id,
+                                           row.account_id.value_or(""), version);
+            break;
+        case request_kind::assignment_delete: {
+            auto const account = row.account_id.value_or("");
+            resources_.erase_assignment({0, row.instance_id, row.permission_set_id, account,
+                                         row.principal_type.value_or(""),
+                                         row.principal_id.value_or("")});
+            // The last assignment gone, the permission set is deprovisioned from the account.
+            if (resources_.count_assignments(row.permission_set_id, account) == 0)
+                resources_.erase_provisioned(row.permission_set_id, account);
+            break;
+        }
+        }
+    }
+    next_due_.reset();
+    if (on_settled)
+        on_settled(row);
+}
+
+void service::schedule_changed() {
+    next_due_.reset();
+    if (on_schedule_changed)
+        on_schedule_changed();
+}
+
+} // namespace icemu::api::core

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Install what is missing, then run the whole suite: the release workflow (unit + every
+# integration test), then the sanitizer build (ASan + UBSan) on the unit tests and the
+# integration tests labelled `asan` (the boto3 ones; the slow AWS CLI tests run on release only).
+# Stops at the first failing stage, names it, and exits non-zero. Works from any cwd.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+icemu_cd_root
+
+icemu_finish() {
+    local rc=$?
+    icemu_summary
+    if [[ $rc -ne 0 ]]; then
+        echo "==> FAILED at stage: ${ICEMU_FAILED_STAGE:-(outside a stage)} (status $rc)" >&2
+    else
+        echo "==> all stages passed"
+    fi
+    exit "$rc"
+}
+trap icemu_finish EXIT
+
+stage deps icemu_install_deps --test
+stage release cmake --workflow --preset release
+stage debug-configure cmake --preset debug
+stage debug-build cmake --build --preset debug
+stage debug-test ctest --preset debug -L 'unit|asan'

@@ -1,0 +1,84 @@
+#include "server/commit_gate.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <utility>
+
+namespace icemu::server {
+
+// The waiters of one flush sleep on a timer that never expires on its own: the flush stores
+// the commit's outcome and cancels it, which wakes them all at once (Boost 1.81 has no
+// channel-free broadcast primitive that is cheaper).
+struct commit_gate::batch {
+    explicit batch(net::any_io_executor const& ex) : wake(ex, net::steady_timer::time_point::max()) {}
+    net::steady_timer wake;
+    bool done = false;
+    std::exception_ptr error;
+};
+
+commit_gate::commit_gate(net::any_io_executor ex, std::function<bool()> pending,
+                         std::function<void()> commit,
+                         std::function<void(std::exception_ptr)> on_error)
+    : ex_(std::move(ex)),
+      pending_(std::move(pending)),
+      commit_(std::move(commit)),
+      on_error_(std::move(on_error)),
+      alive_(std::make_shared<bool>(true)) {}
+
+commit_gate::~commit_gate() {
+    *alive_ = false;
+}
+
+net::awaitable<void> commit_gate::wait() {
+    if (!pending_())
+        co_return;
+    if (!next_)
+        next_ = std::make_shared<batch>(ex_);
+    std::shared_ptr<batch> const mine = next_;
+    schedule();
+    while (!mine->done) // the timer is only ever cancelled by the flush, but be strict
+        co_await mine->wake.async_wait(net::as_tuple(net::use_awaitable));
+    if (mine->error)
+        std::rethrow_exception(mine->error);
+}
+
+void commit_gate::flush_soon() {
+    schedule();
+}
+
+void commit_gate::schedule() {
+    if (scheduled_)
+        return;
+    scheduled_ = true;
+    // post, not dispatch: the flush runs after the reads that completed together with this one.
+    net::post(ex_, [this, alive = alive_] {
+        if (*alive)
+            flush();
+    });
+}
+
+void commit_gate::flush() {
+    scheduled_ = false;
+    std::shared_ptr<batch> const waiters = std::move(next_);
+    next_.reset();
+    std::exception_ptr error;
+    try {
+        if (pending_())
+            commit_();
+    } catch (...) {
+        error = std::current_exception();
+    }
+    if (!waiters) {
+        if (error && on_error_)
+            on_error_(error);
+        return;
+    }
+    waiters->done = true;
+    waiters->error = error;
+    waiters->wake.cancel();
+}
+
+} // namespace icemu::server

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <exception>
+#include <functional>
+#include <memory>
+
+namespace icemu::server {
+
+namespace net = boost::asio;
+
+/// Group commit: requests answered together share one commit. A session that changed state
+/// calls `wait()` before writing its response; the first waiter posts a flush behind the
+/// handlers already queued on the executor, so their changes join the same commit.
+/// Single-threaded: every call must run on `ex`'s thread.
+class commit_gate {
+public:
+    /// `pending()` says whether uncommitted changes exist; `commit()` makes them durable (it
+    /// may throw). `on_error` (optional) receives a failure of a flush that no waiter observes.
+    commit_gate(net::any_io_executor ex, std::function<bool()> pending,
+                std::function<void()> commit,
+                std::function<void(std::exception_ptr)> on_error = {});
+    ~commit_gate();
+    commit_gate(commit_gate const&) = delete;
+    commit_gate& operator=(commit_gate const&) = delete;
+
+    /// True when there are uncommitted changes.
+    bool pending() const { return pending_(); }
+
+    /// Returns at once when nothing is pending; otherwise waits for the next flush, which runs
+    /// `commit()` once for every waiter registered before it. Rethrows that commit's exception.
+    net::awaitable<void> wait();
+
+    /// Schedules a flush with no waiter (for changes made outside a request, e.g. settlement).
+    void flush_soon();
+
+private:
+    struct batch;
+    void schedule();
+    void flush();
+
+    net::any_io_executor ex_;
+    std::function<bool()> pending_;
+    std::function<void()> commit_;
+    std::function<void(std::exception_ptr)> on_error_;
+    std::shared_ptr<batch> next_;       // the waiters of the next flush; null when none
+    bool scheduled_ = false;            // a flush is posted and has not run yet
+    std::shared_ptr<bool> alive_;       // lets a posted flush outlive a destroyed gate safely
+};
+
+} // namespace icemu::server

@@ -1,0 +1,79 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace icemu::server {
+
+/// A configuration problem; what() is one line naming the key, variable or flag.
+class config_error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct scheduler_config {
+    std::string mode = "auto"; // auto | polls | manual
+    std::int64_t delay_min_ms = 1000;
+    std::int64_t delay_max_ms = 3000;
+    std::int64_t polls = 1;
+    std::uint64_t seed = 0;
+};
+
+struct credential {
+    std::string access_key_id;
+    std::string secret_access_key;
+    std::string account_id;
+};
+
+/// One instance of the initial state, created when the store is empty.
+struct instance_config {
+    std::string owner_account_id;
+    std::string instance_id;       // 16 lowercase hex; empty: random
+    std::string identity_store_id; // empty: derived
+    std::string name;              // may be empty
+};
+
+/// Every setting of icemu; the defaults equal the shipped conf/icemu.json.
+struct config {
+    std::string listen_host = "127.0.0.1";
+    std::uint16_t listen_port = 4577;
+    std::string port_file; // written with the bound port once listening; empty: none
+    std::string db = "./icemu.db";
+    std::int64_t threads = 1;
+    std::string log_level = "info";  // debug | info | warn | error
+    std::string log_format = "text"; // text | json
+    scheduler_config scheduler;
+    std::string auth_mode = "open"; // open | verify
+    std::string default_account_id = "123456789012";
+    std::vector<credential> credentials;
+    std::string fixtures;                   // a JSON file or a folder of them; empty: none
+    std::string store_synchronous = "normal"; // normal | full
+    std::int64_t store_cache_kib = 8192;
+    std::size_t max_body_bytes = 1024 * 1024;
+    std::chrono::milliseconds idle_timeout{60000};
+    std::vector<instance_config> instances{{"123456789012", "", "", ""}};
+    std::string faults_json = R"({"rules":[]})"; // the "faults" object, validated by the core
+    std::string config_file;                      // the file that was read; empty: none
+};
+
+/// What the command line asked for besides settings.
+enum class command { serve, help, version, healthcheck };
+
+struct startup {
+    command cmd = command::serve;
+    config cfg;
+};
+
+/// Builds the configuration: built-in defaults, then a JSON file (`--config FILE`, else
+/// `conf/icemu.json` when present), then `ICEMU_*` environment variables, then flags.
+/// Throws config_error naming the key, variable or flag at fault.
+startup load_config(int argc, char const* const* argv, char const* const* envp);
+
+/// The text of `icemu --help`.
+std::string usage();
+
+} // namespace icemu::server

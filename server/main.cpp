@@ -1,0 +1,161 @@
+// The composition root: configuration, store, core, surfaces, server, scheduler and signals.
+#include "api/admin/surface.hpp"
+#include "api/aws/surface.hpp"
+#include "api/core/ids.hpp"
+#include "api/core/service.hpp"
+#include "api/huawei/surface.hpp"
+#include "server/commit_gate.hpp"
+#include "server/config.hpp"
+#include "server/health_probe.hpp"
+#include "server/listener.hpp"
+#include "server/log.hpp"
+#include "server/router.hpp"
+#include "server/scheduler_timer.hpp"
+#include "server/session.hpp"
+#include "store/database.hpp"
+#include "store/error.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+namespace {
+
+namespace net = boost::asio;
+using namespace icemu;
+
+api::core::service_options core_options(server::config const& cfg) {
+    api::core::service_options out;
+    out.scheduler.mode =
+        api::core::parse_scheduler_mode(cfg.scheduler.mode).value_or(api::core::scheduler_mode::automatic);
+    out.scheduler.delay_min_ms = cfg.scheduler.delay_min_ms;
+    out.scheduler.delay_max_ms = cfg.scheduler.delay_max_ms;
+    out.scheduler.polls = cfg.scheduler.polls;
+    out.scheduler.seed = cfg.scheduler.seed;
+    for (auto const& i : cfg.instances)
+        out.instances.push_back({i.owner_account_id, i.instance_id, i.identity_store_id, i.name});
+    return out;
+}
+
+int serve(server::config const& cfg) {
+    server::logger log(server::parse_log_level(cfg.log_level).value_or(server::log_level::info),
+                       cfg.log_format == "json");
+    if (cfg.threads > 1)
+        log.event(server::log_level::warn,
+                  "icemu serves on one thread; the threads setting is accepted but not used yet",
+                  {{"threads", std::to_string(cfg.threads)}});
+
+    store::database db({cfg.db, cfg.store_synchronous == "full", cfg.store_cache_kib});
+    api::core::clock clock;
+    api::core::service svc(db, clock, core_options(cfg));
+    svc.ensure_initial_state();
+    db.commit();
+
+    net::io_context ioc{1};
+    server::commit_gate gate(
+        ioc.get_executor(), [&db] { return db.in_transaction(); }, [&db] { db.commit(); },
+        [&log](std::exception_ptr) {
+            log.event(server::log_level::error, "commit failed; the batch was rolled back");
+        });
+    server::scheduler_timer timer(
+        ioc.get_executor(),
+        [&svc]() -> std::optional<std::chrono::system_clock::time_point> {
+            auto const due = svc.next_due_wall_ms();
+            if (!due)
+                return std::nullopt;
+            return std::chrono::system_clock::time_point(std::chrono::milliseconds(*due));
+        },
+        [&svc, &gate] {
+            svc.settle_due();
+            gate.flush_soon();
+        },
+        &log);
+    svc.on_schedule_changed = [&timer] { timer.poke(); };
+    svc.on_settled = [&log](api::core::async_request const& row) {
+        if (!log.enabled(server::log_level::info))
+            return;
+        log.event(server::log_level::info, "settled",
+                  {{"request_id", api::core::format_uuid(row.id)},
+                   {"kind", api::core::to_string(row.kind)},
+                   {"status", api::core::to_string(row.status)},
+                   {"failure_reason", row.failure_reason.value_or("")}});
+    };
+
+    api::aws::surface aws(svc);
+    api::huawei::surface huawei;
+    api::admin::surface admin(svc, {ICEMU_VERSION, cfg.db, {"aws"}});
+    server::router routes(admin, aws, huawei);
+    server::http_server http(ioc, routes, gate, log, {cfg.max_body_bytes, cfg.idle_timeout});
+
+    std::uint16_t port = 0;
+    try {
+        port = http.listen(cfg.listen_host, cfg.listen_port);
+    } catch (std::exception const& e) {
+        log.event(server::log_level::error, "cannot listen", {{"error", e.what()}});
+        return 1;
+    }
+    if (!cfg.port_file.empty()) {
+        // Written whole under a temporary name, then renamed: a reader never sees half a number.
+        std::string const tmp = cfg.port_file + ".tmp";
+        std::ofstream(tmp) << port << '\n';
+        std::rename(tmp.c_str(), cfg.port_file.c_str());
+    }
+    http.start();
+    timer.start();
+
+    net::signal_set signals(ioc, SIGINT, SIGTERM);
+    signals.async_wait([&](boost::system::error_code ec, int signal) {
+        if (ec)
+            return;
+        log.event(server::log_level::info, "stopping", {{"signal", std::to_string(signal)}});
+        timer.stop();
+        http.stop([&] {
+            try {
+                db.commit();
+            } catch (std::exception const& e) {
+                log.event(server::log_level::error, "final commit failed", {{"error", e.what()}});
+            }
+        });
+    });
+    log.event(server::log_level::info, "listening",
+              {{"address", cfg.listen_host + ":" + std::to_string(port)},
+               {"db", cfg.db},
+               {"version", ICEMU_VERSION}});
+    ioc.run();
+    db.commit();
+    log.event(server::log_level::info, "stopped");
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv, char** envp) {
+    server::startup start;
+    try {
+        start = server::load_config(argc, argv, envp);
+    } catch (server::config_error const& e) {
+        std::fprintf(stderr, "icemu: %s\n", e.what());
+        return 2;
+    }
+    switch (start.cmd) {
+    case server::command::help: std::cout << server::usage(); return 0;
+    case server::command::version: std::cout << "icemu " << ICEMU_VERSION << '\n'; return 0;
+    case server::command::healthcheck:
+        return server::probe_health(start.cfg.listen_host, start.cfg.listen_port,
+                                    std::chrono::milliseconds(2000));
+    case server::command::serve: break;
+    }
+    try {
+        return serve(start.cfg);
+    } catch (store::sqlite_error const& e) {
+        std::fprintf(stderr, "icemu: store %s: %s\n", start.cfg.db.c_str(), e.what());
+        return 1;
+    } catch (std::exception const& e) {
+        std::fprintf(stderr, "icemu: %s\n", e.what());
+        return 1;
+    }
+}

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "server/message.hpp"
+
+namespace icemu::server {
+
+/// Chooses the surface for a request: `/_icemu/...` → admin; an `X-Amz-Target` header → aws;
+/// `/v1/...` → huawei; anything else → aws for POST, huawei otherwise (each answers with its
+/// own JSON error). The endpoints are owned by the caller and must outlive the router.
+class router {
+public:
+    router(endpoint& admin, endpoint& aws, endpoint& huawei) noexcept
+        : admin_(admin), aws_(aws), huawei_(huawei) {}
+
+    /// The endpoint that owns `req`.
+    endpoint& route(request const& req) const noexcept;
+
+    /// Answers `req` through its endpoint.
+    response dispatch(request const& req, call_info& info) const {
+        return route(req).handle(req, info);
+    }
+
+private:
+    endpoint& admin_;
+    endpoint& aws_;
+    endpoint& huawei_;
+};
+
+} // namespace icemu::server

@@ -1,0 +1,12 @@
+#include "server/session.hpp"
+
+#include "server/session_impl.hpp"
+
+#include <boost/beast/core/tcp_stream.hpp>
+
+namespace icemu::server {
+
+template net::awaitable<void> run_session<beast::tcp_stream>(beast::tcp_stream&, session_env,
+                                                             session_control&);
+
+} // namespace icemu::server

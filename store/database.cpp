@@ -1,0 +1,137 @@
+#include "store/database.hpp"
+
+#include "store/error.hpp"
+#include "store/schema.hpp"
+
+#include <string>
+
+namespace icemu::store {
+
+
+database::database(database_options const& options) {
+    sqlite3* raw = nullptr;
+    int const rc = sqlite3_open_v2(options.path.c_str(), &raw,
+                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                                       SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
+                                   nullptr);
+    db_.reset(raw);
+    if (rc != SQLITE_OK) {
+        std::string const message = raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
+        throw sqlite_error(rc, "cannot open " + options.path + ": " + message);
+    }
+    sqlite3_extended_result_codes(raw, 1);
+    // WAL: readers never block the writer, and a commit is one append. NORMAL survives a crash of
+    // the process (the WAL is on disk before the answer); FULL also survives power loss.
+    exec("PRAGMA journal_mode=WAL");
+    exec(options.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+    exec("PRAGMA cache_size=-" + std::to_string(options.cache_kib));
+    exec("PRAGMA mmap_size=0");
+    exec("PRAGMA temp_store=MEMORY");
+    exec("PRAGMA busy_timeout=5000");
+    migrate(*this);
+}
+
+database::~database() {
+    // Statements first: sqlite3_close_v2 would otherwise defer the close until they are gone.
+    cache_.clear();
+    rollback();
+}
+
+void database::exec(std::string_view sql) {
+    std::string const text(sql);
+    char* error = nullptr;
+    int const rc = sqlite3_exec(db_.get(), text.c_str(), nullptr, nullptr, &error);
+    if (rc != SQLITE_OK) {
+        std::string message = error != nullptr ? error : sqlite3_errstr(rc);
+        sqlite3_free(error);
+        throw sqlite_error(sqlite3_extended_errcode(db_.get()), message);
+    }
+}
+
+statement& database::cached(char const* sql) {
+    auto& slot = cache_[sql];
+    if (!slot)
+        slot = std::make_unique<statement>(db_.get(), sql);
+    return *slot;
+}
+
+void database::begin() {
+    if (open_)
+        return;
+    statement_use s(cached("BEGIN IMMEDIATE"));
+    s->run();
+    open_ = true;
+}
+
+void database::commit() {
+    if (broken_) {
+        broken_ = false;
+        throw sqlite_error(SQLITE_ABORT, "the shared write transaction was rolled back");
+    }
+    if (!open_)
+        return;
+    try {
+        statement_use s(cached("COMMIT"));
+        s->run();
+        open_ = false;
+    } catch (...) {
+        rollback();
+        throw;
+    }
+}
+
+void database::rollback() noexcept {
+    if (!open_)
+        return;
+    open_ = false;
+    if (sqlite3_get_autocommit(db_.get()) == 0)
+        sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void database::abandon() noexcept {
+    if (!open_)
+        return;
+    rollback();
+    broken_ = true;
+}
+
+std::int64_t database::size_bytes() {
+    statement_use count(cached("PRAGMA page_count"));
+    statement_use size(cached("PRAGMA page_size"));
+    if (!count->step() || !size->step())
+        return 0;
+    return count->column_int64(0) * size->column_int64(0);
+}
+
+void database::checkpoint() noexcept {
+    sqlite3_wal_checkpoint_v2(db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+}
+
+write_scope::write_scope(database& db) : db_(db) {
+    db_.begin();
+    statement_use s(db_.cached("SAVEPOINT request"));
+    s->run();
+}
+
+write_scope::~write_scope() {
+    if (done_)
+        return;
+    try {
+        statement_use rollback(db_.cached("ROLLBACK TO request"));
+        rollback->run();
+        statement_use release(db_.cached("RELEASE request"));
+        release->run();
+    } catch (...) {
+        // The savepoint could not be undone: abandon the whole shared transaction rather than
+        // commit a half-done request later; the next commit() reports it to every waiter.
+        db_.abandon();
+    }
+}
+
+void write_scope::release() {
+    statement_use s(db_.cached("RELEASE request"));
+    s->run();
+    done_ = true;
+}
+
+} // namespace icemu::store

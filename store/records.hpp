@@ -1,0 +1,77 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace icemu::store {
+
+struct instance_row {
+    std::int64_t seq = 0;
+    std::string id; // 16 lowercase hex
+    std::string owner_account;
+    std::string identity_store_id;
+    std::optional<std::string> name;
+    std::string status = "ACTIVE";
+    std::int64_t created_ms = 0;
+};
+
+struct permission_set_row {
+    std::int64_t seq = 0;
+    std::string id; // 16 lowercase hex
+    std::string instance_id;
+    std::string name;
+    std::optional<std::string> description;
+    std::optional<std::string> session_duration;
+    std::optional<std::string> relay_state;
+    std::int64_t created_ms = 0;
+    std::int64_t version = 1; // bumped by every content change
+};
+
+struct assignment_row {
+    std::int64_t seq = 0;
+    std::string instance_id;
+    std::string permission_set_id;
+    std::string account_id;
+    std::string principal_type;
+    std::string principal_id;
+};
+
+enum class request_kind : int { provision = 0, assignment_create = 1, assignment_delete = 2 };
+enum class request_status : int { in_progress = 0, succeeded = 1, failed = 2 };
+/// How an IN_PROGRESS request will end: at its due time, on its Nth describe, by the admin API
+/// only (manual mode), or held by an outcome rule until settled by hand.
+enum class settle_mode : int { at_due = 0, polls = 1, manual = 2, held = 3 };
+
+using request_id = std::array<unsigned char, 16>;
+
+struct request_row {
+    request_id id{};
+    std::int64_t seq = 0;
+    request_kind kind = request_kind::provision;
+    request_status status = request_status::in_progress;
+    std::string instance_id;
+    std::string permission_set_id;
+    std::optional<std::string> account_id; // none: ALL_PROVISIONED_ACCOUNTS
+    std::optional<std::string> principal_type;
+    std::optional<std::string> principal_id;
+    std::optional<std::string> failure_reason;
+    std::int64_t created_ms = 0;
+    std::optional<std::int64_t> due_ms;
+    settle_mode settle_by = settle_mode::at_due;
+    std::int64_t polls_left = 0;
+    request_status planned_status = request_status::succeeded;
+    std::optional<std::string> planned_reason;
+    std::string surface; // "aws" or "huawei": where it was created
+};
+
+/// One page of a keyset-paginated list: `next_after` is the key to continue from, if any.
+template <typename Row>
+struct page {
+    std::vector<Row> rows;
+    std::optional<std::int64_t> next_after;
+};
+
+} // namespace icemu::store

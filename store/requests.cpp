@@ -1,0 +1,219 @@
+#include "store/requests.hpp"
+
+#include <tuple>
+
+namespace icemu::store {
+
+namespace {
+
+#define ICEMU_REQUEST_COLUMNS                                                                   \
+    "id, seq, kind, status, instance_id, permission_set_id, account_id, principal_type, "      \
+    "principal_id, failure_reason, created_ms, due_ms, settle_by, polls_left, planned_status, " \
+    "planned_reason, surface"
+
+request_row read_request(statement const& s) {
+    request_row row;
+    auto const blob = s.column_blob(0);
+    if (blob.size() == row.id.size())
+        std::copy(blob.begin(), blob.end(), row.id.begin());
+    row.seq = s.column_int64(1);
+    row.kind = static_cast<request_kind>(s.column_int64(2));
+    row.status = static_cast<request_status>(s.column_int64(3));
+    row.instance_id = s.column_string(4);
+    row.permission_set_id = s.column_string(5);
+    row.account_id = s.column_optional(6);
+    row.principal_type = s.column_optional(7);
+    row.principal_id = s.column_optional(8);
+    row.failure_reason = s.column_optional(9);
+    row.created_ms = s.column_int64(10);
+    row.due_ms = s.column_optional_int64(11);
+    row.settle_by = static_cast<settle_mode>(s.column_int64(12));
+    row.polls_left = s.column_int64(13);
+    row.planned_status = static_cast<request_status>(s.column_int64(14));
+    row.planned_reason = s.column_optional(15);
+    row.surface = s.column_string(16);
+    return row;
+}
+
+std::int64_t as_int(auto e) { return static_cast<std::int64_t>(e); }
+
+} // namespace
+
+requests::requests(database& db) : db_(db) {
+    statement_use s(db_.cached("SELECT value FROM meta WHERE key = 'request_seq'"));
+    if (s->step())
+        last_seq_ = s->column_int64(0);
+}
+
+std::int64_t requests::insert(request_row& row) {
+    row.seq = last_seq_ + 1;
+    statement_use s(db_.cached("INSERT INTO requests(" ICEMU_REQUEST_COLUMNS
+                               ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    s->bind_blob(1, row.id).bind(2, row.seq).bind(3, as_int(row.kind)).bind(4, as_int(row.status));
+    s->bind(5, row.instance_id).bind(6, row.permission_set_id).bind(7, row.account_id);
+    s->bind(8, row.principal_type).bind(9, row.principal_id).bind(10, row.failure_reason);
+    s->bind(11, row.created_ms);
+    if (row.due_ms)
+        s->bind(12, *row.due_ms);
+    s->bind(13, as_int(row.settle_by)).bind(14, row.polls_left);
+    s->bind(15, as_int(row.planned_status)).bind(16, row.planned_reason).bind(17, row.surface);
+    s->run();
+    // The high-water mark lives in the same transaction, so a rolled-back insert never skips or
+    // reuses a seq, and start-up needs no scan of the table.
+    statement_use mark(db_.cached("UPDATE meta SET value = ? WHERE key = 'request_seq'"));
+    mark->bind(1, row.seq);
+    mark->run();
+    last_seq_ = row.seq;
+    return row.seq;
+}
+
+std::optional<request_row> requests::find(request_id const& id) {
+    statement_use s(db_.cached("SELECT " ICEMU_REQUEST_COLUMNS " FROM requests WHERE id = ?"));
+    s->bind_blob(1, id);
+    if (!s->step())
+        return std::nullopt;
+    return read_request(*s);
+}
+
+page<request_row> requests::list(std::string_view instance_id, request_kind kind,
+                                 std::optional<request_status> status, std::int64_t before,
+                                 std::int64_t limit) {
+    page<request_row> out;
+    auto read = [&](statement& s) {
+        std::int64_t last = 0;
+        while (s.step()) {
+            if (static_cast<std::int64_t>(out.rows.size()) == limit) {
+                out.next_after = last;
+                break;
+            }
+            out.rows.push_back(read_request(s));
+            last = out.rows.back().seq;
+        }
+    };
+    if (status) {
+        statement_use s(db_.cached("SELECT " ICEMU_REQUEST_COLUMNS
+                                   " FROM requests WHERE instance_id = ? AND kind = ? AND "
+                                   "status = ? AND seq < ? ORDER BY seq DESC LIMIT ?"));
+        s->bind(1, instance_id).bind(2, as_int(kind)).bind(3, as_int(*status)).bind(4, before);
+        s->bind(5, limit + 1);
+        read(*s);
+        return out;
+    }
+    statement_use s(db_.cached("SELECT " ICEMU_REQUEST_COLUMNS
+                               " FROM requests WHERE instance_id = ? AND kind = ? AND seq < ? "
+                               "ORDER BY seq DESC LIMIT ?"));
+    s->bind(1, instance_id).bind(2, as_int(kind)).bind(3, before).bind(4, limit + 1);
+    read(*s);
+    return out;
+}
+
+std::vector<request_row> requests::list_all(request_filter const& filter) {
+    statement_use s(db_.cached("SELECT " ICEMU_REQUEST_COLUMNS
+                               " FROM requests WHERE (?1 < 0 OR status = ?1) AND "
+                               "(?2 < 0 OR kind = ?2) AND (?3 IS NULL OR instance_id = ?3) "
+                               "ORDER BY seq"));
+    s->bind(1, filter.status ? as_int(*filter.status) : -1);
+    s->bind(2, filter.kind ? as_int(*filter.kind) : -1);
+    s->bind(3, filter.instance_id);
+    std::vector<request_row> out;
+    while (s->step())
+        out.push_back(read_request(*s));
+    return out;
+}
+
+bool requests::in_flight(std::string_view permission_set_id,
+                         std::optional<std::string_view> account_id) {
+    if (!account_id) {
+        statement_use s(db_.cached(
+            "SELECT 1 FROM requests WHERE permission_set_id = ? AND status = 0 LIMIT 1"));
+        s->bind(1, permission_set_id);
+        return s->step();
+    }
+    statement_use s(db_.cached(
+        "SELECT 1 FROM requests WHERE permission_set_id = ? AND status = 0 AND "
+        "(account_id = ? OR account_id IS NULL) LIMIT 1"));
+    s->bind(1, permission_set_id).bind(2, *account_id);
+    return s->step();
+}
+
+std::int64_t requests::count_in_flight() {
+    statement_use s(db_.cached("SELECT count(*) FROM requests WHERE status = 0"));
+    return s->step() ? s->column_int64(0) : 0;
+}
+
+std::optional<std::int64_t> requests::next_due() {
+    statement_use s(db_.cached(
+        "SELECT min(due_ms) FROM requests WHERE status = 0 AND due_ms IS NOT NULL"));
+    if (!s->step())
+        return std::nullopt;
+    return s->column_optional_int64(0);
+}
+
+std::vector<request_row> requests::due(std::int64_t now_ms, std::int64_t limit) {
+    statement_use s(db_.cached("SELECT " ICEMU_REQUEST_COLUMNS
+                               " FROM requests WHERE status = 0 AND due_ms IS NOT NULL AND "
+                               "due_ms <= ? ORDER BY due_ms, seq LIMIT ?"));
+    s->bind(1, now_ms).bind(2, limit);
+    std::vector<request_row> out;
+    while (s->step())
+        out.push_back(read_request(*s));
+    return out;
+}
+
+bool requests::settle(request_id const& id, request_status status,
+                      std::optional<std::string> const& reason) {
+    statement_use s(db_.cached(
+        "UPDATE requests SET status = ?, failure_reason = ?, due_ms = NULL WHERE id = ? AND "
+        "status = 0"));
+    s->bind(1, as_int(status)).bind(2, reason).bind_blob(3, id);
+    return s->run() > 0;
+}
+
+void requests::set_polls_left(request_id const& id, std::int64_t polls_left) {
+    statement_use s(db_.cached("UPDATE requests SET polls_left = ? WHERE id = ?"));
+    s->bind(1, polls_left).bind_blob(2, id);
+    s->run();
+}
+
+void requests::reschedule(request_id const& id, settle_mode by, std::optional<std::int64_t> due_ms,
+                          std::int64_t polls_left) {
+    statement_use s(db_.cached(
+        "UPDATE requests SET settle_by = ?, due_ms = ?, polls_left = ? WHERE id = ? AND "
+        "status = 0"));
+    s->bind(1, as_int(by));
+    if (due_ms)
+        s->bind(2, *due_ms);
+    s->bind(3, polls_left).bind_blob(4, id);
+    s->run();
+}
+
+void requests::for_each_schedulable(std::function<void(request_row const&)> const& visit) {
+    statement_use s(db_.cached("SELECT " ICEMU_REQUEST_COLUMNS
+                               " FROM requests WHERE status = 0 AND settle_by <> 3 ORDER BY seq"));
+    std::vector<request_row> rows;
+    while (s->step())
+        rows.push_back(read_request(*s));
+    s->reset();
+    for (auto const& row : rows)
+        visit(row);
+}
+
+std::vector<std::tuple<request_kind, request_status, std::int64_t>> requests::counts() {
+    statement_use s(
+        db_.cached("SELECT kind, status, count(*) FROM requests GROUP BY kind, status"));
+    std::vector<std::tuple<request_kind, request_status, std::int64_t>> out;
+    while (s->step())
+        out.emplace_back(static_cast<request_kind>(s->column_int64(0)),
+                         static_cast<request_status>(s->column_int64(1)), s->column_int64(2));
+    return out;
+}
+
+void requests::erase_instance(std::string_view instance_id) {
+    statement_use s(db_.cached("DELETE FROM requests WHERE instance_id = ?"));
+    s->bind(1, instance_id);
+    s->run();
+}
+
+void requests::erase_all() { db_.exec("DELETE FROM requests"); }
+
+} // namespace icemu::store

@@ -1,0 +1,68 @@
+#pragma once
+
+#include "store/database.hpp"
+#include "store/records.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace icemu::store {
+
+/// Filters of the admin listing; unset members match everything.
+struct request_filter {
+    std::optional<request_status> status;
+    std::optional<request_kind> kind;
+    std::optional<std::string> instance_id;
+};
+
+/// The asynchronous requests (provisioning, assignment creation and deletion). Every call
+/// throws sqlite_error on failure.
+class requests {
+public:
+    /// Reads the sequence high-water mark.
+    explicit requests(database& db);
+
+    /// Stores a new request; assigns and returns its seq.
+    std::int64_t insert(request_row& row);
+    std::optional<request_row> find(request_id const& id);
+    /// Requests of one kind in an instance, newest first; `before` is the seq of the last row seen.
+    page<request_row> list(std::string_view instance_id, request_kind kind,
+                           std::optional<request_status> status, std::int64_t before,
+                           std::int64_t limit);
+    /// Every request matching `filter`, oldest first (the admin listing).
+    std::vector<request_row> list_all(request_filter const& filter);
+
+    /// True if an IN_PROGRESS request holds the permission set for the account, or for every
+    /// account (an ALL_PROVISIONED_ACCOUNTS request); with no account, any IN_PROGRESS request
+    /// on the permission set.
+    bool in_flight(std::string_view permission_set_id, std::optional<std::string_view> account_id);
+    std::int64_t count_in_flight();
+    /// The earliest due time of an IN_PROGRESS request, if any has one.
+    std::optional<std::int64_t> next_due();
+    /// IN_PROGRESS requests due at or before `now_ms`, in due order (ties: creation order).
+    std::vector<request_row> due(std::int64_t now_ms, std::int64_t limit);
+
+    /// Ends an IN_PROGRESS request; false if it was not IN_PROGRESS.
+    bool settle(request_id const& id, request_status status,
+                std::optional<std::string> const& reason);
+    void set_polls_left(request_id const& id, std::int64_t polls_left);
+    /// Re-plans an IN_PROGRESS request's settlement (a change of scheduler mode).
+    void reschedule(request_id const& id, settle_mode by, std::optional<std::int64_t> due_ms,
+                    std::int64_t polls_left);
+    /// Calls `visit` for every IN_PROGRESS request that the scheduler (not a rule) settles.
+    void for_each_schedulable(std::function<void(request_row const&)> const& visit);
+    /// (kind, status, count) for every combination present.
+    std::vector<std::tuple<request_kind, request_status, std::int64_t>> counts();
+
+    void erase_instance(std::string_view instance_id);
+    void erase_all();
+
+private:
+    database& db_;
+    std::int64_t last_seq_ = 0;
+};
+
+} // namespace icemu::store

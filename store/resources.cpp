@@ -1,0 +1,263 @@
+#include "store/resources.hpp"
+
+#include "store/error.hpp"
+
+#include <limits>
+
+namespace icemu::store {
+
+namespace {
+
+instance_row read_instance(statement const& s) {
+    return {s.column_int64(0), s.column_string(1), s.column_string(2), s.column_string(3),
+            s.column_optional(4),  s.column_string(5), s.column_int64(6)};
+}
+
+permission_set_row read_permission_set(statement const& s) {
+    return {s.column_int64(0),    s.column_string(1),   s.column_string(2),
+            s.column_string(3),   s.column_optional(4), s.column_optional(5),
+            s.column_optional(6), s.column_int64(7),    s.column_int64(8)};
+}
+
+assignment_row read_assignment(statement const& s) {
+    return {s.column_int64(0), s.column_string(1), s.column_string(2),
+            s.column_string(3), s.column_string(4), s.column_string(5)};
+}
+
+// Reads up to `limit` rows (the query asked for limit + 1) and notes where the next page starts.
+template <typename Row, typename Read>
+page<Row> read_page(statement& s, std::int64_t limit, Read read) {
+    page<Row> out;
+    std::int64_t last = 0;
+    while (s.step()) {
+        if (static_cast<std::int64_t>(out.rows.size()) == limit) {
+            out.next_after = last;
+            break;
+        }
+        last = s.column_int64(0);
+        out.rows.push_back(read(s));
+    }
+    return out;
+}
+
+
+} // namespace
+
+void resources::insert_instance(instance_row const& row) {
+    statement_use s(db_.cached(
+        "INSERT INTO instances(id, owner_account, identity_store_id, name, status, created_ms) "
+        "VALUES (?, ?, ?, ?, ?, ?)"));
+    s->bind(1, row.id).bind(2, row.owner_account).bind(3, row.identity_store_id);
+    s->bind(4, row.name).bind(5, row.status).bind(6, row.created_ms);
+    s->run();
+}
+
+std::optional<instance_row> resources::find_instance(std::string_view id) {
+    statement_use s(db_.cached("SELECT seq, id, owner_account, identity_store_id, name, status, "
+                               "created_ms FROM instances WHERE id = ?"));
+    s->bind(1, id);
+    if (!s->step())
+        return std::nullopt;
+    return read_instance(*s);
+}
+
+std::optional<instance_row> resources::find_instance_by_owner(std::string_view account) {
+    statement_use s(db_.cached("SELECT seq, id, owner_account, identity_store_id, name, status, "
+                               "created_ms FROM instances WHERE owner_account = ?"));
+    s->bind(1, account);
+    if (!s->step())
+        return std::nullopt;
+    return read_instance(*s);
+}
+
+page<instance_row> resources::list_instances(std::int64_t after, std::int64_t limit) {
+    statement_use s(db_.cached("SELECT seq, id, owner_account, identity_store_id, name, status, "
+                               "created_ms FROM instances WHERE seq > ? ORDER BY seq LIMIT ?"));
+    s->bind(1, after).bind(2, limit + 1);
+    return read_page<instance_row>(*s, limit, read_instance);
+}
+
+std::int64_t resources::count_instances() {
+    statement_use s(db_.cached("SELECT count(*) FROM instances"));
+    return s->step() ? s->column_int64(0) : 0;
+}
+
+bool resources::insert_permission_set(permission_set_row const& row) {
+    statement_use s(db_.cached(
+        "INSERT INTO permission_sets(id, instance_id, name, description, session_duration, "
+        "relay_state, created_ms, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    s->bind(1, row.id).bind(2, row.instance_id).bind(3, row.name).bind(4, row.description);
+    s->bind(5, row.session_duration).bind(6, row.relay_state).bind(7, row.created_ms);
+    s->bind(8, row.version);
+    try {
+        s->run();
+    } catch (sqlite_error const& e) {
+        if (e.code() == SQLITE_CONSTRAINT_UNIQUE)
+            return false;
+        throw;
+    }
+    return true;
+}
+
+std::optional<permission_set_row> resources::find_permission_set(std::string_view instance_id,
+                                                                 std::string_view id) {
+    statement_use s(db_.cached(
+        "SELECT seq, id, instance_id, name, description, session_duration, relay_state, "
+        "created_ms, version FROM permission_sets WHERE id = ? AND instance_id = ?"));
+    s->bind(1, id).bind(2, instance_id);
+    if (!s->step())
+        return std::nullopt;
+    return read_permission_set(*s);
+}
+
+page<permission_set_row> resources::list_permission_sets(std::string_view instance_id,
+                                                         std::int64_t after, std::int64_t limit) {
+    statement_use s(db_.cached(
+        "SELECT seq, id, instance_id, name, description, session_duration, relay_state, "
+        "created_ms, version FROM permission_sets WHERE instance_id = ? AND seq > ? "
+        "ORDER BY seq LIMIT ?"));
+    s->bind(1, instance_id).bind(2, after).bind(3, limit + 1);
+    return read_page<permission_set_row>(*s, limit, read_permission_set);
+}
+
+bool resources::insert_assignment(assignment_row const& row) {
+    statement_use s(db_.cached(
+        "INSERT OR IGNORE INTO assignments(instance_id, permission_set_id, account_id, "
+        "principal_type, principal_id) VALUES (?, ?, ?, ?, ?)"));
+    s->bind(1, row.instance_id).bind(2, row.permission_set_id).bind(3, row.account_id);
+    s->bind(4, row.principal_type).bind(5, row.principal_id);
+    return s->run() > 0;
+}
+
+bool resources::erase_assignment(assignment_row const& row) {
+    statement_use s(db_.cached(
+        "DELETE FROM assignments WHERE permission_set_id = ? AND account_id = ? AND "
+        "principal_type = ? AND principal_id = ?"));
+    s->bind(1, row.permission_set_id).bind(2, row.account_id).bind(3, row.principal_type);
+    s->bind(4, row.principal_id);
+    return s->run() > 0;
+}
+
+bool resources::assignment_exists(assignment_row const& row) {
+    statement_use s(db_.cached(
+        "SELECT 1 FROM assignments WHERE permission_set_id = ? AND account_id = ? AND "
+        "principal_type = ? AND principal_id = ?"));
+    s->bind(1, row.permission_set_id).bind(2, row.account_id).bind(3, row.principal_type);
+    s->bind(4, row.principal_id);
+    return s->step();
+}
+
+std::int64_t resources::count_assignments(std::string_view permission_set_id,
+                                          std::string_view account_id) {
+    statement_use s(db_.cached(
+        "SELECT count(*) FROM assignments WHERE permission_set_id = ? AND account_id = ?"));
+    s->bind(1, permission_set_id).bind(2, account_id);
+    return s->step() ? s->column_int64(0) : 0;
+}
+
+page<assignment_row> resources::list_assignments(std::string_view instance_id,
+                                                 std::string_view account_id,
+                                                 std::string_view permission_set_id,
+                                                 std::int64_t after, std::int64_t limit) {
+    statement_use s(db_.cached(
+        "SELECT seq, instance_id, permission_set_id, account_id, principal_type, principal_id "
+        "FROM assignments WHERE permission_set_id = ? AND account_id = ? AND instance_id = ? "
+        "AND seq > ? ORDER BY seq LIMIT ?"));
+    s->bind(1, permission_set_id).bind(2, account_id).bind(3, instance_id).bind(4, after);
+    s->bind(5, limit + 1);
+    return read_page<assignment_row>(*s, limit, read_assignment);
+}
+
+void resources::set_provisioned(std::string_view instance_id, std::string_view permission_set_id,
+                                std::string_view account_id, std::int64_t version) {
+    statement_use s(db_.cached(
+        "INSERT INTO provisioned(instance_id, permission_set_id, account_id, version) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT(permission_set_id, account_id) "
+        "DO UPDATE SET version = excluded.version"));
+    s->bind(1, instance_id).bind(2, permission_set_id).bind(3, account_id).bind(4, version);
+    s->run();
+}
+
+void resources::provision_if_absent(std::string_view instance_id,
+                                    std::string_view permission_set_id,
+                                    std::string_view account_id, std::int64_t version) {
+    statement_use s(db_.cached(
+        "INSERT OR IGNORE INTO provisioned(instance_id, permission_set_id, account_id, version) "
+        "VALUES (?, ?, ?, ?)"));
+    s->bind(1, instance_id).bind(2, permission_set_id).bind(3, account_id).bind(4, version);
+    s->run();
+}
+
+void resources::set_provisioned_everywhere(std::string_view permission_set_id,
+                                           std::int64_t version) {
+    statement_use s(
+        db_.cached("UPDATE provisioned SET version = ? WHERE permission_set_id = ?"));
+    s->bind(1, version).bind(2, permission_set_id);
+    s->run();
+}
+
+void resources::erase_provisioned(std::string_view permission_set_id,
+                                  std::string_view account_id) {
+    statement_use s(
+        db_.cached("DELETE FROM provisioned WHERE permission_set_id = ? AND account_id = ?"));
+    s->bind(1, permission_set_id).bind(2, account_id);
+    s->run();
+}
+
+bool resources::is_provisioned_anywhere(std::string_view permission_set_id) {
+    statement_use s(db_.cached("SELECT 1 FROM provisioned WHERE permission_set_id = ? LIMIT 1"));
+    s->bind(1, permission_set_id);
+    return s->step();
+}
+
+page<std::string> resources::list_provisioned_accounts(std::string_view permission_set_id,
+                                                       std::optional<bool> latest,
+                                                       std::int64_t after, std::int64_t limit) {
+    // ?2: -1 any, 1 only at the current version, 0 only behind it.
+    statement_use s(db_.cached(
+        "SELECT p.seq, p.account_id FROM provisioned p JOIN permission_sets ps "
+        "ON ps.id = p.permission_set_id WHERE p.permission_set_id = ?1 AND p.seq > ?3 AND "
+        "(?2 < 0 OR (p.version = ps.version) = ?2) ORDER BY p.seq LIMIT ?4"));
+    s->bind(1, permission_set_id).bind(2, latest ? std::int64_t{*latest} : -1).bind(3, after);
+    s->bind(4, limit + 1);
+    return read_page<std::string>(*s, limit,
+                                  [](statement const& row) { return row.column_string(1); });
+}
+
+page<std::string> resources::list_provisioned_permission_sets(std::string_view instance_id,
+                                                              std::string_view account_id,
+                                                              std::optional<bool> latest,
+                                                              std::int64_t after,
+                                                              std::int64_t limit) {
+    statement_use s(db_.cached(
+        "SELECT p.seq, p.permission_set_id FROM provisioned p JOIN permission_sets ps "
+        "ON ps.id = p.permission_set_id WHERE p.instance_id = ?1 AND p.account_id = ?2 AND "
+        "p.seq > ?4 AND (?3 < 0 OR (p.version = ps.version) = ?3) ORDER BY p.seq LIMIT ?5"));
+    s->bind(1, instance_id).bind(2, account_id).bind(3, latest ? std::int64_t{*latest} : -1);
+    s->bind(4, after).bind(5, limit + 1);
+    return read_page<std::string>(*s, limit,
+                                  [](statement const& row) { return row.column_string(1); });
+}
+
+void resources::erase_instance_resources(std::string_view instance_id, bool and_instance) {
+    for (char const* sql : {"DELETE FROM provisioned WHERE instance_id = ?",
+                            "DELETE FROM assignments WHERE instance_id = ?",
+                            "DELETE FROM permission_sets WHERE instance_id = ?"}) {
+        statement_use s(db_.cached(sql));
+        s->bind(1, instance_id);
+        s->run();
+    }
+    if (!and_instance)
+        return;
+    statement_use s(db_.cached("DELETE FROM instances WHERE id = ?"));
+    s->bind(1, instance_id);
+    s->run();
+}
+
+void resources::erase_all() {
+    db_.exec(
+        "DELETE FROM provisioned; DELETE FROM assignments; DELETE FROM permission_sets; "
+        "DELETE FROM instances;");
+}
+
+} // namespace icemu::store

@@ -1,0 +1,14 @@
+#pragma once
+
+namespace icemu::store {
+
+class database;
+
+/// Brings the schema to the newest version, one migration per `user_version` step, each in its
+/// own transaction. Throws sqlite_error.
+void migrate(database& db);
+
+/// The newest schema version migrate() produces.
+int schema_version() noexcept;
+
+} // namespace icemu::store

@@ -1,0 +1,391 @@
+#include "server/config.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+using namespace icemu::server;
+namespace fs = std::filesystem;
+
+// A JSON file in the temp folder, removed at scope exit.
+class temp_file {
+public:
+    explicit temp_file(std::string_view text) {
+        static std::atomic<int> counter{0};
+        path_ = fs::temp_directory_path() / ("icemu_config_test_" + std::to_string(::getpid()) +
+                                             "_" + std::to_string(counter++) + ".json");
+        std::ofstream(path_) << text;
+    }
+    ~temp_file() {
+        std::error_code ignored;
+        fs::remove(path_, ignored);
+    }
+    temp_file(temp_file const&) = delete;
+    temp_file& operator=(temp_file const&) = delete;
+
+    std::string path() const { return path_.string(); }
+
+private:
+    fs::path path_;
+};
+
+// load_config with argv[0] = "icemu" and a null-terminated environment.
+startup load(std::vector<std::string> args, std::vector<std::string> env = {}) {
+    std::vector<char const*> argv{"icemu"};
+    for (auto const& a : args)
+        argv.push_back(a.c_str());
+    argv.push_back(nullptr);
+    std::vector<char const*> envp;
+    for (auto const& e : env)
+        envp.push_back(e.c_str());
+    envp.push_back(nullptr);
+    return load_config(static_cast<int>(argv.size() - 1), argv.data(), envp.data());
+}
+
+// The error text of a configuration that must be refused.
+std::string error_of(std::vector<std::string> args, std::vector<std::string> env = {}) {
+    try {
+        load(std::move(args), std::move(env));
+    } catch (config_error const& e) {
+        return e.what();
+    }
+    return "<accepted>";
+}
+
+// The error text of a configuration file that must be refused (the message names the file).
+std::string file_error(std::string_view json) {
+    temp_file const file(json);
+    std::string message = error_of({"--config", file.path()});
+    // Replace the random path by a stable name so the tests can compare whole messages.
+    for (auto at = message.find(file.path()); at != std::string::npos;
+         at = message.find(file.path()))
+        message.replace(at, file.path().size(), "FILE");
+    return message;
+}
+
+} // namespace
+
+TEST_CASE("config defaults equal the shipped conf/icemu.json", "[server]") {
+    fs::path const shipped =
+        fs::path(__FILE__).parent_path().parent_path().parent_path().parent_path() / "conf" /
+        "icemu.json";
+    if (!fs::exists(shipped)) {
+        WARN("conf/icemu.json not found next to the sources: " << shipped);
+        return;
+    }
+    temp_file const empty("{}");
+    config const defaults = load({"--config", empty.path()}).cfg;
+    config const file = load({"--config", shipped.string()}).cfg;
+    CHECK(file.listen_host == defaults.listen_host);
+    CHECK(file.listen_port == defaults.listen_port);
+    CHECK(file.db == defaults.db);
+    CHECK(file.threads == defaults.threads);
+    CHECK(file.log_level == defaults.log_level);
+    CHECK(file.log_format == defaults.log_format);
+    CHECK(file.scheduler.mode == defaults.scheduler.mode);
+    CHECK(file.scheduler.delay_min_ms == defaults.scheduler.delay_min_ms);
+    CHECK(file.scheduler.delay_max_ms == defaults.scheduler.delay_max_ms);
+    CHECK(file.scheduler.polls == defaults.scheduler.polls);
+    CHECK(file.scheduler.seed == defaults.scheduler.seed);
+    CHECK(file.auth_mode == defaults.auth_mode);
+    CHECK(file.default_account_id == defaults.default_account_id);
+    CHECK(file.credentials.empty());
+    CHECK(file.store_synchronous == defaults.store_synchronous);
+    CHECK(file.store_cache_kib == defaults.store_cache_kib);
+    CHECK(file.max_body_bytes == defaults.max_body_bytes);
+    CHECK(file.idle_timeout == defaults.idle_timeout);
+    REQUIRE(file.instances.size() == 1);
+    CHECK(file.instances[0].owner_account_id == defaults.instances[0].owner_account_id);
+    CHECK(file.faults_json == defaults.faults_json);
+    CHECK(file.fixtures == defaults.fixtures);
+}
+
+TEST_CASE("config layers apply in order: defaults, file, environment, flags", "[server]") {
+    temp_file const file(R"({"threads": 2, "log": {"level": "warn"}, "db": "/from/file.db",
+                            "scheduler": {"mode": "polls", "delay_ms": {"min": 5, "max": 7}}})");
+    startup const s = load({"--config", file.path(), "--db", "/from/flag.db"},
+                           {"ICEMU_LOG_LEVEL=error", "ICEMU_DB=/from/env.db"});
+    CHECK(s.cfg.listen_host == "127.0.0.1"); // default: no layer sets it
+    CHECK(s.cfg.listen_port == 4577);
+    CHECK(s.cfg.threads == 2);                   // file only
+    CHECK(s.cfg.scheduler.mode == "polls");      // file only
+    CHECK(s.cfg.scheduler.delay_min_ms == 5);
+    CHECK(s.cfg.scheduler.delay_max_ms == 7);
+    CHECK(s.cfg.log_format == "text");           // file changed a sibling key only
+    CHECK(s.cfg.log_level == "error");           // env beats file
+    CHECK(s.cfg.db == "/from/flag.db");          // flag beats env and file
+    CHECK(s.cfg.config_file == file.path());
+}
+
+TEST_CASE("config reads the file named by ICEMU_CONFIG, and --config beats it", "[server]") {
+    temp_file const by_env(R"({"threads": 3})");
+    temp_file const by_flag(R"({"threads": 4})");
+    CHECK(load({}, {"ICEMU_CONFIG=" + by_env.path()}).cfg.threads == 3);
+    CHECK(load({"--config", by_flag.path()}, {"ICEMU_CONFIG=" + by_env.path()}).cfg.threads == 4);
+}
+
+TEST_CASE("config accepts --flag=value as well as --flag value", "[server]") {
+    startup const s = load({"--listen=0.0.0.0:0", "--threads", "8", "--scheduler-delay-ms=0",
+                            "--scheduler-seed=18446744073709551615", "--port-file=/tmp/p"});
+    CHECK(s.cfg.listen_host == "0.0.0.0");
+    CHECK(s.cfg.listen_port == 0);
+    CHECK(s.cfg.threads == 8);
+    CHECK(s.cfg.scheduler.delay_min_ms == 0);
+    CHECK(s.cfg.scheduler.delay_max_ms == 0);
+    CHECK(s.cfg.scheduler.seed == 18446744073709551615ULL);
+    CHECK(s.cfg.port_file == "/tmp/p");
+}
+
+TEST_CASE("config reads every documented ICEMU_ variable", "[server]") {
+    startup const s = load({}, {"ICEMU_LISTEN=[::1]:8080", "ICEMU_PORT_FILE=/tmp/port",
+                                "ICEMU_DB=:memory:", "ICEMU_THREADS=2", "ICEMU_LOG_LEVEL=debug",
+                                "ICEMU_LOG_FORMAT=json", "ICEMU_SCHEDULER_MODE=manual",
+                                "ICEMU_SCHEDULER_DELAY_MS=10-20", "ICEMU_SCHEDULER_POLLS=3",
+                                "ICEMU_SCHEDULER_SEED=42", "ICEMU_AUTH_MODE=verify",
+                                "ICEMU_DEFAULT_ACCOUNT_ID=0123456789abcdef0123456789abcdef",
+                                "ICEMU_FIXTURES=/fixtures", "ICEMU_STORE_SYNCHRONOUS=full",
+                                "ICEMU_MAX_BODY_BYTES=2048"});
+    CHECK(s.cfg.listen_host == "::1");
+    CHECK(s.cfg.listen_port == 8080);
+    CHECK(s.cfg.port_file == "/tmp/port");
+    CHECK(s.cfg.db == ":memory:");
+    CHECK(s.cfg.threads == 2);
+    CHECK(s.cfg.log_level == "debug");
+    CHECK(s.cfg.log_format == "json");
+    CHECK(s.cfg.scheduler.mode == "manual");
+    CHECK(s.cfg.scheduler.delay_min_ms == 10);
+    CHECK(s.cfg.scheduler.delay_max_ms == 20);
+    CHECK(s.cfg.scheduler.polls == 3);
+    CHECK(s.cfg.scheduler.seed == 42);
+    CHECK(s.cfg.auth_mode == "verify");
+    CHECK(s.cfg.default_account_id == "0123456789abcdef0123456789abcdef");
+    CHECK(s.cfg.fixtures == "/fixtures");
+    CHECK(s.cfg.store_synchronous == "full");
+    CHECK(s.cfg.max_body_bytes == 2048);
+}
+
+TEST_CASE("config ignores ICEMU_ variables it does not define", "[server]") {
+    startup const s = load({}, {"ICEMU_FOO=bar", "ICEMU_=x", "ICEMU_THREADSX=99", "PATH=/bin"});
+    CHECK(s.cfg.threads == 1);
+}
+
+TEST_CASE("config reads the command and the informational flags", "[server]") {
+    CHECK(load({}).cmd == command::serve);
+    CHECK(load({"serve"}).cmd == command::serve);
+    CHECK(load({"healthcheck", "--listen", "127.0.0.1:9"}).cmd == command::healthcheck);
+    CHECK(load({"--listen", "127.0.0.1:9", "healthcheck"}).cfg.listen_port == 9);
+    CHECK(load({"--help"}).cmd == command::help);
+    CHECK(load({"-h"}).cmd == command::help);
+    CHECK(load({"--version"}).cmd == command::version);
+    SECTION("help works even when the configuration is broken") {
+        CHECK(load({"--help"}, {"ICEMU_THREADS=0"}).cmd == command::help);
+    }
+    CHECK(error_of({"migrate"}) == R"(unknown command "migrate" (commands: serve, healthcheck))");
+    CHECK(error_of({"serve", "healthcheck"}).find("unexpected argument \"healthcheck\"") == 0);
+    CHECK(error_of({"--help=yes"}) == "--help takes no value");
+}
+
+TEST_CASE("config reads the whole file schema", "[server]") {
+    temp_file const file(R"({
+      "listen": "0.0.0.0:4577",
+      "auth": {"mode": "verify", "default_account_id": "111111111111", "credentials": [
+        {"access_key_id": "AKIDEXAMPLE", "secret_access_key": "s3cr3t", "account_id": "222222222222"}]},
+      "store": {"synchronous": "full", "cache_kib": 1024},
+      "limits": {"max_body_bytes": 4096, "idle_timeout_ms": 250},
+      "initial_state": {"instances": [
+        {"owner_account_id": "123456789012", "instance_id": "ssoins-0123456789abcdef",
+         "identity_store_id": "d-0123456789", "name": "main"},
+        {"owner_account_id": "0123456789abcdef0123456789abcdef", "instance_id": "ins-fedcba9876543210"},
+        {"owner_account_id": "333333333333", "instance_id": "00112233445566ff"}]},
+      "faults": {"rules": [{"match": {"operation": "ListInstances"}, "error": {"code": "ThrottlingException"}}]},
+      "fixtures": "/fixtures"
+    })");
+    config const c = load({"--config", file.path()}).cfg;
+    CHECK(c.listen_host == "0.0.0.0");
+    CHECK(c.auth_mode == "verify");
+    CHECK(c.default_account_id == "111111111111");
+    REQUIRE(c.credentials.size() == 1);
+    CHECK(c.credentials[0].access_key_id == "AKIDEXAMPLE");
+    CHECK(c.credentials[0].secret_access_key == "s3cr3t");
+    CHECK(c.credentials[0].account_id == "222222222222");
+    CHECK(c.store_synchronous == "full");
+    CHECK(c.store_cache_kib == 1024);
+    CHECK(c.max_body_bytes == 4096);
+    CHECK(c.idle_timeout == std::chrono::milliseconds(250));
+    REQUIRE(c.instances.size() == 3);
+    CHECK(c.instances[0].instance_id == "0123456789abcdef");
+    CHECK(c.instances[0].identity_store_id == "d-0123456789");
+    CHECK(c.instances[0].name == "main");
+    CHECK(c.instances[1].owner_account_id == "0123456789abcdef0123456789abcdef");
+    CHECK(c.instances[1].instance_id == "fedcba9876543210");
+    CHECK(c.instances[2].instance_id == "00112233445566ff");
+    CHECK(c.faults_json ==
+          R"({"rules":[{"match":{"operation":"ListInstances"},"error":{"code":"ThrottlingException"}}]})");
+    CHECK(c.fixtures == "/fixtures");
+}
+
+TEST_CASE("config refuses a bad file with one line naming the file and the key", "[server]") {
+    CHECK(file_error(R"({"schedular": {}})") == R"(unknown key "schedular" in FILE)");
+    CHECK(file_error(R"({"scheduler": {"dela_ms": 1}})") ==
+          R"(unknown key "scheduler.dela_ms" in FILE)");
+    CHECK(file_error(R"({"auth": {"credentials": [{"access_key": "x"}]}})") ==
+          R"(unknown key "auth.credentials[0].access_key" in FILE)");
+    CHECK(file_error(R"({"threads": "2"})") == "FILE: threads: expected an integer, got a string");
+    CHECK(file_error(R"({"log": "debug"})") == "FILE: log: expected an object, got a string");
+    CHECK(file_error(R"({"threads": 1.5})") == "FILE: threads: expected an integer, got a number");
+    CHECK(file_error(R"({"faults": []})") == "FILE: faults: expected an object, got an array");
+    CHECK(file_error(R"([])") == "FILE: the top level must be a JSON object");
+    CHECK(file_error(R"({"threads": 2,,})") ==
+          "FILE: invalid JSON at offset 14: Missing a name for object member.");
+    CHECK(file_error("") == "FILE: invalid JSON at offset 0: The document is empty.");
+}
+
+TEST_CASE("config refuses an unreadable file naming it", "[server]") {
+    CHECK(error_of({"--config", "/nonexistent/icemu.json"}) ==
+          R"(cannot read config file "/nonexistent/icemu.json": No such file or directory)");
+    CHECK(error_of({}, {"ICEMU_CONFIG=/nonexistent/env.json"}) ==
+          R"(cannot read config file "/nonexistent/env.json": No such file or directory)");
+    CHECK(error_of({"--config", fs::temp_directory_path().string()}).find("is a directory") !=
+          std::string::npos);
+}
+
+TEST_CASE("config refuses unknown flags and flags without a value", "[server]") {
+    CHECK(error_of({"--bogus"}) == R"(unknown flag "--bogus" (see --help))");
+    CHECK(error_of({"--listen"}) == "--listen: missing value");
+    CHECK(error_of({"--config"}) == "--config: missing value");
+}
+
+TEST_CASE("config refuses bad values naming the variable, flag or key", "[server]") {
+    struct bad {
+        std::vector<std::string> args;
+        std::vector<std::string> env;
+        std::string message;
+    };
+    std::vector<bad> const cases{
+        // listen
+        {{}, {"ICEMU_LISTEN=localhost"}, R"(ICEMU_LISTEN: "localhost" is not HOST:PORT)"},
+        {{"--listen", ":4577"}, {}, R"(--listen: ":4577" is not HOST:PORT)"},
+        {{"--listen", "127.0.0.1:http"}, {}, R"(--listen: "127.0.0.1:http" is not HOST:PORT)"},
+        {{"--listen", "127.0.0.1:70000"},
+         {},
+         R"(--listen: "127.0.0.1:70000": port 70000 is greater than 65535)"},
+        {{"--listen", "::1:80"},
+         {},
+         R"(--listen: "::1:80" is not HOST:PORT (write an IPv6 host as [::1]:PORT))"},
+        // threads
+        {{}, {"ICEMU_THREADS=0"}, R"(ICEMU_THREADS: "0" is not an integer between 1 and 64)"},
+        {{"--threads", "65"}, {}, R"(--threads: "65" is not an integer between 1 and 64)"},
+        {{"--threads", "two"}, {}, R"(--threads: "two" is not an integer between 1 and 64)"},
+        // log
+        {{"--log-level", "verbose"},
+         {},
+         R"(--log-level: "verbose" is not one of debug, info, warn, error)"},
+        {{}, {"ICEMU_LOG_FORMAT=xml"}, R"(ICEMU_LOG_FORMAT: "xml" is not one of text, json)"},
+        // scheduler
+        {{},
+         {"ICEMU_SCHEDULER_MODE=sometimes"},
+         R"(ICEMU_SCHEDULER_MODE: "sometimes" is not one of auto, polls, manual)"},
+        {{},
+         {"ICEMU_SCHEDULER_DELAY_MS=3000-1000"},
+         R"(ICEMU_SCHEDULER_DELAY_MS: "3000-1000": min is greater than max)"},
+        {{"--scheduler-delay-ms", "-5"},
+         {},
+         R"(--scheduler-delay-ms: "-5" is not N or MIN-MAX (milliseconds))"},
+        {{"--scheduler-delay-ms", "86400001"},
+         {},
+         R"(--scheduler-delay-ms: "86400001": delays are limited to 86400000 ms (one day))"},
+        {{"--scheduler-polls", "0"},
+         {},
+         R"(--scheduler-polls: "0" is not an integer between 1 and 2147483647)"},
+        {{},
+         {"ICEMU_SCHEDULER_SEED=-1"},
+         R"(ICEMU_SCHEDULER_SEED: "-1" is not a non-negative 64-bit integer)"},
+        {{"--scheduler-seed", "18446744073709551616"},
+         {},
+         R"(--scheduler-seed: "18446744073709551616" is not a non-negative 64-bit integer)"},
+        // auth and accounts
+        {{"--auth-mode", "strict"}, {}, R"(--auth-mode: "strict" is not one of open, verify)"},
+        {{},
+         {"ICEMU_DEFAULT_ACCOUNT_ID=12345"},
+         R"(ICEMU_DEFAULT_ACCOUNT_ID: "12345" is not an account id (12 digits or 32 lowercase hex))"},
+        // store and limits
+        {{"--store-synchronous", "off"},
+         {},
+         R"(--store-synchronous: "off" is not one of normal, full)"},
+        {{},
+         {"ICEMU_MAX_BODY_BYTES=100"},
+         R"(ICEMU_MAX_BODY_BYTES: "100" is not an integer between 1024 and 67108864)"},
+        {{"--db", ""}, {}, "--db: must not be empty"},
+    };
+    for (bad const& c : cases) {
+        CAPTURE(c.args, c.env);
+        CHECK(error_of(c.args, c.env) == c.message);
+    }
+}
+
+TEST_CASE("config refuses bad values in the file naming the key", "[server]") {
+    CHECK(file_error(R"({"listen": "nohost"})") == R"(FILE: listen: "nohost" is not HOST:PORT)");
+    CHECK(file_error(R"({"threads": 65})") == "FILE: threads: 65 is not between 1 and 64");
+    CHECK(file_error(R"({"log": {"level": "loud"}})") ==
+          R"(FILE: log.level: "loud" is not one of debug, info, warn, error)");
+    CHECK(file_error(R"({"scheduler": {"mode": "never"}})") ==
+          R"(FILE: scheduler.mode: "never" is not one of auto, polls, manual)");
+    CHECK(file_error(R"({"scheduler": {"delay_ms": {"min": -1, "max": 5}}})") ==
+          "FILE: scheduler.delay_ms: min -1, max 5: delays must not be negative");
+    CHECK(file_error(R"({"scheduler": {"delay_ms": {"min": 4000}}})") ==
+          "FILE: scheduler.delay_ms: min 4000, max 3000: min is greater than max");
+    CHECK(file_error(R"({"scheduler": {"polls": 0}})") ==
+          "FILE: scheduler.polls: 0 is not between 1 and 2147483647");
+    CHECK(file_error(R"({"scheduler": {"seed": -1}})") ==
+          "FILE: scheduler.seed: expected a non-negative 64-bit integer, got a number");
+    CHECK(file_error(R"({"auth": {"mode": "sigv2"}})") ==
+          R"(FILE: auth.mode: "sigv2" is not one of open, verify)");
+    CHECK(file_error(R"({"auth": {"default_account_id": "12345678901a"}})") ==
+          R"(FILE: auth.default_account_id: "12345678901a" is not an account id (12 digits or 32 lowercase hex))");
+    CHECK(file_error(R"({"auth": {"credentials": [{"access_key_id": "a", "secret_access_key": "b",
+                        "account_id": "0123456789ABCDEF0123456789ABCDEF"}]}})") ==
+          R"(FILE: auth.credentials[0].account_id: "0123456789ABCDEF0123456789ABCDEF" is not an account id (12 digits or 32 lowercase hex))");
+    CHECK(file_error(R"({"auth": {"credentials": [{"access_key_id": "a"}]}})") ==
+          R"(FILE: auth.credentials[0]: missing "secret_access_key")");
+    CHECK(file_error(R"({"store": {"synchronous": "extra"}})") ==
+          R"(FILE: store.synchronous: "extra" is not one of normal, full)");
+    CHECK(file_error(R"({"limits": {"max_body_bytes": 67108865}})") ==
+          "FILE: limits.max_body_bytes: 67108865 is not between 1024 and 67108864");
+    CHECK(file_error(R"({"limits": {"idle_timeout_ms": 99}})") ==
+          "FILE: limits.idle_timeout_ms: 99 is not between 100 and 2147483647");
+    CHECK(file_error(R"({"initial_state": {"instances": [{"name": "x"}]}})") ==
+          R"(FILE: initial_state.instances[0]: missing "owner_account_id")");
+    CHECK(file_error(R"({"initial_state": {"instances": [{"owner_account_id": "1234"}]}})") ==
+          R"(FILE: initial_state.instances[0].owner_account_id: "1234" is not an account id (12 digits or 32 lowercase hex))");
+    CHECK(file_error(R"({"initial_state": {"instances": [{"owner_account_id": "123456789012",
+                        "instance_id": "ssoins-123"}]}})") ==
+          R"(FILE: initial_state.instances[0].instance_id: "ssoins-123" is not an instance id (16 lowercase hex, ssoins-<16 hex> or ins-<16 hex>))");
+    CHECK(file_error(R"({"initial_state": {"instances": [{"owner_account_id": "123456789012"},
+                        {"owner_account_id": "123456789012"}]}})") ==
+          R"(FILE: initial_state.instances[1].owner_account_id: "123456789012" owns more than one instance)");
+}
+
+TEST_CASE("config merges a partial delay_ms object with the current delays", "[server]") {
+    temp_file const file(R"({"scheduler": {"delay_ms": {"min": 10}}})");
+    config const c = load({"--config", file.path()}).cfg;
+    CHECK(c.scheduler.delay_min_ms == 10);
+    CHECK(c.scheduler.delay_max_ms == 3000);
+}
+
+TEST_CASE("usage lists the commands, flags and variables", "[server]") {
+    std::string const text = usage();
+    for (char const* word : {"serve", "healthcheck", "--config", "--listen", "--port-file", "--db",
+                             "--threads", "--log-level", "--log-format", "--scheduler-mode",
+                             "--scheduler-delay-ms", "--scheduler-polls", "--scheduler-seed",
+                             "--auth-mode", "--fixtures", "--store-synchronous", "--help",
+                             "--version", "ICEMU_CONFIG", "ICEMU_LISTEN", "ICEMU_MAX_BODY_BYTES"})
+        CHECK(text.find(word) != std::string::npos);
+}
