@@ -120,6 +120,28 @@ page<permission_set_row> resources::list_permission_sets(std::string_view instan
     return read_page<permission_set_row>(*s, limit, read_permission_set);
 }
 
+bool resources::update_permission_set(permission_set_row const& row) {
+    statement_use s(db_.cached(
+        "UPDATE permission_sets SET description = ?, session_duration = ?, relay_state = ?, "
+        "version = version + 1 WHERE id = ? AND instance_id = ?"));
+    s->bind(1, row.description).bind(2, row.session_duration).bind(3, row.relay_state);
+    s->bind(4, row.id).bind(5, row.instance_id);
+    return s->run() > 0;
+}
+
+bool resources::erase_permission_set(std::string_view instance_id, std::string_view id) {
+    statement_use s(db_.cached("DELETE FROM permission_sets WHERE id = ? AND instance_id = ?"));
+    s->bind(1, id).bind(2, instance_id);
+    return s->run() > 0;
+}
+
+bool resources::has_assignments(std::string_view permission_set_id) {
+    statement_use s(
+        db_.cached("SELECT 1 FROM assignments WHERE permission_set_id = ? LIMIT 1"));
+    s->bind(1, permission_set_id);
+    return s->step();
+}
+
 bool resources::insert_assignment(assignment_row const& row) {
     statement_use s(db_.cached(
         "INSERT OR IGNORE INTO assignments(instance_id, permission_set_id, account_id, "
@@ -165,6 +187,18 @@ page<assignment_row> resources::list_assignments(std::string_view instance_id,
         "AND seq > ? ORDER BY seq LIMIT ?"));
     s->bind(1, permission_set_id).bind(2, account_id).bind(3, instance_id).bind(4, after);
     s->bind(5, limit + 1);
+    return read_page<assignment_row>(*s, limit, read_assignment);
+}
+
+page<assignment_row> resources::list_assignments_for_principal(
+    std::string_view instance_id, std::string_view principal_type, std::string_view principal_id,
+    std::optional<std::string> const& account, std::int64_t after, std::int64_t limit) {
+    statement_use s(db_.cached(
+        "SELECT seq, instance_id, permission_set_id, account_id, principal_type, principal_id "
+        "FROM assignments WHERE instance_id = ?1 AND principal_id = ?2 AND principal_type = ?3 "
+        "AND (?4 IS NULL OR account_id = ?4) AND seq > ?5 ORDER BY seq LIMIT ?6"));
+    s->bind(1, instance_id).bind(2, principal_id).bind(3, principal_type).bind(4, account);
+    s->bind(5, after).bind(6, limit + 1);
     return read_page<assignment_row>(*s, limit, read_assignment);
 }
 

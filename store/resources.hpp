@@ -30,6 +30,13 @@ public:
     page<permission_set_row> list_permission_sets(std::string_view instance_id,
                                                   std::int64_t after, std::int64_t limit);
 
+    /// Rewrites the content members and bumps the version; false if it does not exist.
+    bool update_permission_set(permission_set_row const& row);
+    /// Deletes the permission set; false if it did not exist.
+    bool erase_permission_set(std::string_view instance_id, std::string_view id);
+    /// True if the permission set has any assignment.
+    bool has_assignments(std::string_view permission_set_id);
+
     /// False when this exact assignment exists already.
     bool insert_assignment(assignment_row const& row);
     /// Removes one assignment; false if it did not exist.
@@ -40,6 +47,13 @@ public:
                                           std::string_view account_id,
                                           std::string_view permission_set_id, std::int64_t after,
                                           std::int64_t limit);
+
+    /// Assignments of a principal in the instance, optionally in one account.
+    page<assignment_row> list_assignments_for_principal(std::string_view instance_id,
+                                                        std::string_view principal_type,
+                                                        std::string_view principal_id,
+                                                        std::optional<std::string> const& account,
+                                                        std::int64_t after, std::int64_t limit);
 
     /// Records that `version` of the permission set is provisioned to the account.
     void set_provisioned(std::string_view instance_id, std::string_view permission_set_id,

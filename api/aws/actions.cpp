@@ -99,6 +99,21 @@ void list_permission_sets(action_context& ctx) {
                });
 }
 
+void update_permission_set(action_context& ctx) {
+    auto const instance = instance_of(ctx);
+    ctx.svc.update_permission_set(instance, permission_set_of(ctx, instance),
+                                  {optional_string(ctx.in, "Description"),
+                                   optional_string(ctx.in, "SessionDuration"),
+                                   optional_string(ctx.in, "RelayState")});
+    ctx.out.start_object().end_object();
+}
+
+void delete_permission_set(action_context& ctx) {
+    auto const instance = instance_of(ctx);
+    ctx.svc.delete_permission_set(instance, permission_set_of(ctx, instance));
+    ctx.out.start_object().end_object();
+}
+
 void provision_permission_set(action_context& ctx) {
     auto const instance = instance_of(ctx);
     auto const ps = permission_set_of(ctx, instance);
@@ -182,38 +197,75 @@ void list_account_assignment_creation_status(action_context& ctx) {
     list_status(ctx, core::request_kind::assignment_create, "AccountAssignmentsCreationStatus");
 }
 
+void delete_account_assignment(action_context& ctx) {
+    auto const instance = instance_of(ctx);
+    auto const row = ctx.svc.delete_assignment(ctx.who, instance, assignment_of(ctx, instance));
+    ctx.out.start_object().key("AccountAssignmentDeletionStatus");
+    render_assignment_status(ctx.out, row);
+    ctx.out.end_object();
+}
+
+void describe_account_assignment_deletion_status(action_context& ctx) {
+    auto const row = ctx.svc.describe_request(
+        instance_of(ctx), string_or_empty(ctx.in, "AccountAssignmentDeletionRequestId"),
+        core::request_kind::assignment_delete);
+    ctx.out.start_object().key("AccountAssignmentDeletionStatus");
+    render_assignment_status(ctx.out, row);
+    ctx.out.end_object();
+}
+
+void list_account_assignment_deletion_status(action_context& ctx) {
+    list_status(ctx, core::request_kind::assignment_delete, "AccountAssignmentsDeletionStatus");
+}
+
+void render_assignment(json::writer& out, core::assignment const& row) {
+    out.start_object();
+    out.member("AccountId", row.account_id);
+    out.member("PermissionSetArn", permission_set_arn(row.instance_id, row.permission_set_id));
+    out.member("PrincipalType", row.principal_type);
+    out.member("PrincipalId", row.principal_id);
+    out.end_object();
+}
+
+void list_account_assignments_for_principal(action_context& ctx) {
+    std::optional<std::string> account;
+    if (auto const* filter = json::find(ctx.in, "Filter"))
+        account = optional_string(*filter, "AccountId");
+    auto const page = ctx.svc.list_assignments_for_principal(
+        instance_of(ctx), string_or_empty(ctx.in, "PrincipalType"),
+        string_or_empty(ctx.in, "PrincipalId"), account, page_of(ctx));
+    write_page(ctx.out, "AccountAssignments", page, render_assignment);
+}
+
 void list_account_assignments(action_context& ctx) {
     auto const instance = instance_of(ctx);
     auto const page =
         ctx.svc.list_assignments(instance, string_or_empty(ctx.in, "AccountId"),
                                  permission_set_of(ctx, instance), page_of(ctx));
-    write_page(ctx.out, "AccountAssignments", page,
-               [](json::writer& out, core::assignment const& row) {
-                   out.start_object();
-                   out.member("AccountId", row.account_id);
-                   out.member("PermissionSetArn",
-                              permission_set_arn(row.instance_id, row.permission_set_id));
-                   out.member("PrincipalType", row.principal_type);
-                   out.member("PrincipalId", row.principal_id);
-                   out.end_object();
-               });
+    write_page(ctx.out, "AccountAssignments", page, render_assignment);
 }
 
-constexpr std::array<std::pair<std::string_view, action>, 14> actions{{
+constexpr std::array<std::pair<std::string_view, action>, 20> actions{{
     {"CreateAccountAssignment", create_account_assignment},
     {"CreatePermissionSet", create_permission_set},
+    {"DeleteAccountAssignment", delete_account_assignment},
+    {"DeletePermissionSet", delete_permission_set},
     {"DescribeAccountAssignmentCreationStatus", describe_account_assignment_creation_status},
+    {"DescribeAccountAssignmentDeletionStatus", describe_account_assignment_deletion_status},
     {"DescribeInstance", describe_instance},
     {"DescribePermissionSet", describe_permission_set},
     {"DescribePermissionSetProvisioningStatus", describe_permission_set_provisioning_status},
     {"ListAccountAssignmentCreationStatus", list_account_assignment_creation_status},
+    {"ListAccountAssignmentDeletionStatus", list_account_assignment_deletion_status},
     {"ListAccountAssignments", list_account_assignments},
+    {"ListAccountAssignmentsForPrincipal", list_account_assignments_for_principal},
     {"ListAccountsForProvisionedPermissionSet", list_accounts_for_provisioned_permission_set},
     {"ListInstances", list_instances},
     {"ListPermissionSetProvisioningStatus", list_permission_set_provisioning_status},
     {"ListPermissionSets", list_permission_sets},
     {"ListPermissionSetsProvisionedToAccount", list_permission_sets_provisioned_to_account},
     {"ProvisionPermissionSet", provision_permission_set},
+    {"UpdatePermissionSet", update_permission_set},
 }};
 
 } // namespace

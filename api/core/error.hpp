@@ -25,6 +25,7 @@ enum class reason {
     instance_not_found,        //
     permission_set_not_found,  //
     request_not_found,         //
+    assignment_not_found,      //
     duplicate_name,            // a permission set with this name exists (Huawei IIC.1206)
     duplicate_policy,          // a policy is already attached (Huawei IIC.1207)
     still_attached,            // delete while assigned or provisioned (Huawei IIC.1210)

@@ -42,6 +42,13 @@ struct permission_set_input {
     std::optional<std::string> relay_state;
 };
 
+/// UpdatePermissionSet's members; an absent member keeps its value, except relay_state.
+struct permission_set_update {
+    std::optional<std::string> description;
+    std::optional<std::string> session_duration;
+    std::optional<std::string> relay_state;
+};
+
 /// An assignment's identity: create and delete name all four.
 struct assignment_target {
     std::string permission_set_id;

@@ -117,6 +117,42 @@ page_result<permission_set> service::list_permission_sets(std::string_view insta
     return {std::move(rows.rows), next_of(token, rows)};
 }
 
+permission_set service::update_permission_set(std::string_view instance_id,
+                                              std::string_view permission_set_id,
+                                              permission_set_update const& update) {
+    require_instance(instance_id);
+    auto row = require_permission_set(instance_id, permission_set_id);
+    if (requests_.in_flight(permission_set_id, std::nullopt))
+        throw error(errc::conflict, std::string(conflicting_operation), reason::in_flight);
+    if (update.description)
+        row.description = update.description;
+    if (update.session_duration)
+        row.session_duration = update.session_duration;
+    // The real service clears RelayState when an update omits it (terraform always resends it).
+    row.relay_state = update.relay_state;
+    store::write_scope scope(db_);
+    resources_.update_permission_set(row);
+    scope.release();
+    row.version += 1;
+    return row;
+}
+
+void service::delete_permission_set(std::string_view instance_id,
+                                    std::string_view permission_set_id) {
+    require_instance(instance_id);
+    require_permission_set(instance_id, permission_set_id);
+    if (resources_.has_assignments(permission_set_id) ||
+        resources_.is_provisioned_anywhere(permission_set_id) ||
+        requests_.in_flight(permission_set_id, std::nullopt))
+        throw error(errc::conflict,
+                    "Could not delete because PermissionSet has ApplicationProfile associated "
+                    "with it.",
+                    reason::still_attached);
+    store::write_scope scope(db_);
+    resources_.erase_permission_set(instance_id, permission_set_id);
+    scope.release();
+}
+
 async_request service::provision(caller const& who, std::string_view instance_id,
                                  std::string_view permission_set_id,
                                  std::optional<std::string> const& account_id) {
@@ -209,6 +245,37 @@ async_request service::create_assignment(caller const& who, std::string_view ins
     row.principal_type = target.principal_type;
     row.principal_id = target.principal_id;
     return start_request(who, std::move(row), false);
+}
+
+async_request service::delete_assignment(caller const& who, std::string_view instance_id,
+                                         assignment_target const& target) {
+    require_instance(instance_id);
+    require_permission_set(instance_id, target.permission_set_id);
+    if (requests_.in_flight(target.permission_set_id, std::string_view(target.account_id)))
+        throw error(errc::conflict, std::string(conflicting_operation), reason::in_flight);
+    if (!resources_.assignment_exists({0, std::string(instance_id), target.permission_set_id,
+                                       target.account_id, target.principal_type,
+                                       target.principal_id}))
+        throw error(errc::not_found, "Assignment not found.", reason::assignment_not_found);
+    async_request row;
+    row.kind = request_kind::assignment_delete;
+    row.instance_id = std::string(instance_id);
+    row.permission_set_id = target.permission_set_id;
+    row.account_id = target.account_id;
+    row.principal_type = target.principal_type;
+    row.principal_id = target.principal_id;
+    return start_request(who, std::move(row), false);
+}
+
+page_result<assignment> service::list_assignments_for_principal(
+    std::string_view instance_id, std::string_view principal_type, std::string_view principal_id,
+    std::optional<std::string> const& account_id, page_request const& page) {
+    require_instance(instance_id);
+    page_token const token{"ListAccountAssignmentsForPrincipal", instance_id, principal_type,
+                           principal_id, account_id.value_or("")};
+    auto rows = resources_.list_assignments_for_principal(
+        instance_id, principal_type, principal_id, account_id, after(token, page), page.limit);
+    return {std::move(rows.rows), next_of(token, rows)};
 }
 
 page_result<assignment> service::list_assignments(std::string_view instance_id,

@@ -48,6 +48,13 @@ public:
                                            std::string_view permission_set_id);
     page_result<permission_set> list_permission_sets(std::string_view instance_id,
                                                      page_request const& page);
+    /// Sets the content members (`relay_state` absent clears it, as AWS does; the others keep
+    /// their value when absent) and bumps the version.
+    permission_set update_permission_set(std::string_view instance_id,
+                                         std::string_view permission_set_id,
+                                         permission_set_update const& update);
+    /// conflict + still_attached while it has assignments, provisioned accounts or requests.
+    void delete_permission_set(std::string_view instance_id, std::string_view permission_set_id);
 
     // Provisioning. `account_id` none = ALL_PROVISIONED_ACCOUNTS.
     async_request provision(caller const& who, std::string_view instance_id,
@@ -70,6 +77,13 @@ public:
     // Assignments.
     async_request create_assignment(caller const& who, std::string_view instance_id,
                                     assignment_target const& target);
+    /// not_found when the assignment does not exist (icemu's choice).
+    async_request delete_assignment(caller const& who, std::string_view instance_id,
+                                    assignment_target const& target);
+    page_result<assignment> list_assignments_for_principal(
+        std::string_view instance_id, std::string_view principal_type,
+        std::string_view principal_id, std::optional<std::string> const& account_id,
+        page_request const& page);
     page_result<assignment> list_assignments(std::string_view instance_id,
                                              std::string_view account_id,
                                              std::string_view permission_set_id,
