@@ -152,6 +152,8 @@ server::response surface::handle(server::request const& req, server::call_info& 
     auto const t = split_target(req.target());
     auto const method = req.method();
     try {
+        // What is due is settled before any call is answered, admin calls included.
+        svc_.settle_due();
         json::writer out;
         if (t.path == "/_icemu/health") {
             info.operation = "health";
