@@ -4,7 +4,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
 #include <utility>
 
 namespace icemu::server {
@@ -13,7 +12,8 @@ namespace icemu::server {
 // the commit's outcome and cancels it, which wakes them all at once (Boost 1.81 has no
 // channel-free broadcast primitive that is cheaper).
 struct commit_gate::batch {
-    explicit batch(net::any_io_executor const& ex) : wake(ex, net::steady_timer::time_point::max()) {}
+    explicit batch(net::any_io_executor const& ex)
+        : wake(ex, net::steady_timer::time_point::max()) {}
     net::steady_timer wake;
     bool done = false;
     std::exception_ptr error;

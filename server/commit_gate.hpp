@@ -2,7 +2,6 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-
 #include <exception>
 #include <functional>
 #include <memory>
@@ -30,7 +29,8 @@ public:
     bool pending() const { return pending_(); }
 
     /// Returns at once when nothing is pending; otherwise waits for the next flush, which runs
-    /// `commit()` once for every waiter registered before it. Rethrows that commit's exception.
+    /// `commit()` once (if still pending) for every waiter registered before it. Rethrows that
+    /// commit's exception in each of them.
     net::awaitable<void> wait();
 
     /// Schedules a flush with no waiter (for changes made outside a request, e.g. settlement).
@@ -45,9 +45,9 @@ private:
     std::function<bool()> pending_;
     std::function<void()> commit_;
     std::function<void(std::exception_ptr)> on_error_;
-    std::shared_ptr<batch> next_;       // the waiters of the next flush; null when none
-    bool scheduled_ = false;            // a flush is posted and has not run yet
-    std::shared_ptr<bool> alive_;       // lets a posted flush outlive a destroyed gate safely
+    std::shared_ptr<batch> next_; // the waiters of the next flush; null when none
+    bool scheduled_ = false;      // a flush is posted and has not run yet
+    std::shared_ptr<bool> alive_; // lets a posted flush outlive a destroyed gate safely
 };
 
 } // namespace icemu::server

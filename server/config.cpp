@@ -170,8 +170,8 @@ void set_delays(config& cfg, std::string_view where, std::int64_t min, std::int6
     if (min > max)
         fail(where, std::string(shown) + ": min is greater than max");
     if (max > max_delay_ms)
-        fail(where, std::string(shown) + ": delays are limited to " +
-                        std::to_string(max_delay_ms) + " ms (one day)");
+        fail(where, std::string(shown) + ": delays are limited to " + std::to_string(max_delay_ms) +
+                        " ms (one day)");
     cfg.scheduler.delay_min_ms = min;
     cfg.scheduler.delay_max_ms = max;
 }
@@ -193,8 +193,9 @@ std::string instance_id(std::string_view where, std::string_view value) {
     else if (hex.starts_with("ins-"))
         hex.remove_prefix(4);
     if (hex.size() != 16 || !is_lower_hex(hex))
-        fail(where, show(value) +
-                        " is not an instance id (16 lowercase hex, ssoins-<16 hex> or ins-<16 hex>)");
+        fail(where,
+             show(value) +
+                 " is not an instance id (16 lowercase hex, ssoins-<16 hex> or ins-<16 hex>)");
     return std::string(hex);
 }
 
@@ -411,9 +412,11 @@ private:
         for (auto const& m : v.GetObject()) {
             std::string const path = "store." + std::string(name(m));
             if (name(m) == "synchronous")
-                cfg_.store_synchronous = one_of(at(path), string(m.value, path), {"normal", "full"});
+                cfg_.store_synchronous =
+                    one_of(at(path), string(m.value, path), {"normal", "full"});
             else if (name(m) == "cache_kib")
-                cfg_.store_cache_kib = in_range(at(path), integer(m.value, path), 1, 4 * 1024 * 1024);
+                cfg_.store_cache_kib =
+                    in_range(at(path), integer(m.value, path), 1, 4 * 1024 * 1024);
             else
                 unknown(path);
         }
@@ -427,8 +430,9 @@ private:
                 cfg_.max_body_bytes = static_cast<std::size_t>(
                     in_range(at(path), integer(m.value, path), min_body_bytes, max_body_bytes));
             } else if (name(m) == "idle_timeout_ms") {
-                cfg_.idle_timeout = std::chrono::milliseconds(in_range(
-                    at(path), integer(m.value, path), 100, std::numeric_limits<std::int32_t>::max()));
+                cfg_.idle_timeout =
+                    std::chrono::milliseconds(in_range(at(path), integer(m.value, path), 100,
+                                                       std::numeric_limits<std::int32_t>::max()));
             } else {
                 unknown(path);
             }
@@ -476,7 +480,8 @@ private:
                 fail(at(item + ".owner_account_id"),
                      show(inst.owner_account_id) + " owns more than one instance");
             if (!inst.instance_id.empty() && !ids.insert(inst.instance_id).second)
-                fail(at(item + ".instance_id"), show(inst.instance_id) + " is listed more than once");
+                fail(at(item + ".instance_id"),
+                     show(inst.instance_id) + " is listed more than once");
             list.push_back(std::move(inst));
         }
         cfg_.instances = std::move(list);
@@ -500,13 +505,11 @@ std::string read_file(std::string const& path) {
         throw config_error("cannot read config file " + show(path) + ": it is a directory");
     std::ifstream in(path, std::ios::binary);
     if (!in)
-        throw config_error("cannot read config file " + show(path) + ": " +
-                           std::strerror(errno));
+        throw config_error("cannot read config file " + show(path) + ": " + std::strerror(errno));
     std::ostringstream text;
     text << in.rdbuf();
     if (in.bad())
-        throw config_error("cannot read config file " + show(path) + ": " +
-                           std::strerror(errno));
+        throw config_error("cannot read config file " + show(path) + ": " + std::strerror(errno));
     return std::move(text).str();
 }
 
@@ -532,15 +535,16 @@ struct setting {
 };
 
 constexpr setting settings[] = {
-    {"ICEMU_LISTEN", "--listen", [](config& c, std::string_view w, std::string_view v) {
-         set_listen(c, w, v);
-     }},
+    {"ICEMU_LISTEN", "--listen",
+     [](config& c, std::string_view w, std::string_view v) { set_listen(c, w, v); }},
     {"ICEMU_PORT_FILE", "--port-file",
      [](config& c, std::string_view w, std::string_view v) { c.port_file = non_empty(w, v); }},
     {"ICEMU_DB", "--db",
      [](config& c, std::string_view w, std::string_view v) { c.db = non_empty(w, v); }},
     {"ICEMU_THREADS", "--threads",
-     [](config& c, std::string_view w, std::string_view v) { c.threads = int_in_range(w, v, 1, 64); }},
+     [](config& c, std::string_view w, std::string_view v) {
+         c.threads = int_in_range(w, v, 1, 64);
+     }},
     {"ICEMU_LOG_LEVEL", "--log-level",
      [](config& c, std::string_view w, std::string_view v) {
          c.log_level = one_of(w, v, {"debug", "info", "warn", "error"});
@@ -560,13 +564,17 @@ constexpr setting settings[] = {
          c.scheduler.polls = int_in_range(w, v, 1, std::numeric_limits<std::int32_t>::max());
      }},
     {"ICEMU_SCHEDULER_SEED", "--scheduler-seed",
-     [](config& c, std::string_view w, std::string_view v) { c.scheduler.seed = seed_value(w, v); }},
+     [](config& c, std::string_view w, std::string_view v) {
+         c.scheduler.seed = seed_value(w, v);
+     }},
     {"ICEMU_AUTH_MODE", "--auth-mode",
      [](config& c, std::string_view w, std::string_view v) {
          c.auth_mode = one_of(w, v, {"open", "verify"});
      }},
     {"ICEMU_DEFAULT_ACCOUNT_ID", "--default-account-id",
-     [](config& c, std::string_view w, std::string_view v) { c.default_account_id = account(w, v); }},
+     [](config& c, std::string_view w, std::string_view v) {
+         c.default_account_id = account(w, v);
+     }},
     {"ICEMU_FIXTURES", "--fixtures",
      [](config& c, std::string_view, std::string_view v) { c.fixtures = std::string(v); }},
     {"ICEMU_STORE_SYNCHRONOUS", "--store-synchronous",

@@ -1,7 +1,5 @@
 #include "server/health_probe.hpp"
 
-#include "server/message.hpp"
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -11,8 +9,9 @@
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-
 #include <exception>
+
+#include "server/message.hpp"
 
 namespace icemu::server {
 namespace {

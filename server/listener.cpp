@@ -1,7 +1,5 @@
 #include "server/listener.hpp"
 
-#include "server/log.hpp"
-
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -10,12 +8,13 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-
 #include <exception>
 #include <list>
 #include <system_error>
 #include <utility>
 #include <vector>
+
+#include "server/log.hpp"
 
 namespace icemu::server {
 namespace {
@@ -69,11 +68,12 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
     }
 
     void launch(tcp::acceptor& acceptor) {
-        net::co_spawn(ioc, accept_loop(acceptor), [self = shared_from_this()](std::exception_ptr e) {
-            if (e)
-                self->env.log.event(log_level::error, "accept loop ended",
-                                    {{"error", describe(e)}});
-        });
+        net::co_spawn(ioc, accept_loop(acceptor),
+                      [self = shared_from_this()](std::exception_ptr e) {
+                          if (e)
+                              self->env.log.event(log_level::error, "accept loop ended",
+                                                  {{"error", describe(e)}});
+                      });
     }
 
     void spawn_session(tcp::socket socket) {
@@ -116,8 +116,8 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
     }
 };
 
-http_server::http_server(net::io_context& ioc, router const& routes, commit_gate& gate,
-                         logger& log, session_limits limits)
+http_server::http_server(net::io_context& ioc, router const& routes, commit_gate& gate, logger& log,
+                         session_limits limits)
     : impl_(std::make_shared<impl>(ioc, routes, gate, log, limits)) {}
 
 http_server::~http_server() {
@@ -137,8 +137,9 @@ std::uint16_t http_server::listen(std::string const& host, std::uint16_t port) {
         endpoint = tcp::endpoint(address, port);
     } else {
         tcp::resolver resolver(impl_->ioc);
-        auto const results = resolver.resolve(bare, std::to_string(port),
-                                              tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+        auto const results =
+            resolver.resolve(bare, std::to_string(port),
+                             tcp::resolver::passive | tcp::resolver::numeric_service, ec);
         if (ec)
             throw std::system_error(ec, "cannot resolve listen address " + name);
         if (results.empty())

@@ -1,13 +1,12 @@
 #pragma once
 
-#include "server/session.hpp"
-
 #include <boost/asio/io_context.hpp>
-
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
+
+#include "server/session.hpp"
 
 namespace icemu::server {
 

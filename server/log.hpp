@@ -1,13 +1,13 @@
 #pragma once
 
-#include "server/message.hpp"
-
 #include <chrono>
 #include <cstdio>
 #include <initializer_list>
 #include <optional>
 #include <string_view>
 #include <utility>
+
+#include "server/message.hpp"
 
 namespace icemu::server {
 

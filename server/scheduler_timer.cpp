@@ -1,15 +1,14 @@
 #include "server/scheduler_timer.hpp"
 
-#include "server/log.hpp"
-
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
-#include <algorithm>
 #include <exception>
 #include <utility>
+
+#include "server/log.hpp"
 
 namespace icemu::server {
 namespace {
@@ -23,8 +22,7 @@ constexpr std::chrono::milliseconds max_backoff{5000};
 } // namespace
 
 struct scheduler_timer::state {
-    state(net::any_io_executor const& ex, due_fn due, std::function<void()> settle_fn,
-          logger* l)
+    state(net::any_io_executor const& ex, due_fn due, std::function<void()> settle_fn, logger* l)
         : timer(ex), next_due(std::move(due)), settle(std::move(settle_fn)), log(l) {}
 
     net::steady_timer timer;

@@ -1,8 +1,8 @@
 #include "server/session.hpp"
 
-#include "server/session_impl.hpp"
-
 #include <boost/beast/core/tcp_stream.hpp>
+
+#include "server/session_impl.hpp"
 
 namespace icemu::server {
 

@@ -1,12 +1,11 @@
 #pragma once
 
-#include "server/message.hpp"
-
 #include <boost/asio/awaitable.hpp>
-
 #include <chrono>
 #include <cstddef>
 #include <functional>
+
+#include "server/message.hpp"
 
 namespace icemu::server {
 
@@ -18,7 +17,7 @@ class logger;
 
 /// Per-connection limits, from the configuration.
 struct session_limits {
-    std::size_t max_body_bytes;          // a larger body is answered 413 and the connection closed
+    std::size_t max_body_bytes; // a larger body is answered 413 and the connection closed
     std::chrono::milliseconds idle_timeout; // for each read and each write
 };
 

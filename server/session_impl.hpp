@@ -3,20 +3,19 @@
 // The body of run_session, included only by the files that instantiate it (session.cpp,
 // session_test_stream.cpp): everyone else links against those instantiations.
 
-#include "server/commit_gate.hpp"
-#include "server/log.hpp"
-#include "server/router.hpp"
-#include "server/session.hpp"
-
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-
-#include <algorithm>
 #include <exception>
 #include <string>
+
+#include "server/commit_gate.hpp"
+#include "server/log.hpp"
+#include "server/router.hpp"
+#include "server/session.hpp"
 
 namespace icemu::server::detail {
 
@@ -105,8 +104,8 @@ net::awaitable<void> run_session(Stream& stream, session_env env, session_contro
         http::request_parser<http::string_body> parser;
         parser.body_limit(env.limits.max_body_bytes);
         // Peer close, timeout and malformed requests are normal endings, not exceptions.
-        auto [ec, n] = co_await http::async_read(stream, buffer, parser,
-                                                 net::as_tuple(net::use_awaitable));
+        auto [ec, n] =
+            co_await http::async_read(stream, buffer, parser, net::as_tuple(net::use_awaitable));
         bool const too_large = ec == http::error::body_limit;
         if (ec && !too_large)
             break;
@@ -114,6 +113,10 @@ net::awaitable<void> run_session(Stream& stream, session_env env, session_contro
         auto const started = std::chrono::steady_clock::now();
         request& req = parser.get();
         call_info info;
+        // Copies of the handler's names for a response replaced after a failed commit: `info`
+        // may point into the response it replaces. Empty (no allocation) on the normal path.
+        std::string handled_surface;
+        std::string handled_operation;
         response res;
         bool keep_alive = false;
         if (too_large) {
@@ -130,8 +133,12 @@ net::awaitable<void> run_session(Stream& stream, session_env env, session_contro
                 }
             }
             if (failure) {
-                env.log.event(log_level::error, "commit failed",
-                              {{"error", detail::describe(failure)}});
+                env.log.event(
+                    log_level::error, "commit failed",
+                    {{"error", detail::describe(failure)}, {"request_id", info.request_id}});
+                handled_surface = info.surface;
+                handled_operation = info.operation;
+                info = call_info{.surface = handled_surface, .operation = handled_operation};
                 res = env.routes.route(req).reject(req, rejection::internal_error, info);
             }
         }

@@ -1,10 +1,9 @@
 // run_session over beast::test::stream, for the unit tests. A separate object file of the
 // static library, so the server binary, which never names it, does not link it.
-#include "server/session.hpp"
-
-#include "server/session_impl.hpp"
-
 #include <boost/beast/_experimental/test/stream.hpp>
+
+#include "server/session.hpp"
+#include "server/session_impl.hpp"
 
 namespace icemu::server {
 

@@ -270,6 +270,13 @@ constexpr std::array<std::pair<std::string_view, action>, 20> actions{{
 
 } // namespace
 
+std::string_view static_name(std::string_view operation) noexcept {
+    for (auto const& entry : actions)
+        if (entry.first == operation)
+            return entry.first;
+    return "-";
+}
+
 action find_action(std::string_view operation) noexcept {
     for (auto const& [name, fn] : actions)
         if (name == operation)

@@ -22,5 +22,8 @@ using action = void (*)(action_context&);
 
 /// The action implementing `operation`, or nullptr when icemu does not implement it.
 action find_action(std::string_view operation) noexcept;
+/// The implemented operation's name from a static table (safe to keep in server::call_info),
+/// or "-".
+std::string_view static_name(std::string_view operation) noexcept;
 
 } // namespace icemu::api::aws

@@ -81,7 +81,7 @@ server::response surface::answer(server::request const& req, server::call_info& 
     std::string const request_id = core::format_uuid(ids_.uuid());
     auto const operation = operation_of(req);
     auto const fn = find_action(operation);
-    info.operation = fn != nullptr ? operation : std::string_view("-");
+    info.operation = static_name(operation);
     if (fn == nullptr && is_modelled_operation(operation)) {
         // 501 is not retried by any SDK: an unimplemented operation fails at once.
         return error_reply(req, {http::status::not_implemented, "NotImplementedException"},
@@ -130,7 +130,7 @@ server::response surface::refuse(server::request const& req, server::rejection w
                                  server::call_info& info) {
     info.surface = "aws";
     auto const operation = operation_of(req);
-    info.operation = find_action(operation) != nullptr ? operation : std::string_view("-");
+    info.operation = static_name(operation);
     std::string const request_id = core::format_uuid(ids_.uuid());
     if (why == server::rejection::body_too_large)
         return error_reply(req,

@@ -410,7 +410,12 @@ scheduler_settings const& service::update_scheduler(scheduler_update const& upda
         random_.reseed(settings_.seed);
     if (mode_changed) {
         store::write_scope scope(db_);
+        auto const now = clock_.now_ms();
         requests_.for_each_schedulable([&](async_request const& row) {
+            // Already due (e.g. an ALL_PROVISIONED_ACCOUNTS request with nothing to do): it
+            // settles at the next call whatever the mode.
+            if (row.due_ms && *row.due_ms <= now)
+                return;
             async_request copy = row;
             plan(copy, false);
             requests_.reschedule(copy.id, copy.settle_by, copy.due_ms, copy.polls_left);

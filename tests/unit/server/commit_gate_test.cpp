@@ -3,7 +3,6 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
-
 #include <stdexcept>
 
 namespace {
@@ -15,7 +14,8 @@ using namespace icemu::server;
 TEST_CASE("commit gate wait returns at once when nothing is pending", "[server]") {
     net::io_context ioc;
     int commits = 0;
-    commit_gate gate(ioc.get_executor(), [] { return false; }, [&] { ++commits; });
+    commit_gate gate(
+        ioc.get_executor(), [] { return false; }, [&] { ++commits; });
     bool done = false;
     net::co_spawn(ioc, gate.wait(), [&](std::exception_ptr e) { done = !e; });
     ioc.run();
@@ -27,10 +27,12 @@ TEST_CASE("commit gate flush_soon commits pending changes once without a waiter"
     net::io_context ioc;
     bool dirty = true;
     int commits = 0;
-    commit_gate gate(ioc.get_executor(), [&] { return dirty; }, [&] {
-        ++commits;
-        dirty = false;
-    });
+    commit_gate gate(
+        ioc.get_executor(), [&] { return dirty; },
+        [&] {
+            ++commits;
+            dirty = false;
+        });
     gate.flush_soon();
     gate.flush_soon();
     CHECK(commits == 0); // posted, not run inline
@@ -60,10 +62,12 @@ TEST_CASE("commit gate wakes each batch with its own commit", "[server]") {
     net::io_context ioc;
     bool dirty = true;
     int commits = 0;
-    commit_gate gate(ioc.get_executor(), [&] { return dirty; }, [&] {
-        ++commits;
-        dirty = false;
-    });
+    commit_gate gate(
+        ioc.get_executor(), [&] { return dirty; },
+        [&] {
+            ++commits;
+            dirty = false;
+        });
     int woken = 0;
     auto waiter = [&]() -> net::awaitable<void> {
         co_await gate.wait();

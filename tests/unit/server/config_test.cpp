@@ -1,13 +1,13 @@
 #include "server/config.hpp"
 
-#include <catch2/catch.hpp>
+#include <unistd.h>
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 namespace {
@@ -115,13 +115,13 @@ TEST_CASE("config layers apply in order: defaults, file, environment, flags", "[
                            {"ICEMU_LOG_LEVEL=error", "ICEMU_DB=/from/env.db"});
     CHECK(s.cfg.listen_host == "127.0.0.1"); // default: no layer sets it
     CHECK(s.cfg.listen_port == 4577);
-    CHECK(s.cfg.threads == 2);                   // file only
-    CHECK(s.cfg.scheduler.mode == "polls");      // file only
+    CHECK(s.cfg.threads == 2);              // file only
+    CHECK(s.cfg.scheduler.mode == "polls"); // file only
     CHECK(s.cfg.scheduler.delay_min_ms == 5);
     CHECK(s.cfg.scheduler.delay_max_ms == 7);
-    CHECK(s.cfg.log_format == "text");           // file changed a sibling key only
-    CHECK(s.cfg.log_level == "error");           // env beats file
-    CHECK(s.cfg.db == "/from/flag.db");          // flag beats env and file
+    CHECK(s.cfg.log_format == "text");  // file changed a sibling key only
+    CHECK(s.cfg.log_level == "error");  // env beats file
+    CHECK(s.cfg.db == "/from/flag.db"); // flag beats env and file
     CHECK(s.cfg.config_file == file.path());
 }
 
@@ -145,14 +145,14 @@ TEST_CASE("config accepts --flag=value as well as --flag value", "[server]") {
 }
 
 TEST_CASE("config reads every documented ICEMU_ variable", "[server]") {
-    startup const s = load({}, {"ICEMU_LISTEN=[::1]:8080", "ICEMU_PORT_FILE=/tmp/port",
-                                "ICEMU_DB=:memory:", "ICEMU_THREADS=2", "ICEMU_LOG_LEVEL=debug",
-                                "ICEMU_LOG_FORMAT=json", "ICEMU_SCHEDULER_MODE=manual",
-                                "ICEMU_SCHEDULER_DELAY_MS=10-20", "ICEMU_SCHEDULER_POLLS=3",
-                                "ICEMU_SCHEDULER_SEED=42", "ICEMU_AUTH_MODE=verify",
-                                "ICEMU_DEFAULT_ACCOUNT_ID=0123456789abcdef0123456789abcdef",
-                                "ICEMU_FIXTURES=/fixtures", "ICEMU_STORE_SYNCHRONOUS=full",
-                                "ICEMU_MAX_BODY_BYTES=2048"});
+    startup const s = load(
+        {},
+        {"ICEMU_LISTEN=[::1]:8080", "ICEMU_PORT_FILE=/tmp/port",
+         "ICEMU_DB=:memory:", "ICEMU_THREADS=2", "ICEMU_LOG_LEVEL=debug", "ICEMU_LOG_FORMAT=json",
+         "ICEMU_SCHEDULER_MODE=manual", "ICEMU_SCHEDULER_DELAY_MS=10-20", "ICEMU_SCHEDULER_POLLS=3",
+         "ICEMU_SCHEDULER_SEED=42", "ICEMU_AUTH_MODE=verify",
+         "ICEMU_DEFAULT_ACCOUNT_ID=0123456789abcdef0123456789abcdef", "ICEMU_FIXTURES=/fixtures",
+         "ICEMU_STORE_SYNCHRONOUS=full", "ICEMU_MAX_BODY_BYTES=2048"});
     CHECK(s.cfg.listen_host == "::1");
     CHECK(s.cfg.listen_port == 8080);
     CHECK(s.cfg.port_file == "/tmp/port");
@@ -227,8 +227,9 @@ TEST_CASE("config reads the whole file schema", "[server]") {
     CHECK(c.instances[1].owner_account_id == "0123456789abcdef0123456789abcdef");
     CHECK(c.instances[1].instance_id == "fedcba9876543210");
     CHECK(c.instances[2].instance_id == "00112233445566ff");
-    CHECK(c.faults_json ==
-          R"({"rules":[{"match":{"operation":"ListInstances"},"error":{"code":"ThrottlingException"}}]})");
+    CHECK(
+        c.faults_json ==
+        R"({"rules":[{"match":{"operation":"ListInstances"},"error":{"code":"ThrottlingException"}}]})");
     CHECK(c.fixtures == "/fixtures");
 }
 
@@ -348,11 +349,13 @@ TEST_CASE("config refuses bad values in the file naming the key", "[server]") {
           "FILE: scheduler.seed: expected a non-negative 64-bit integer, got a number");
     CHECK(file_error(R"({"auth": {"mode": "sigv2"}})") ==
           R"(FILE: auth.mode: "sigv2" is not one of open, verify)");
-    CHECK(file_error(R"({"auth": {"default_account_id": "12345678901a"}})") ==
-          R"(FILE: auth.default_account_id: "12345678901a" is not an account id (12 digits or 32 lowercase hex))");
-    CHECK(file_error(R"({"auth": {"credentials": [{"access_key_id": "a", "secret_access_key": "b",
+    CHECK(
+        file_error(R"({"auth": {"default_account_id": "12345678901a"}})") ==
+        R"(FILE: auth.default_account_id: "12345678901a" is not an account id (12 digits or 32 lowercase hex))");
+    CHECK(
+        file_error(R"({"auth": {"credentials": [{"access_key_id": "a", "secret_access_key": "b",
                         "account_id": "0123456789ABCDEF0123456789ABCDEF"}]}})") ==
-          R"(FILE: auth.credentials[0].account_id: "0123456789ABCDEF0123456789ABCDEF" is not an account id (12 digits or 32 lowercase hex))");
+        R"(FILE: auth.credentials[0].account_id: "0123456789ABCDEF0123456789ABCDEF" is not an account id (12 digits or 32 lowercase hex))");
     CHECK(file_error(R"({"auth": {"credentials": [{"access_key_id": "a"}]}})") ==
           R"(FILE: auth.credentials[0]: missing "secret_access_key")");
     CHECK(file_error(R"({"store": {"synchronous": "extra"}})") ==
@@ -363,14 +366,17 @@ TEST_CASE("config refuses bad values in the file naming the key", "[server]") {
           "FILE: limits.idle_timeout_ms: 99 is not between 100 and 2147483647");
     CHECK(file_error(R"({"initial_state": {"instances": [{"name": "x"}]}})") ==
           R"(FILE: initial_state.instances[0]: missing "owner_account_id")");
-    CHECK(file_error(R"({"initial_state": {"instances": [{"owner_account_id": "1234"}]}})") ==
-          R"(FILE: initial_state.instances[0].owner_account_id: "1234" is not an account id (12 digits or 32 lowercase hex))");
-    CHECK(file_error(R"({"initial_state": {"instances": [{"owner_account_id": "123456789012",
+    CHECK(
+        file_error(R"({"initial_state": {"instances": [{"owner_account_id": "1234"}]}})") ==
+        R"(FILE: initial_state.instances[0].owner_account_id: "1234" is not an account id (12 digits or 32 lowercase hex))");
+    CHECK(
+        file_error(R"({"initial_state": {"instances": [{"owner_account_id": "123456789012",
                         "instance_id": "ssoins-123"}]}})") ==
-          R"(FILE: initial_state.instances[0].instance_id: "ssoins-123" is not an instance id (16 lowercase hex, ssoins-<16 hex> or ins-<16 hex>))");
-    CHECK(file_error(R"({"initial_state": {"instances": [{"owner_account_id": "123456789012"},
+        R"(FILE: initial_state.instances[0].instance_id: "ssoins-123" is not an instance id (16 lowercase hex, ssoins-<16 hex> or ins-<16 hex>))");
+    CHECK(
+        file_error(R"({"initial_state": {"instances": [{"owner_account_id": "123456789012"},
                         {"owner_account_id": "123456789012"}]}})") ==
-          R"(FILE: initial_state.instances[1].owner_account_id: "123456789012" owns more than one instance)");
+        R"(FILE: initial_state.instances[1].owner_account_id: "123456789012" owns more than one instance)");
 }
 
 TEST_CASE("config merges a partial delay_ms object with the current delays", "[server]") {
@@ -382,10 +388,26 @@ TEST_CASE("config merges a partial delay_ms object with the current delays", "[s
 
 TEST_CASE("usage lists the commands, flags and variables", "[server]") {
     std::string const text = usage();
-    for (char const* word : {"serve", "healthcheck", "--config", "--listen", "--port-file", "--db",
-                             "--threads", "--log-level", "--log-format", "--scheduler-mode",
-                             "--scheduler-delay-ms", "--scheduler-polls", "--scheduler-seed",
-                             "--auth-mode", "--fixtures", "--store-synchronous", "--help",
-                             "--version", "ICEMU_CONFIG", "ICEMU_LISTEN", "ICEMU_MAX_BODY_BYTES"})
+    for (char const* word : {"serve",
+                             "healthcheck",
+                             "--config",
+                             "--listen",
+                             "--port-file",
+                             "--db",
+                             "--threads",
+                             "--log-level",
+                             "--log-format",
+                             "--scheduler-mode",
+                             "--scheduler-delay-ms",
+                             "--scheduler-polls",
+                             "--scheduler-seed",
+                             "--auth-mode",
+                             "--fixtures",
+                             "--store-synchronous",
+                             "--help",
+                             "--version",
+                             "ICEMU_CONFIG",
+                             "ICEMU_LISTEN",
+                             "ICEMU_MAX_BODY_BYTES"})
         CHECK(text.find(word) != std::string::npos);
 }

@@ -1,7 +1,6 @@
 #include "server/router.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 
 namespace {

@@ -1,12 +1,11 @@
 #include "server/scheduler_timer.hpp"
 
-#include "server/log.hpp"
-
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
-
 #include <cstdio>
 #include <stdexcept>
+
+#include "server/log.hpp"
 
 namespace {
 
@@ -69,7 +68,7 @@ TEST_CASE("scheduler timer logs a failing settle and goes on after a back-off", 
     timer.start();
     ioc.poll();
     CHECK(settled == 1); // failed once; now backing off instead of spinning
-    ioc.run_one();      // the back-off timer (100 ms)
+    ioc.run_one();       // the back-off timer (100 ms)
     ioc.poll();
     CHECK(settled == 2);
     timer.stop();

@@ -1,21 +1,20 @@
 #include "server/session.hpp"
 
-#include "server/commit_gate.hpp"
-#include "server/log.hpp"
-#include "server/router.hpp"
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/beast/_experimental/test/stream.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <catch2/catch.hpp>
-
 #include <cstdio>
 #include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "server/commit_gate.hpp"
+#include "server/log.hpp"
+#include "server/router.hpp"
 
 namespace {
 
@@ -73,7 +72,9 @@ struct harness {
     logger log{log_level::debug, false, sink};
     session_limits limits{1024, std::chrono::seconds(5)};
 
-    harness() { surface.on_handle = [this](request const& req) { dirty |= req.target() == "/write"; }; }
+    harness() {
+        surface.on_handle = [this](request const& req) { dirty |= req.target() == "/write"; };
+    }
     ~harness() {
         if (sink != nullptr)
             std::fclose(sink);
@@ -233,8 +234,7 @@ TEST_CASE("session holds a response until the gate commits, one commit for two w
     CHECK(r2[0].result() == http::status::ok);
 }
 
-TEST_CASE("session answers with the surface's internal error when the commit fails",
-          "[server]") {
+TEST_CASE("session answers with the surface's internal error when the commit fails", "[server]") {
     harness h;
     h.fail_commit = true;
     test_stream server1(h.ioc), client1(h.ioc);
@@ -260,7 +260,8 @@ TEST_CASE("session answers with the surface's internal error when the commit fai
     }
     CHECK(h.surface.rejections ==
           std::vector<rejection>{rejection::internal_error, rejection::internal_error});
-    CHECK(h.logged().find(R"("commit failed" error="disk I/O error")") != std::string::npos);
+    CHECK(h.logged().find(R"("commit failed" error="disk I/O error" request_id=req-)") !=
+          std::string::npos);
 }
 
 TEST_CASE("session does not wait for the gate when nothing is pending", "[server]") {
@@ -301,7 +302,8 @@ TEST_CASE("session stop lets the request in flight finish with Connection: close
         h.dirty = true;
         ctl.stop();
     };
-    client.write_some(net::buffer(raw_request("POST", "/write", "{}") + raw_request("GET", "/next")));
+    client.write_some(
+        net::buffer(raw_request("POST", "/write", "{}") + raw_request("GET", "/next")));
     h.ioc.run();
     auto const responses = parse_responses(client.str());
     REQUIRE(responses.size() == 1);

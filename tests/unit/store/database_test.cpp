@@ -1,0 +1,245 @@
+#include "store/database.hpp"
+
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <string>
+
+#include "store/error.hpp"
+#include "store/schema.hpp"
+#include "store/statement.hpp"
+#include "tests/support/memory_db.hpp"
+
+namespace {
+
+namespace store = icemu::store;
+using icemu::test::count_rows;
+using icemu::test::temp_dir;
+
+int user_version(store::database& db) {
+    store::statement s(db.handle(), "PRAGMA user_version");
+    REQUIRE(s.step());
+    return static_cast<int>(s.column_int64(0));
+}
+
+void insert_value(store::database& db, std::int64_t value) {
+    store::statement s(db.handle(), "INSERT INTO t(x) VALUES (?)");
+    s.bind(1, value);
+    REQUIRE(s.run() == 1);
+}
+
+bool has_value(store::database& db, std::int64_t value) {
+    store::statement s(db.handle(), "SELECT 1 FROM t WHERE x = ?");
+    s.bind(1, value);
+    return s.step();
+}
+
+} // namespace
+
+TEST_CASE("migrations bring user_version to schema_version and create the tables", "[store]") {
+    store::database db({});
+    CHECK(store::schema_version() >= 1);
+    CHECK(user_version(db) == store::schema_version());
+    // Later migrations add tables; these are the foundation's and must always be there.
+    for (char const* name :
+         {"assignments", "instances", "meta", "permission_sets", "provisioned", "requests"}) {
+        store::statement table(db.handle(),
+                               "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+        table.bind(1, name);
+        CAPTURE(name);
+        CHECK(table.step());
+    }
+    CHECK(count_rows(db, "meta") == 2);
+}
+
+TEST_CASE("migrating an up-to-date database again changes nothing", "[store]") {
+    temp_dir dir;
+    {
+        store::database db(dir.db_options());
+        db.exec(
+            "INSERT INTO instances(id, owner_account, identity_store_id, status, created_ms) "
+            "VALUES ('0123456789abcdef', '123456789012', 'd-1', 'ACTIVE', 1)");
+    }
+    store::database db(dir.db_options());
+    CHECK(user_version(db) == store::schema_version());
+    CHECK(count_rows(db, "instances") == 1);
+    CHECK(count_rows(db, "meta") == 2);
+}
+
+TEST_CASE("statement reports a UNIQUE violation as sqlite_error with the extended code",
+          "[store]") {
+    store::database db({});
+    db.exec("CREATE TABLE t(x INTEGER UNIQUE)");
+    insert_value(db, 7);
+    store::statement again(db.handle(), "INSERT INTO t(x) VALUES (7)");
+    REQUIRE_THROWS_MATCHES(again.run(), store::sqlite_error,
+                           Catch::Predicate<store::sqlite_error>(
+                               [](store::sqlite_error const& e) {
+                                   return e.code() == SQLITE_CONSTRAINT_UNIQUE &&
+                                          std::string(e.what()) == "UNIQUE constraint failed: t.x";
+                               },
+                               "code SQLITE_CONSTRAINT_UNIQUE, text naming t.x"));
+    CHECK(count_rows(db, "t") == 1);
+}
+
+TEST_CASE("statement reports a syntax error at prepare time", "[store]") {
+    store::database db({});
+    REQUIRE_THROWS_MATCHES(store::statement(db.handle(), "SELEC 1"), store::sqlite_error,
+                           Catch::Predicate<store::sqlite_error>(
+                               [](store::sqlite_error const& e) {
+                                   return e.code() == SQLITE_ERROR &&
+                                          std::string(e.what()).find("syntax error") !=
+                                              std::string::npos;
+                               },
+                               "SQLITE_ERROR with a syntax error text"));
+}
+
+TEST_CASE("exec reports a failure as sqlite_error with the extended code", "[store]") {
+    store::database db({});
+    db.exec("CREATE TABLE t(x INTEGER NOT NULL)");
+    REQUIRE_THROWS_MATCHES(db.exec("INSERT INTO t(x) VALUES (NULL)"), store::sqlite_error,
+                           Catch::Predicate<store::sqlite_error>(
+                               [](store::sqlite_error const& e) {
+                                   return e.code() == SQLITE_CONSTRAINT_NOTNULL &&
+                                          std::string(e.what()) ==
+                                              "NOT NULL constraint failed: t.x";
+                               },
+                               "SQLITE_CONSTRAINT_NOTNULL naming t.x"));
+}
+
+TEST_CASE("a write_scope without release rolls back only its own changes", "[store]") {
+    store::database db({});
+    db.exec("CREATE TABLE t(x INTEGER)");
+    {
+        store::write_scope kept(db);
+        insert_value(db, 1);
+        kept.release();
+    }
+    CHECK(db.in_transaction());
+    {
+        store::write_scope dropped(db);
+        insert_value(db, 2);
+        CHECK(has_value(db, 2));
+    }
+    CHECK(db.in_transaction());
+    CHECK(has_value(db, 1));
+    CHECK_FALSE(has_value(db, 2));
+    db.commit();
+    CHECK_FALSE(db.in_transaction());
+    CHECK(has_value(db, 1));
+    CHECK_FALSE(has_value(db, 2));
+    CHECK(count_rows(db, "t") == 1);
+}
+
+TEST_CASE("rollback abandons every released scope of the shared transaction", "[store]") {
+    store::database db({});
+    db.exec("CREATE TABLE t(x INTEGER)");
+    {
+        store::write_scope scope(db);
+        insert_value(db, 1);
+        scope.release();
+    }
+    db.rollback();
+    CHECK_FALSE(db.in_transaction());
+    CHECK(count_rows(db, "t") == 0);
+}
+
+TEST_CASE("commit after abandon throws SQLITE_ABORT once and keeps nothing", "[store]") {
+    store::database db({});
+    db.exec("CREATE TABLE t(x INTEGER)");
+    {
+        store::write_scope scope(db);
+        insert_value(db, 1);
+        scope.release();
+    }
+    db.abandon();
+    CHECK(db.in_transaction());
+    REQUIRE_THROWS_MATCHES(db.commit(), store::sqlite_error,
+                           Catch::Predicate<store::sqlite_error>(
+                               [](store::sqlite_error const& e) {
+                                   return e.code() == SQLITE_ABORT &&
+                                          std::string(e.what()) ==
+                                              "the shared write transaction was rolled back";
+                               },
+                               "SQLITE_ABORT, the transaction was rolled back"));
+    CHECK_FALSE(db.in_transaction());
+    CHECK_NOTHROW(db.commit());
+    CHECK(count_rows(db, "t") == 0);
+}
+
+TEST_CASE("commit with no transaction open is a no-op", "[store]") {
+    store::database db({});
+    REQUIRE_FALSE(db.in_transaction());
+    CHECK_NOTHROW(db.commit());
+    CHECK_FALSE(db.in_transaction());
+    // Still usable: a scope opens the shared transaction and commit ends it.
+    db.exec("CREATE TABLE t(x INTEGER)");
+    {
+        store::write_scope scope(db);
+        insert_value(db, 3);
+        scope.release();
+    }
+    CHECK(db.in_transaction());
+    db.commit();
+    CHECK_FALSE(db.in_transaction());
+    CHECK_NOTHROW(db.commit());
+}
+
+TEST_CASE("cached returns the same statement for the same literal", "[store]") {
+    store::database db({});
+    static constexpr char const* sql_a = "SELECT 1";
+    static constexpr char const* sql_b = "SELECT 2";
+    store::statement& first = db.cached(sql_a);
+    store::statement& second = db.cached(sql_a);
+    store::statement& other = db.cached(sql_b);
+    CHECK(&first == &second);
+    CHECK(&first != &other);
+    {
+        store::statement_use use(first);
+        REQUIRE(use->step());
+        CHECK(use->column_int64(0) == 1);
+    }
+    // Reset by statement_use: it runs again from the start.
+    store::statement_use use(db.cached(sql_a));
+    REQUIRE(use->step());
+    CHECK(use->column_int64(0) == 1);
+}
+
+TEST_CASE("a reopened file database sees committed rows and not uncommitted ones", "[store]") {
+    temp_dir dir;
+    {
+        store::database db(dir.db_options());
+        db.exec("CREATE TABLE t(x INTEGER)");
+        {
+            store::write_scope scope(db);
+            insert_value(db, 1);
+            scope.release();
+        }
+        db.commit();
+        {
+            store::write_scope scope(db);
+            insert_value(db, 2);
+            scope.release();
+        }
+        REQUIRE(db.in_transaction());
+        // Destroyed with the shared transaction open: the destructor rolls it back.
+    }
+    store::database db(dir.db_options());
+    CHECK_FALSE(db.in_transaction());
+    CHECK(has_value(db, 1));
+    CHECK_FALSE(has_value(db, 2));
+    CHECK(count_rows(db, "t") == 1);
+}
+
+TEST_CASE("database reports a file it cannot open", "[store]") {
+    temp_dir dir;
+    store::database_options options;
+    options.path = (dir.path() / "missing" / "icemu.db").string();
+    REQUIRE_THROWS_MATCHES(
+        store::database(options), store::sqlite_error,
+        Catch::Predicate<store::sqlite_error>(
+            [&](store::sqlite_error const& e) {
+                return e.code() == SQLITE_CANTOPEN &&
+                       std::string(e.what()).starts_with("cannot open " + options.path + ": ");
+            },
+            "SQLITE_CANTOPEN naming the path"));
+}
