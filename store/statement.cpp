@@ -29,7 +29,9 @@ statement& statement::bind(int index, std::int64_t value) {
 }
 
 statement& statement::bind(int index, std::string_view text) {
-    if (int rc = sqlite3_bind_text64(stmt_.get(), index, text.data(), text.size(), SQLITE_TRANSIENT,
+    // An empty view may have a null data(), which SQLite would bind as NULL instead of ''.
+    char const* data = text.data() != nullptr ? text.data() : "";
+    if (int rc = sqlite3_bind_text64(stmt_.get(), index, data, text.size(), SQLITE_TRANSIENT,
                                      SQLITE_UTF8);
         rc != SQLITE_OK)
         fail(db_, rc);

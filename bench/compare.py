@@ -1,0 +1,678 @@
+#!/usr/bin/env python3
+"""icemu's benchmark: icemu against moto_server and nginx (a fixed body), with wrk.
+
+Run it through bench/compare.sh, which installs wrk and nginx, builds icemu and passes the paths
+here. This script starts and stops every target itself, prepares their state through the API
+(boto3), runs every workload against the targets in turn (icemu, moto, nginx, icemu, ...: the
+noise of this shared machine spreads over all three), and prints a table and the ratios that
+DESIGN.md §9 budgets. `--scale` compares icemu on 1,000 and on 1,000,000 stored requests (filled
+by icemu_fill through the store), and reports cold start and RssAnon.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+
+BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+OWNER = "123456789012"
+PRINCIPAL = "9067639464-9039c8fc-c296-4863-a233-a59111da7aa3"
+HEALTH_REQUEST = b"GET /_icemu/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+
+
+def log(message: str) -> None:
+    print(f"==> {message}", file=sys.stderr, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, proc: subprocess.Popen, timeout: float, name: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{name} exited with status {proc.returncode} while starting")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.02)
+    raise RuntimeError(f"{name} did not listen on port {port} within {timeout} s")
+
+
+def health_ok(port: int) -> bool:
+    """One GET /_icemu/health; True on a 200."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+            s.sendall(HEALTH_REQUEST)
+            head = s.recv(64)
+            return head.startswith(b"HTTP/1.1 200")
+    except OSError:
+        return False
+
+
+def rss_anon_kib(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("RssAnon:"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def stop(proc: subprocess.Popen | None, name: str) -> None:
+    if proc is None or proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        log(f"{name} ignored SIGTERM for 10 s; killing it")
+        proc.kill()
+        proc.wait()
+
+
+# --------------------------------------------------------------------------------------------
+# Targets
+
+
+@dataclass
+class Target:
+    name: str
+    port: int
+    proc: subprocess.Popen
+    instance_arn: str = ""
+    ps_arn: str = ""
+    ids: dict[str, str] = field(default_factory=dict)  # read op -> file of ids
+    tokens: dict[str, str] = field(default_factory=dict)  # list workload -> NextToken
+    deep_page: int = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+
+def start_icemu(binary: str, db: str, workdir: str, name: str = "icemu") -> Target:
+    port_file = os.path.join(workdir, f"{name}.port")
+    if os.path.exists(port_file):
+        os.unlink(port_file)
+    err = open(os.path.join(workdir, f"{name}.log"), "ab")
+    proc = subprocess.Popen(
+        [binary, "--listen", "127.0.0.1:0", "--port-file", port_file, "--db", db,
+         "--log-level", "warn", "--scheduler-mode", "manual"],
+        stdout=err, stderr=err, cwd=workdir)
+    deadline = time.monotonic() + 30
+    while not os.path.exists(port_file):
+        if proc.poll() is not None:
+            raise RuntimeError(f"{name} exited with status {proc.returncode}; see {err.name}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{name} wrote no port file within 30 s")
+        time.sleep(0.005)
+    port = int(open(port_file).read())
+    while not health_ok(port):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"{name} never answered 200 on /_icemu/health; see {err.name}")
+        time.sleep(0.005)
+    return Target(name, port, proc)
+
+
+def start_moto(workdir: str) -> Target:
+    port = free_port()
+    err = open(os.path.join(workdir, "moto.log"), "ab")
+    proc = subprocess.Popen([shutil.which("moto_server") or "moto_server", "-H", "127.0.0.1",
+                             "-p", str(port)], stdout=err, stderr=err, cwd=workdir)
+    wait_for_port(port, proc, 60, "moto_server")
+    return Target("moto", port, proc)
+
+
+def start_nginx(binary: str, body: bytes, workers: str, workdir: str) -> Target:
+    root = os.path.join(workdir, "nginx")
+    os.makedirs(os.path.join(root, "logs"), exist_ok=True)
+    port = free_port()
+    text = body.decode()
+    if "'" in text or "$" in text or "\\" in text:
+        raise RuntimeError("the read answer holds a character nginx's return would interpret")
+    conf = f"""
+worker_processes {workers};
+daemon off;
+pid {root}/nginx.pid;
+error_log {root}/logs/error.log warn;
+events {{ worker_connections 8192; }}
+http {{
+    access_log off;
+    keepalive_requests 100000000;
+    keepalive_timeout 75s;
+    client_body_temp_path {root}/body;
+    proxy_temp_path {root}/proxy;
+    fastcgi_temp_path {root}/fastcgi;
+    uwsgi_temp_path {root}/uwsgi;
+    scgi_temp_path {root}/scgi;
+    server {{
+        listen 127.0.0.1:{port} backlog=4096;
+        location / {{
+            default_type application/x-amz-json-1.1;
+            return 200 '{text}';
+        }}
+    }}
+}}
+"""
+    path = os.path.join(root, "nginx.conf")
+    with open(path, "w") as f:
+        f.write(conf)
+    err = open(os.path.join(workdir, "nginx.stderr"), "ab")
+    proc = subprocess.Popen([binary, "-p", root, "-c", path], stdout=err, stderr=err)
+    wait_for_port(port, proc, 10, "nginx")
+    return Target("nginx", port, proc)
+
+
+# --------------------------------------------------------------------------------------------
+# State, through the API
+
+
+def sso_client(target: Target):
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(
+        "sso-admin", endpoint_url=target.url.rstrip("/"), region_name="us-east-1",
+        aws_access_key_id="test", aws_secret_access_key="test",
+        config=Config(retries={"max_attempts": 1}, max_pool_connections=4))
+
+
+def write_ids(workdir: str, name: str, ids: list[str]) -> str:
+    path = os.path.join(workdir, name)
+    with open(path, "w") as f:
+        f.write("\n".join(ids) + "\n")
+    return path
+
+
+def prepare_api_state(target: Target, provisions: int, assignments: int, workdir: str) -> None:
+    """A permission set, `provisions` provisioning requests and `assignments` assignment
+    creations, each to its own account (accounts 9xxxxxxxxxxx: the writes use others)."""
+    sso = sso_client(target)
+    target.instance_arn = sso.list_instances()["Instances"][0]["InstanceArn"]
+    target.ps_arn = sso.create_permission_set(
+        InstanceArn=target.instance_arn, Name="bench")["PermissionSet"]["PermissionSetArn"]
+    created, provisioned = [], []
+    for n in range(assignments):
+        created.append(sso.create_account_assignment(
+            InstanceArn=target.instance_arn, PermissionSetArn=target.ps_arn,
+            TargetId=f"{900000000000 + n:012d}", TargetType="AWS_ACCOUNT", PrincipalType="USER",
+            PrincipalId=PRINCIPAL)["AccountAssignmentCreationStatus"]["RequestId"])
+    target.ids["DescribeAccountAssignmentCreationStatus"] = write_ids(
+        workdir, f"{target.name}-assignment-ids.txt", created)
+    if target.name == "moto":
+        return  # moto has neither DescribePermissionSetProvisioningStatus nor the status lists
+    for n in range(provisions):
+        provisioned.append(sso.provision_permission_set(
+            InstanceArn=target.instance_arn, PermissionSetArn=target.ps_arn,
+            TargetType="AWS_ACCOUNT", TargetId=f"{910000000000 + n:012d}",
+        )["PermissionSetProvisioningStatus"]["RequestId"])
+    target.ids["DescribePermissionSetProvisioningStatus"] = write_ids(
+        workdir, f"{target.name}-provision-ids.txt", provisioned)
+
+
+def capture_deep_token(target: Target, page: int) -> None:
+    """Walks ListPermissionSetProvisioningStatus (MaxResults 100) to the token of `page`."""
+    target.deep_page = page
+    if page <= 1:
+        target.tokens["deep"] = ""
+        return
+    conn = http.client.HTTPConnection("127.0.0.1", target.port, timeout=30)
+    headers = {"X-Amz-Target": "SWBExternalService.ListPermissionSetProvisioningStatus",
+               "Content-Type": "application/x-amz-json-1.1"}
+    token = None
+    for n in range(1, page):
+        body = {"InstanceArn": target.instance_arn, "MaxResults": 100}
+        if token:
+            body["NextToken"] = token
+        conn.request("POST", "/", json.dumps(body), headers)
+        answer = conn.getresponse()
+        data = json.loads(answer.read())
+        if answer.status != 200:
+            raise RuntimeError(f"listing page {n} answered {answer.status}: {data}")
+        token = data.get("NextToken")
+        if not token:
+            raise RuntimeError(f"the list ended at page {n}, before page {page}")
+    conn.close()
+    target.tokens["deep"] = token
+
+
+def read_answer(target: Target, op: str, member: str, request_id: str) -> bytes:
+    conn = http.client.HTTPConnection("127.0.0.1", target.port, timeout=10)
+    conn.request("POST", "/", json.dumps({"InstanceArn": target.instance_arn, member: request_id}),
+                 {"X-Amz-Target": f"SWBExternalService.{op}",
+                  "Content-Type": "application/x-amz-json-1.1"})
+    answer = conn.getresponse()
+    body = answer.read()
+    conn.close()
+    if answer.status != 200:
+        raise RuntimeError(f"{op} answered {answer.status}: {body!r}")
+    return body
+
+
+# --------------------------------------------------------------------------------------------
+# Workloads
+
+
+@dataclass(frozen=True)
+class Workload:
+    key: str
+    script: str
+    op: str
+    kind: str  # read | write | list
+    moto_op: str | None  # what moto runs instead (None: the same op)
+
+
+WORKLOADS = [
+    Workload("read-assignment", "read.lua", "DescribeAccountAssignmentCreationStatus", "read", None),
+    Workload("read-provision", "read.lua", "DescribePermissionSetProvisioningStatus", "read",
+             "DescribeAccountAssignmentCreationStatus"),
+    Workload("list-page1", "list.lua", "ListPermissionSetProvisioningStatus", "list",
+             "DescribeAccountAssignmentCreationStatus"),
+    Workload("list-deep", "list.lua", "ListPermissionSetProvisioningStatus", "list",
+             "DescribeAccountAssignmentCreationStatus"),
+    # Writes last: they add rows, which must not change what the reads above measure.
+    Workload("write-provision", "write.lua", "ProvisionPermissionSet", "write", None),
+    Workload("write-assignment", "write.lua", "CreateAccountAssignment", "write", None),
+]
+
+
+@dataclass
+class Result:
+    target: str
+    workload: str
+    connections: int
+    rps: float
+    p50_us: int
+    p99_us: int
+    non2xx: int
+    socket_errors: int
+    requests: int
+    note: str = ""
+
+
+class Runner:
+    def __init__(self, args, workdir: str):
+        self.args = args
+        self.workdir = workdir
+        self.account_base = 100000000000
+        self.runs = 0
+
+    def wrk(self, target: Target, workload: Workload, connections: int, op: str,
+            token: str | None = None, ids: str | None = None) -> Result:
+        self.runs += 1
+        env = dict(os.environ, BENCH_DIR=BENCH_DIR, BENCH_OP=op,
+                   BENCH_INSTANCE_ARN=target.instance_arn or "arn:aws:sso:::instance/ssoins-0",
+                   BENCH_PS_ARN=target.ps_arn or "-", BENCH_PRINCIPAL_ID=PRINCIPAL,
+                   BENCH_ACCOUNT_BASE=str(self.account_base), BENCH_TOKEN=token or "",
+                   BENCH_IDS=ids or "")
+        # Every write run starts at a new block of accounts (10^8 per thread, 2 threads).
+        self.account_base += 1000000000
+        script = workload.script
+        if target.name == "nginx" or op != workload.op:
+            script = "read.lua"  # nginx ignores the body; moto's stand-in is a Describe
+        threads = max(1, min(self.args.threads, connections))
+        cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{self.args.duration:g}s",
+               "--timeout", "5s", "-s", os.path.join(BENCH_DIR, script), target.url]
+        out = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        line = next((l for l in out.stdout.splitlines() if l.startswith("BENCH_RESULT ")), None)
+        if out.returncode != 0 or line is None:
+            raise RuntimeError(f"wrk failed ({out.returncode}) on {target.name} {workload.key}:\n"
+                               f"{out.stdout}\n{out.stderr}")
+        data = json.loads(line.split(" ", 1)[1])
+        return Result(target.name, workload.key, connections, data["rps"], data["p50_us"],
+                      data["p99_us"], data["non2xx"], data["socket_errors"], data["requests"])
+
+
+def median_result(results: list[Result]) -> Result:
+    first = results[0]
+    return Result(first.target, first.workload, first.connections,
+                  statistics.median(r.rps for r in results),
+                  int(statistics.median(r.p50_us for r in results)),
+                  int(statistics.median(r.p99_us for r in results)),
+                  sum(r.non2xx for r in results), sum(r.socket_errors for r in results),
+                  sum(r.requests for r in results), first.note)
+
+
+def ms(us: int) -> str:
+    return f"{us / 1000:.2f}"
+
+
+def print_table(results: list[Result]) -> None:
+    print()
+    print(f"{'target':<10} {'workload':<18} {'conns':>5} {'req/s':>10} {'p50 ms':>8} "
+          f"{'p99 ms':>8} {'non-2xx':>8} {'sock err':>8}  note")
+    print("-" * 96)
+    for r in results:
+        print(f"{r.target:<10} {r.workload:<18} {r.connections:>5} {r.rps:>10.0f} "
+              f"{ms(r.p50_us):>8} {ms(r.p99_us):>8} {r.non2xx:>8} {r.socket_errors:>8}  {r.note}")
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    if not a or not b:
+        return "n/a"
+    return f"{a / b:.2f}"
+
+
+def print_ratios(results: list[Result], connections: list[int]) -> None:
+    by = {(r.target, r.workload, r.connections): r for r in results}
+    print()
+    print(f"{'workload':<18} {'conns':>5} {'icemu/moto':>11} {'icemu/nginx':>12}")
+    print("-" * 50)
+    for w in WORKLOADS:
+        for c in connections:
+            i = by.get(("icemu", w.key, c))
+            if i is None:
+                continue
+            m = by.get(("moto", w.key, c))
+            n = by.get(("nginx", w.key, c))
+            mark = " *" if w.moto_op and m else ""
+            print(f"{w.key:<18} {c:>5} {ratio(i.rps, m.rps if m else None) + mark:>11} "
+                  f"{ratio(i.rps, n.rps if n else None):>12}")
+    print("(* moto lacks the operation: its row runs DescribeAccountAssignmentCreationStatus)")
+
+    print()
+    print("budgets (DESIGN.md §9), icemu:")
+    checks: list[tuple[str, str, bool | None]] = []
+
+    def check(label: str, value: float | None, limit: float, above: bool, fmt: str) -> None:
+        if value is None:
+            checks.append((label, "n/a", None))
+            return
+        ok = value >= limit if above else value < limit
+        checks.append((label, fmt.format(value), ok))
+
+    for c in connections:
+        for key, kind in (("read-assignment", "read"), ("read-provision", "read"),
+                          ("write-provision", "write"), ("write-assignment", "write")):
+            i = by.get(("icemu", key, c))
+            m = by.get(("moto", key, c))
+            n = by.get(("nginx", key, c))
+            if i is None:
+                continue
+            star = " (moto: stand-in op)" if key == "read-provision" else ""
+            moto_min, nginx_min = (100, 0.5) if kind == "read" else (50, 0.15)
+            if key != "write-assignment":
+                check(f"{key} c={c}: icemu/moto >= {moto_min}{star}",
+                      i.rps / m.rps if m and m.rps else None, moto_min, True, "{:.1f}")
+                check(f"{key} c={c}: icemu/nginx >= {nginx_min}",
+                      i.rps / n.rps if n and n.rps else None, nginx_min, True, "{:.2f}")
+    for w in WORKLOADS:
+        i = by.get(("icemu", w.key, 32))
+        if i is not None:
+            check(f"{w.key} c=32: p99 < 5 ms", i.p99_us / 1000, 5, False, "{:.2f} ms")
+    bad = sum(r.non2xx + r.socket_errors for r in results if r.target == "icemu")
+    check("icemu non-2xx + socket errors, all runs = 0", float(bad), 0.5, False, "{:.0f}")
+    for label, value, ok in checks:
+        verdict = "n/a" if ok is None else ("ok" if ok else "MISS")
+        print(f"  {label:<58} {value:>10}  {verdict}")
+
+
+# --------------------------------------------------------------------------------------------
+# The comparison
+
+
+def run_compare(args, workdir: str) -> None:
+    connections = args.connections
+    icemu = moto = nginx = None
+    try:
+        log("starting icemu (manual scheduler, temporary database)")
+        icemu = start_icemu(args.icemu, os.path.join(workdir, "icemu.db"), workdir)
+        log(f"preparing icemu: {args.prepare} provisioning requests, {args.prepare // 2} "
+            "assignment creations through boto3")
+        prepare_api_state(icemu, args.prepare, args.prepare // 2, workdir)
+        deep = max(1, args.prepare // 100)
+        capture_deep_token(icemu, deep)
+        icemu.tokens["page1"] = ""
+
+        ids = open(icemu.ids["DescribeAccountAssignmentCreationStatus"]).readline().strip()
+        body = read_answer(icemu, "DescribeAccountAssignmentCreationStatus",
+                           "AccountAssignmentCreationRequestId", ids)
+        log(f"nginx body: icemu's DescribeAccountAssignmentCreationStatus answer, {len(body)} bytes")
+
+        targets = [icemu]
+        if args.moto:
+            log("starting moto_server")
+            moto = start_moto(workdir)
+            log(f"preparing moto: {args.prepare // 2} assignment creations through boto3")
+            prepare_api_state(moto, 0, args.prepare // 2, workdir)
+            targets.append(moto)
+        nginx = start_nginx(args.nginx, body, args.nginx_workers, workdir)
+        nginx.ids["DescribeAccountAssignmentCreationStatus"] = \
+            icemu.ids["DescribeAccountAssignmentCreationStatus"]
+        nginx.instance_arn = icemu.instance_arn
+        targets.append(nginx)
+
+        runner = Runner(args, workdir)
+        results: list[Result] = []
+        selected = [w for w in WORKLOADS if not args.workloads or w.key in args.workloads]
+        total = len(selected) * len(connections) * len(targets) * args.rounds
+        log(f"{total} wrk runs of {args.duration} s each, in this order: "
+            + ", ".join(t.name for t in targets) + ", ...")
+        for w in selected:
+            for c in connections:
+                per_target: dict[str, list[Result]] = {t.name: [] for t in targets}
+                for _ in range(args.rounds):
+                    for t in targets:
+                        op = w.op
+                        note = ""
+                        if t is moto and w.moto_op:
+                            op, note = w.moto_op, f"* moto runs {w.moto_op}"
+                        if t is nginx:
+                            op, note = "DescribeAccountAssignmentCreationStatus", "fixed body"
+                        token = t.tokens.get("deep" if w.key == "list-deep" else "page1")
+                        r = runner.wrk(t, w, c, op, token=token, ids=t.ids.get(op))
+                        r.note = note
+                        if t is icemu and w.key == "list-deep":
+                            r.note = f"page {icemu.deep_page}"
+                        per_target[t.name].append(r)
+                        log(f"{t.name:<6} {w.key:<17} c={c:<4} {r.rps:>9.0f} req/s  "
+                            f"p99 {ms(r.p99_us)} ms  non-2xx {r.non2xx}")
+                for t in targets:
+                    results.append(median_result(per_target[t.name]))
+        rss = rss_anon_kib(icemu.proc.pid)
+        print_table(results)
+        print_ratios(results, connections)
+        if rss is not None:
+            print(f"\nicemu RssAnon after the load: {rss / 1024:.1f} MiB (budget < 64 MiB)")
+        if not args.moto:
+            print("\nmoto_server was not found on PATH: its rows and the icemu/moto ratios are "
+                  "missing.")
+    finally:
+        for t, name in ((icemu, "icemu"), (moto, "moto_server"), (nginx, "nginx")):
+            stop(t.proc if t else None, name)
+
+
+# --------------------------------------------------------------------------------------------
+# Scale: 1,000 against 1,000,000 stored requests, cold start, RssAnon
+
+
+def fill(args, workdir: str, name: str, requests: int) -> dict:
+    db = os.path.join(workdir, f"{name}.db")
+    started = time.monotonic()
+    out = subprocess.run(
+        [args.fill, "--db", db, "--requests", str(requests), "--samples", "10000",
+         "--assignment-every", "100", "--provision-ids", os.path.join(workdir, f"{name}-p.txt"),
+         "--assignment-ids", os.path.join(workdir, f"{name}-a.txt")],
+        capture_output=True, text=True, check=True)
+    info = json.loads(out.stdout.strip().splitlines()[-1])
+    info.update(db=db, provisions=requests - requests // 100,
+                p_ids=os.path.join(workdir, f"{name}-p.txt"),
+                a_ids=os.path.join(workdir, f"{name}-a.txt"))
+    log(f"filled {db}: {requests} requests in {time.monotonic() - started:.1f} s")
+    return info
+
+
+def cold_start(binary: str, db: str | None, workdir: str, runs: int) -> list[float]:
+    """Milliseconds from exec to the first 200 on /_icemu/health; a tight polling loop."""
+    times = []
+    for n in range(runs):
+        path = db or os.path.join(workdir, f"cold-{n}.db")
+        port = free_port()
+        cmd = [binary, "--listen", f"127.0.0.1:{port}", "--db", path, "--log-level", "warn",
+               "--scheduler-mode", "manual"]
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                close_fds=False)
+        try:
+            while True:
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                        s.sendall(HEALTH_REQUEST)
+                        if s.recv(64).startswith(b"HTTP/1.1 200"):
+                            break
+                except OSError:
+                    if proc.poll() is not None:
+                        raise RuntimeError(f"icemu exited with {proc.returncode} during start")
+            times.append((time.perf_counter() - started) * 1000)
+        finally:
+            stop(proc, "icemu")
+    return times
+
+
+def run_scale(args, workdir: str) -> None:
+    small_info = fill(args, workdir, "small", args.scale_small)
+    big_info = fill(args, workdir, "big", args.scale_big)
+    small = big = None
+    try:
+        small = start_icemu(args.icemu, small_info["db"], workdir, f"icemu-{args.scale_small}")
+        big = start_icemu(args.icemu, big_info["db"], workdir, f"icemu-{args.scale_big}")
+        for t, info in ((small, small_info), (big, big_info)):
+            t.instance_arn = f"arn:aws:sso:::instance/ssoins-{info['instance_id']}"
+            t.ids["DescribePermissionSetProvisioningStatus"] = info["p_ids"]
+            t.ids["DescribeAccountAssignmentCreationStatus"] = info["a_ids"]
+            t.tokens["page1"] = ""
+            page = min(10000, max(1, info["provisions"] // 100))
+            started = time.monotonic()
+            capture_deep_token(t, page)
+            log(f"{t.name}: token of page {page} after {time.monotonic() - started:.1f} s of walking")
+
+        runner = Runner(args, workdir)
+        wl = {w.key: w for w in WORKLOADS}
+        keys = ["read-provision", "read-assignment", "list-page1", "list-deep"]
+        results: list[Result] = []
+        for key in keys:
+            w = wl[key]
+            for c in args.connections:
+                per: dict[str, list[Result]] = {small.name: [], big.name: []}
+                for _ in range(args.rounds):
+                    for t in (small, big):
+                        token = t.tokens.get("deep" if key == "list-deep" else "page1")
+                        r = runner.wrk(t, w, c, w.op, token=token, ids=t.ids.get(w.op))
+                        if key == "list-deep":
+                            r.note = f"page {t.deep_page}"
+                        per[t.name].append(r)
+                        log(f"{t.name:<14} {key:<16} c={c:<4} {r.rps:>9.0f} req/s  "
+                            f"p99 {ms(r.p99_us)} ms  non-2xx {r.non2xx}")
+                results.extend(median_result(per[t.name]) for t in (small, big))
+        rss = {t.name: rss_anon_kib(t.proc.pid) for t in (small, big)}
+    finally:
+        stop(small.proc if small else None, "icemu")
+        stop(big.proc if big else None, "icemu")
+
+    print_table(results)
+    by = {(r.target, r.workload, r.connections): r for r in results}
+    print()
+    print("scale budgets (DESIGN.md §9):")
+    for c in args.connections:
+        for key in ("read-provision", "read-assignment", "list-page1", "list-deep"):
+            s, b = by[(small.name, key, c)], by[(big.name, key, c)]
+            value = b.rps / s.rps if s.rps else 0
+            print(f"  {key:<16} c={c:<4} {args.scale_big} / {args.scale_small} stored: "
+                  f"{value:.2f} of the req/s  {'ok' if value >= 0.75 else 'MISS'} (>= 0.75)")
+        for t in (small, big):
+            p1, deep = by[(t.name, "list-page1", c)], by[(t.name, "list-deep", c)]
+            value = deep.rps / p1.rps if p1.rps else 0
+            print(f"  list page {t.deep_page} / page 1 on {t.name} c={c}: {value:.2f} of the "
+                  f"req/s  {'ok' if value >= 0.75 else 'MISS'} (>= 0.75)")
+    for name, kib in rss.items():
+        if kib is not None:
+            print(f"  RssAnon of {name} after the load: {kib / 1024:.1f} MiB "
+                  f"{'ok' if kib < 64 * 1024 else 'MISS'} (< 64 MiB)")
+
+    for label, db in (("a new database", None), (f"{args.scale_big} stored requests", big_info["db"])):
+        times = cold_start(args.icemu, db, workdir, args.cold_runs)
+        med = statistics.median(times)
+        print(f"  cold start, exec to 200 on /_icemu/health, {label}: median {med:.1f} ms of "
+              f"{len(times)} (min {min(times):.1f}, max {max(times):.1f})  "
+              f"{'ok' if med < 50 else 'MISS'} (< 50 ms)")
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--icemu", required=True, help="icemu binary")
+    p.add_argument("--fill", required=True, help="icemu_fill binary")
+    p.add_argument("--nginx", default=shutil.which("nginx") or "/usr/sbin/nginx")
+    p.add_argument("--duration", type=float, default=10, help="seconds per wrk run (10)")
+    p.add_argument("--connections", default="1,32,256", help="comma-separated (1,32,256)")
+    p.add_argument("--quick", action="store_true", help="2 s runs, 32 connections only")
+    p.add_argument("--scale", action="store_true",
+                   help="1,000 vs 1,000,000 stored requests, cold start, RssAnon")
+    p.add_argument("--rounds", type=int, default=1,
+                   help="repeat every (workload, connections) N times; the table shows medians")
+    p.add_argument("--workloads", default="",
+                   help="comma-separated subset of: " + ",".join(w.key for w in WORKLOADS))
+    p.add_argument("--prepare", type=int, default=2000,
+                   help="provisioning requests created through the API before the reads (2000; "
+                        "half as many assignment creations)")
+    p.add_argument("--threads", type=int, default=2, help="wrk threads (2; at most connections)")
+    p.add_argument("--nginx-workers", default="1",
+                   help="nginx worker_processes (1: icemu serves on one thread; or auto)")
+    p.add_argument("--no-moto", action="store_true", help="leave moto_server out")
+    p.add_argument("--scale-small", type=int, default=1000)
+    p.add_argument("--scale-big", type=int, default=1000000)
+    p.add_argument("--cold-runs", type=int, default=10)
+    p.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = p.parse_args()
+
+    if args.quick:
+        args.duration = 2 if args.duration == 10 else args.duration
+        args.connections = "32"
+    args.connections = [int(c) for c in str(args.connections).split(",") if c]
+    args.workloads = [w for w in args.workloads.split(",") if w]
+    unknown = set(args.workloads) - {w.key for w in WORKLOADS}
+    if unknown:
+        p.error("unknown workload(s): " + ", ".join(sorted(unknown)))
+    args.icemu = os.path.abspath(args.icemu)
+    args.fill = os.path.abspath(args.fill)
+    args.moto = not args.no_moto and shutil.which("moto_server") is not None
+    if not args.no_moto and not args.moto:
+        log("moto_server is not on PATH: skipping moto")
+
+    workdir = tempfile.mkdtemp(prefix="icemu-bench-")
+    log(f"working directory {workdir}")
+    try:
+        if args.scale:
+            run_scale(args, workdir)
+        else:
+            run_compare(args, workdir)
+    finally:
+        if args.keep:
+            log(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# icemu's benchmark: one command. Installs wrk and nginx when missing (Debian packages), builds
+# icemu's release preset (icemu and icemu_fill) when needed, then runs bench/compare.py, which
+# starts and stops icemu, moto_server (when on PATH) and nginx itself and prints the table and
+# the ratios of DESIGN.md §9.
+#
+#   bench/compare.sh                       every workload at 1, 32 and 256 connections, 10 s each
+#   bench/compare.sh --quick               2 s runs at 32 connections (a check of the harness)
+#   bench/compare.sh --scale               1,000 vs 1,000,000 stored requests, cold start, RssAnon
+#   bench/compare.sh --duration 5 --connections 32,256 --rounds 3 --workloads read-assignment
+#
+# Environment: ICEMU_BIN / ICEMU_FILL_BIN use prebuilt binaries (no build); ICEMU_BENCH_PRESET
+# picks another configure/build preset (release). Run `bench/compare.sh --help` for every option.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+for arg in "$@"; do
+    if [[ $arg == -h || $arg == --help ]]; then
+        exec python3 bench/compare.py --icemu - --fill - --help
+    fi
+done
+
+# Tools of the benchmark itself.
+missing=()
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || missing+=(nginx-light)
+if [[ ${#missing[@]} -gt 0 ]]; then
+    say "installing ${missing[*]}"
+    icemu_as_root env DEBIAN_FRONTEND=noninteractive apt-get update
+    icemu_as_root env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
+
+# boto3 prepares the targets' state through the API.
+python=python3
+if ! python3 -c 'import boto3' >/dev/null 2>&1; then
+    if ! /usr/bin/python3 -c 'import boto3' >/dev/null 2>&1; then
+        say "installing python3-boto3"
+        icemu_as_root env DEBIAN_FRONTEND=noninteractive apt-get update
+        icemu_as_root env DEBIAN_FRONTEND=noninteractive \
+            apt-get install -y --no-install-recommends python3 python3-boto3
+    fi
+    python=/usr/bin/python3
+fi
+if ! command -v moto_server >/dev/null 2>&1; then
+    say "moto_server is not on PATH (pip install 'moto[server]' provides it): moto is skipped"
+fi
+
+# icemu, release preset, built only when something changed (ninja decides).
+preset="${ICEMU_BENCH_PRESET:-release}"
+if [[ -n ${ICEMU_BIN:-} ]]; then
+    icemu_bin="$ICEMU_BIN"
+    fill_bin="${ICEMU_FILL_BIN:-$(dirname "$ICEMU_BIN")/icemu_fill}"
+else
+    # shellcheck disable=SC2119 # no --test: the build packages only
+    icemu_install_deps >&2
+    if [[ ! -f build/$preset/CMakeCache.txt ]]; then
+        cmake --preset "$preset" >&2
+    fi
+    say "building icemu and icemu_fill ($preset preset)"
+    cmake --build --preset "$preset" --target icemu icemu_fill >&2
+    icemu_bin="build/$preset/bin/icemu"
+    fill_bin="build/$preset/bin/icemu_fill"
+fi
+
+exec "$python" bench/compare.py --icemu "$icemu_bin" --fill "$fill_bin" --nginx "$nginx_bin" "$@"
