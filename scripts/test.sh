@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what is missing, then run the whole suite: the release workflow (unit + every
 # integration test), then the sanitizer build (ASan + UBSan) on the unit tests and the
-# integration tests labelled `asan` (the boto3 ones; the slow AWS CLI tests run on release only).
+# integration tests labelled `asan` (the boto3 ones; the slow AWS CLI tests run on release only),
+# then the Docker image (scripts/container-smoke.sh: built with podman, health, a boto3 smoke).
 # Stops at the first failing stage, names it, and exits non-zero. Works from any cwd.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -21,7 +22,11 @@ icemu_finish() {
 trap icemu_finish EXIT
 
 stage deps icemu_install_deps --test
+# The Huawei integration tests' npm client, exactly as tests/huawei/package-lock.json pins it.
+stage npm-ci npm ci --prefix tests/huawei --no-audit --no-fund
+stage npm-ci-aws npm ci --prefix tests/aws-js --no-audit --no-fund
 stage release cmake --workflow --preset release
 stage debug-configure cmake --preset debug
 stage debug-build cmake --build --preset debug
 stage debug-test ctest --preset debug -L 'unit|asan'
+stage container bash scripts/container-smoke.sh

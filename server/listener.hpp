@@ -15,8 +15,9 @@ namespace icemu::server {
 /// before it runs). `routes`, `gate` and `log` must outlive every session.
 class http_server {
 public:
+    /// `stats`, when given, counts every answered request and must outlive every session.
     http_server(net::io_context& ioc, router const& routes, commit_gate& gate, logger& log,
-                session_limits limits);
+                session_limits limits, metrics* stats = nullptr);
     /// Stops accepting and closes idle connections (as `stop` without a callback).
     ~http_server();
     http_server(http_server const&) = delete;

@@ -1,6 +1,9 @@
 // The composition root: configuration, store, core, surfaces, server, scheduler and signals.
+#include "api/admin/faults.hpp"
+#include "api/admin/fixtures.hpp"
 #include "api/admin/surface.hpp"
 #include "api/aws/surface.hpp"
+#include "api/core/fixtures.hpp"
 #include "api/core/ids.hpp"
 #include "api/core/service.hpp"
 #include "api/huawei/surface.hpp"
@@ -9,6 +12,7 @@
 #include "server/health_probe.hpp"
 #include "server/listener.hpp"
 #include "server/log.hpp"
+#include "server/metrics.hpp"
 #include "server/router.hpp"
 #include "server/scheduler_timer.hpp"
 #include "server/session.hpp"
@@ -41,6 +45,33 @@ api::core::service_options core_options(server::config const& cfg) {
     return out;
 }
 
+// ICEMU_FIXTURES: read at every start (a bad file always stops it), applied at first start only.
+// False (after one line on stderr) when a file is unreadable or malformed or an item is invalid.
+bool seed_fixtures(store::database& db, api::core::clock const& clock, server::config const& cfg,
+                   server::logger& log) {
+    api::core::fixture_set fixtures;
+    api::core::fixture_report done;
+    try {
+        fixtures = api::admin::load_fixtures(cfg.fixtures);
+        done = api::core::apply_fixtures(db, fixtures, clock);
+    } catch (store::sqlite_error const&) {
+        throw;
+    } catch (std::exception const& e) {
+        std::fprintf(stderr, "icemu: %s\n", e.what());
+        return false;
+    }
+    if (fixtures.empty()) // e.g. the image's empty /docker-entrypoint.d
+        return true;
+    log.event(server::log_level::info,
+              done.applied ? "fixtures applied"
+                           : "fixtures skipped: the store already has permission sets",
+              {{"path", cfg.fixtures},
+               {"instances", std::to_string(done.instances)},
+               {"permission_sets", std::to_string(done.permission_sets)},
+               {"assignments", std::to_string(done.assignments)}});
+    return true;
+}
+
 int serve(server::config const& cfg) {
     server::logger log(server::parse_log_level(cfg.log_level).value_or(server::log_level::info),
                        cfg.log_format == "json");
@@ -49,10 +80,20 @@ int serve(server::config const& cfg) {
                   "icemu serves on one thread; the threads setting is accepted but not used yet",
                   {{"threads", std::to_string(cfg.threads)}});
 
+    auto options = core_options(cfg);
+    try {
+        options.faults = api::admin::parse_fault_rules(cfg.faults_json);
+    } catch (api::admin::rules_error const& e) {
+        std::fprintf(stderr, "icemu: faults%s%s: %s\n", cfg.config_file.empty() ? "" : " in ",
+                     cfg.config_file.c_str(), e.what());
+        return 2;
+    }
     store::database db({cfg.db, cfg.store_synchronous == "full", cfg.store_cache_kib});
     api::core::clock clock;
-    api::core::service svc(db, clock, core_options(cfg));
+    api::core::service svc(db, clock, std::move(options));
     svc.ensure_initial_state();
+    if (!cfg.fixtures.empty() && !seed_fixtures(db, clock, cfg, log))
+        return 2;
     db.commit();
 
     net::io_context ioc{1};
@@ -85,11 +126,14 @@ int serve(server::config const& cfg) {
                    {"failure_reason", row.failure_reason.value_or("")}});
     };
 
-    api::aws::surface aws(svc);
-    api::huawei::surface huawei;
-    api::admin::surface admin(svc, {ICEMU_VERSION, cfg.db, {"aws"}});
+    api::aws::surface aws(svc, cfg.default_account_id);
+    api::huawei::surface huawei(svc);
+    server::metrics stats;
+    auto append_metrics = [&stats](std::string& out) { stats.render(out); };
+    api::admin::surface admin(svc, {ICEMU_VERSION, cfg.db, {"aws", "huawei"}, append_metrics});
     server::router routes(admin, aws, huawei);
-    server::http_server http(ioc, routes, gate, log, {cfg.max_body_bytes, cfg.idle_timeout});
+    server::http_server http(ioc, routes, gate, log, {cfg.max_body_bytes, cfg.idle_timeout},
+                             &stats);
 
     std::uint16_t port = 0;
     try {

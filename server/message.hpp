@@ -3,6 +3,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include <chrono>
 #include <string_view>
 
 namespace icemu::server {
@@ -19,6 +20,9 @@ struct call_info {
     std::string_view surface = "none";   // "aws", "huawei", "admin"
     std::string_view operation = "-";    // e.g. "CreatePermissionSet"; "-" when unknown
     std::string_view request_id = "-";   // the id the response carries
+    /// How long the session waits (on an asynchronous timer) before writing the response:
+    /// the latency of a fault rule. Never a sleep: other connections are served meanwhile.
+    std::chrono::milliseconds delay{0};
 };
 
 /// Why the server answers a request itself instead of (or after) its handler.

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstddef>
@@ -14,6 +15,7 @@ namespace net = boost::asio;
 class router;
 class commit_gate;
 class logger;
+class metrics;
 
 /// Per-connection limits, from the configuration.
 struct session_limits {
@@ -27,6 +29,7 @@ struct session_env {
     commit_gate& gate;
     logger& log;
     session_limits limits;
+    metrics* stats = nullptr; // counts every answered request when set
 };
 
 /// One connection's state as its server sees it, for a graceful stop. The session keeps
@@ -43,6 +46,10 @@ struct session_control {
             close();
     }
 };
+
+/// Completes after `delay` on a steady_timer of `executor`: a fault rule's latency, spent while
+/// the io_context serves the other connections.
+net::awaitable<void> pause(net::any_io_executor executor, std::chrono::milliseconds delay);
 
 /// Serves HTTP/1.1 requests on `stream` until the peer closes, a read fails or times out, a
 /// response says `Connection: close`, or `ctl.stop()`. Each request is answered through

@@ -14,6 +14,7 @@
 
 #include "server/commit_gate.hpp"
 #include "server/log.hpp"
+#include "server/metrics.hpp"
 #include "server/router.hpp"
 #include "server/session.hpp"
 
@@ -75,6 +76,14 @@ inline std::string describe(std::exception_ptr const& error) {
 }
 
 } // namespace icemu::server::detail
+
+// g++ 12 reports a false -Wmismatched-new-delete on asio's awaitable frames once it inlines
+// them into this large coroutine (GCC bug 109224): asio allocates and frees each frame with its
+// own matching pair.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
 
 namespace icemu::server {
 
@@ -149,12 +158,17 @@ net::awaitable<void> run_session(Stream& stream, session_env env, session_contro
         if (!res.has_content_length() && !res.chunked())
             res.prepare_payload();
 
+        if (info.delay.count() > 0)
+            co_await pause(stream.get_executor(), info.delay);
+
         detail::expire_after(stream, env.limits.idle_timeout);
         auto [write_ec, written] =
             co_await http::async_write(stream, res, net::as_tuple(net::use_awaitable));
+        auto const took = std::chrono::steady_clock::now() - started;
+        if (env.stats != nullptr)
+            env.stats->record(info, res.result_int(), took);
         if (env.log.enabled(log_level::info))
-            env.log.request(req.method_string(), req.target(), info, res.result_int(),
-                            std::chrono::steady_clock::now() - started);
+            env.log.request(req.method_string(), req.target(), info, res.result_int(), took);
         if (write_ec)
             co_return;
         if (too_large) {
@@ -169,3 +183,7 @@ net::awaitable<void> run_session(Stream& stream, session_env env, session_contro
 }
 
 } // namespace icemu::server
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif

@@ -30,6 +30,30 @@ struct permission_set_row {
     std::int64_t version = 1; // bumped by every content change
 };
 
+/// A customer managed policy reference: the policy `name` at `path` in each target account.
+struct customer_policy_ref {
+    std::string name;
+    std::string path = "/";
+};
+
+/// A permission set's permissions boundary: exactly one member is set.
+struct permissions_boundary {
+    std::optional<customer_policy_ref> customer_managed;
+    std::optional<std::string> managed_arn;
+};
+
+/// A managed policy or managed role as Huawei lists it: its id and, if given, its name.
+struct named_policy {
+    std::string id;
+    std::optional<std::string> name;
+};
+
+/// One tag of an instance or a permission set.
+struct tag {
+    std::string key;
+    std::string value;
+};
+
 struct assignment_row {
     std::int64_t seq = 0;
     std::string instance_id;

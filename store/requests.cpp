@@ -7,7 +7,7 @@ namespace icemu::store {
 namespace {
 
 #define ICEMU_REQUEST_COLUMNS                                                                   \
-    "id, seq, kind, status, instance_id, permission_set_id, account_id, principal_type, "      \
+    "id, seq, kind, status, instance_id, permission_set_id, account_id, principal_type, "       \
     "principal_id, failure_reason, created_ms, due_ms, settle_by, polls_left, planned_status, " \
     "planned_reason, surface"
 
@@ -35,7 +35,9 @@ request_row read_request(statement const& s) {
     return row;
 }
 
-std::int64_t as_int(auto e) { return static_cast<std::int64_t>(e); }
+std::int64_t as_int(auto e) {
+    return static_cast<std::int64_t>(e);
+}
 
 } // namespace
 
@@ -153,9 +155,16 @@ std::int64_t requests::count_in_flight() {
     return s->step() ? s->column_int64(0) : 0;
 }
 
+bool requests::in_flight_in_instance(std::string_view instance_id) {
+    statement_use s(
+        db_.cached("SELECT 1 FROM requests WHERE instance_id = ? AND status = 0 LIMIT 1"));
+    s->bind(1, instance_id);
+    return s->step();
+}
+
 std::optional<std::int64_t> requests::next_due() {
-    statement_use s(db_.cached(
-        "SELECT min(due_ms) FROM requests WHERE status = 0 AND due_ms IS NOT NULL"));
+    statement_use s(
+        db_.cached("SELECT min(due_ms) FROM requests WHERE status = 0 AND due_ms IS NOT NULL"));
     if (!s->step())
         return std::nullopt;
     return s->column_optional_int64(0);
@@ -189,9 +198,9 @@ void requests::set_polls_left(request_id const& id, std::int64_t polls_left) {
 
 void requests::reschedule(request_id const& id, settle_mode by, std::optional<std::int64_t> due_ms,
                           std::int64_t polls_left) {
-    statement_use s(db_.cached(
-        "UPDATE requests SET settle_by = ?, due_ms = ?, polls_left = ? WHERE id = ? AND "
-        "status = 0"));
+    statement_use s(
+        db_.cached("UPDATE requests SET settle_by = ?, due_ms = ?, polls_left = ? WHERE id = ? AND "
+                   "status = 0"));
     s->bind(1, as_int(by));
     if (due_ms)
         s->bind(2, *due_ms);
@@ -226,6 +235,8 @@ void requests::erase_instance(std::string_view instance_id) {
     s->run();
 }
 
-void requests::erase_all() { db_.exec("DELETE FROM requests"); }
+void requests::erase_all() {
+    db_.exec("DELETE FROM requests");
+}
 
 } // namespace icemu::store

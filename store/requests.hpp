@@ -1,13 +1,13 @@
 #pragma once
 
-#include "store/database.hpp"
-#include "store/records.hpp"
-
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string_view>
 #include <vector>
+
+#include "store/database.hpp"
+#include "store/records.hpp"
 
 namespace icemu::store {
 
@@ -40,6 +40,8 @@ public:
     /// on the permission set.
     bool in_flight(std::string_view permission_set_id, std::optional<std::string_view> account_id);
     std::int64_t count_in_flight();
+    /// True if any request of the instance is IN_PROGRESS.
+    bool in_flight_in_instance(std::string_view instance_id);
     /// The earliest due time of an IN_PROGRESS request, if any has one.
     std::optional<std::int64_t> next_due();
     /// IN_PROGRESS requests due at or before `now_ms`, in due order (ties: creation order).

@@ -1,16 +1,16 @@
 #include "store/resources.hpp"
 
-#include "store/error.hpp"
-
 #include <limits>
+
+#include "store/error.hpp"
 
 namespace icemu::store {
 
 namespace {
 
 instance_row read_instance(statement const& s) {
-    return {s.column_int64(0), s.column_string(1), s.column_string(2), s.column_string(3),
-            s.column_optional(4),  s.column_string(5), s.column_int64(6)};
+    return {s.column_int64(0),    s.column_string(1), s.column_string(2), s.column_string(3),
+            s.column_optional(4), s.column_string(5), s.column_int64(6)};
 }
 
 permission_set_row read_permission_set(statement const& s) {
@@ -20,7 +20,7 @@ permission_set_row read_permission_set(statement const& s) {
 }
 
 assignment_row read_assignment(statement const& s) {
-    return {s.column_int64(0), s.column_string(1), s.column_string(2),
+    return {s.column_int64(0),  s.column_string(1), s.column_string(2),
             s.column_string(3), s.column_string(4), s.column_string(5)};
 }
 
@@ -40,7 +40,6 @@ page<Row> read_page(statement& s, std::int64_t limit, Read read) {
     return out;
 }
 
-
 } // namespace
 
 void resources::insert_instance(instance_row const& row) {
@@ -53,8 +52,9 @@ void resources::insert_instance(instance_row const& row) {
 }
 
 std::optional<instance_row> resources::find_instance(std::string_view id) {
-    statement_use s(db_.cached("SELECT seq, id, owner_account, identity_store_id, name, status, "
-                               "created_ms FROM instances WHERE id = ?"));
+    statement_use s(
+        db_.cached("SELECT seq, id, owner_account, identity_store_id, name, status, "
+                   "created_ms FROM instances WHERE id = ?"));
     s->bind(1, id);
     if (!s->step())
         return std::nullopt;
@@ -62,8 +62,9 @@ std::optional<instance_row> resources::find_instance(std::string_view id) {
 }
 
 std::optional<instance_row> resources::find_instance_by_owner(std::string_view account) {
-    statement_use s(db_.cached("SELECT seq, id, owner_account, identity_store_id, name, status, "
-                               "created_ms FROM instances WHERE owner_account = ?"));
+    statement_use s(
+        db_.cached("SELECT seq, id, owner_account, identity_store_id, name, status, "
+                   "created_ms FROM instances WHERE owner_account = ?"));
     s->bind(1, account);
     if (!s->step())
         return std::nullopt;
@@ -71,8 +72,9 @@ std::optional<instance_row> resources::find_instance_by_owner(std::string_view a
 }
 
 page<instance_row> resources::list_instances(std::int64_t after, std::int64_t limit) {
-    statement_use s(db_.cached("SELECT seq, id, owner_account, identity_store_id, name, status, "
-                               "created_ms FROM instances WHERE seq > ? ORDER BY seq LIMIT ?"));
+    statement_use s(
+        db_.cached("SELECT seq, id, owner_account, identity_store_id, name, status, "
+                   "created_ms FROM instances WHERE seq > ? ORDER BY seq LIMIT ?"));
     s->bind(1, after).bind(2, limit + 1);
     return read_page<instance_row>(*s, limit, read_instance);
 }
@@ -101,9 +103,9 @@ bool resources::insert_permission_set(permission_set_row const& row) {
 
 std::optional<permission_set_row> resources::find_permission_set(std::string_view instance_id,
                                                                  std::string_view id) {
-    statement_use s(db_.cached(
-        "SELECT seq, id, instance_id, name, description, session_duration, relay_state, "
-        "created_ms, version FROM permission_sets WHERE id = ? AND instance_id = ?"));
+    statement_use s(
+        db_.cached("SELECT seq, id, instance_id, name, description, session_duration, relay_state, "
+                   "created_ms, version FROM permission_sets WHERE id = ? AND instance_id = ?"));
     s->bind(1, id).bind(2, instance_id);
     if (!s->step())
         return std::nullopt;
@@ -112,10 +114,10 @@ std::optional<permission_set_row> resources::find_permission_set(std::string_vie
 
 page<permission_set_row> resources::list_permission_sets(std::string_view instance_id,
                                                          std::int64_t after, std::int64_t limit) {
-    statement_use s(db_.cached(
-        "SELECT seq, id, instance_id, name, description, session_duration, relay_state, "
-        "created_ms, version FROM permission_sets WHERE instance_id = ? AND seq > ? "
-        "ORDER BY seq LIMIT ?"));
+    statement_use s(
+        db_.cached("SELECT seq, id, instance_id, name, description, session_duration, relay_state, "
+                   "created_ms, version FROM permission_sets WHERE instance_id = ? AND seq > ? "
+                   "ORDER BY seq LIMIT ?"));
     s->bind(1, instance_id).bind(2, after).bind(3, limit + 1);
     return read_page<permission_set_row>(*s, limit, read_permission_set);
 }
@@ -132,38 +134,217 @@ bool resources::update_permission_set(permission_set_row const& row) {
 bool resources::erase_permission_set(std::string_view instance_id, std::string_view id) {
     statement_use s(db_.cached("DELETE FROM permission_sets WHERE id = ? AND instance_id = ?"));
     s->bind(1, id).bind(2, instance_id);
+    if (s->run() == 0)
+        return false;
+    for (char const* sql : {"DELETE FROM managed_policies WHERE permission_set_id = ?",
+                            "DELETE FROM customer_policies WHERE permission_set_id = ?",
+                            "DELETE FROM tags WHERE permission_set_id = ?"}) {
+        statement_use erase(db_.cached(sql));
+        erase->bind(1, id);
+        erase->run();
+    }
+    return true;
+}
+
+void resources::bump_version(std::string_view permission_set_id) {
+    statement_use s(db_.cached("UPDATE permission_sets SET version = version + 1 WHERE id = ?"));
+    s->bind(1, permission_set_id);
+    s->run();
+}
+
+std::optional<std::string> resources::inline_policy(std::string_view permission_set_id) {
+    statement_use s(db_.cached("SELECT inline_policy FROM permission_sets WHERE id = ?"));
+    s->bind(1, permission_set_id);
+    if (!s->step())
+        return std::nullopt;
+    return s->column_optional(0);
+}
+
+void resources::set_inline_policy(std::string_view permission_set_id,
+                                  std::optional<std::string> const& document) {
+    statement_use s(db_.cached("UPDATE permission_sets SET inline_policy = ? WHERE id = ?"));
+    s->bind(1, document).bind(2, permission_set_id);
+    s->run();
+}
+
+std::optional<permissions_boundary> resources::boundary(std::string_view permission_set_id) {
+    statement_use s(
+        db_.cached("SELECT boundary_managed_arn, boundary_customer_name, boundary_customer_path "
+                   "FROM permission_sets WHERE id = ?"));
+    s->bind(1, permission_set_id);
+    if (!s->step())
+        return std::nullopt;
+    permissions_boundary out;
+    out.managed_arn = s->column_optional(0);
+    if (auto name = s->column_optional(1))
+        out.customer_managed =
+            customer_policy_ref{std::move(*name), s->column_optional(2).value_or("/")};
+    if (!out.managed_arn && !out.customer_managed)
+        return std::nullopt;
+    return out;
+}
+
+void resources::set_boundary(std::string_view permission_set_id,
+                             std::optional<permissions_boundary> const& boundary) {
+    std::optional<std::string> arn;
+    std::optional<std::string> name;
+    std::optional<std::string> path;
+    if (boundary) {
+        arn = boundary->managed_arn;
+        if (boundary->customer_managed) {
+            name = boundary->customer_managed->name;
+            path = boundary->customer_managed->path;
+        }
+    }
+    statement_use s(db_.cached(
+        "UPDATE permission_sets SET boundary_managed_arn = ?, boundary_customer_name = ?, "
+        "boundary_customer_path = ? WHERE id = ?"));
+    s->bind(1, arn).bind(2, name).bind(3, path).bind(4, permission_set_id);
+    s->run();
+}
+
+bool resources::insert_managed_policy(std::string_view instance_id,
+                                      std::string_view permission_set_id, std::string_view arn) {
+    statement_use s(
+        db_.cached("INSERT OR IGNORE INTO managed_policies(instance_id, permission_set_id, arn) "
+                   "VALUES (?, ?, ?)"));
+    s->bind(1, instance_id).bind(2, permission_set_id).bind(3, arn);
     return s->run() > 0;
 }
 
-bool resources::has_assignments(std::string_view permission_set_id) {
+bool resources::erase_managed_policy(std::string_view permission_set_id, std::string_view arn) {
     statement_use s(
-        db_.cached("SELECT 1 FROM assignments WHERE permission_set_id = ? LIMIT 1"));
+        db_.cached("DELETE FROM managed_policies WHERE permission_set_id = ? AND arn = ?"));
+    s->bind(1, permission_set_id).bind(2, arn);
+    return s->run() > 0;
+}
+
+page<std::string> resources::list_managed_policies(std::string_view permission_set_id,
+                                                   std::int64_t after, std::int64_t limit) {
+    statement_use s(
+        db_.cached("SELECT seq, arn FROM managed_policies WHERE permission_set_id = ? AND seq > ? "
+                   "ORDER BY seq LIMIT ?"));
+    s->bind(1, permission_set_id).bind(2, after).bind(3, limit + 1);
+    return read_page<std::string>(*s, limit,
+                                  [](statement const& row) { return row.column_string(1); });
+}
+
+bool resources::insert_customer_policy(std::string_view instance_id,
+                                       std::string_view permission_set_id,
+                                       customer_policy_ref const& ref) {
+    statement_use s(db_.cached(
+        "INSERT OR IGNORE INTO customer_policies(instance_id, permission_set_id, name, path) "
+        "VALUES (?, ?, ?, ?)"));
+    s->bind(1, instance_id).bind(2, permission_set_id).bind(3, ref.name).bind(4, ref.path);
+    return s->run() > 0;
+}
+
+bool resources::erase_customer_policy(std::string_view permission_set_id,
+                                      customer_policy_ref const& ref) {
+    statement_use s(db_.cached(
+        "DELETE FROM customer_policies WHERE permission_set_id = ? AND name = ? AND path = ?"));
+    s->bind(1, permission_set_id).bind(2, ref.name).bind(3, ref.path);
+    return s->run() > 0;
+}
+
+page<customer_policy_ref> resources::list_customer_policies(std::string_view permission_set_id,
+                                                            std::int64_t after,
+                                                            std::int64_t limit) {
+    statement_use s(db_.cached(
+        "SELECT seq, name, path FROM customer_policies WHERE permission_set_id = ? AND seq > ? "
+        "ORDER BY seq LIMIT ?"));
+    s->bind(1, permission_set_id).bind(2, after).bind(3, limit + 1);
+    return read_page<customer_policy_ref>(*s, limit, [](statement const& row) {
+        return customer_policy_ref{row.column_string(1), row.column_string(2)};
+    });
+}
+
+std::int64_t resources::count_policies(std::string_view permission_set_id) {
+    statement_use s(
+        db_.cached("SELECT (SELECT count(*) FROM managed_policies WHERE permission_set_id = ?1) + "
+                   "(SELECT count(*) FROM customer_policies WHERE permission_set_id = ?1)"));
+    s->bind(1, permission_set_id);
+    return s->step() ? s->column_int64(0) : 0;
+}
+
+void resources::put_tag(std::string_view instance_id, std::string_view permission_set_id,
+                        tag const& item) {
+    statement_use s(db_.cached(
+        "INSERT INTO tags(instance_id, permission_set_id, key, value) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(instance_id, permission_set_id, key) DO UPDATE SET value = excluded.value"));
+    s->bind(1, instance_id).bind(2, permission_set_id).bind(3, item.key).bind(4, item.value);
+    s->run();
+}
+
+void resources::erase_tag(std::string_view instance_id, std::string_view permission_set_id,
+                          std::string_view key) {
+    statement_use s(
+        db_.cached("DELETE FROM tags WHERE instance_id = ? AND permission_set_id = ? AND key = ?"));
+    s->bind(1, instance_id).bind(2, permission_set_id).bind(3, key);
+    s->run();
+}
+
+bool resources::has_tag(std::string_view instance_id, std::string_view permission_set_id,
+                        std::string_view key) {
+    statement_use s(db_.cached(
+        "SELECT 1 FROM tags WHERE instance_id = ? AND permission_set_id = ? AND key = ?"));
+    s->bind(1, instance_id).bind(2, permission_set_id).bind(3, key);
+    return s->step();
+}
+
+std::int64_t resources::count_tags(std::string_view instance_id,
+                                   std::string_view permission_set_id) {
+    statement_use s(
+        db_.cached("SELECT count(*) FROM tags WHERE instance_id = ? AND permission_set_id = ?"));
+    s->bind(1, instance_id).bind(2, permission_set_id);
+    return s->step() ? s->column_int64(0) : 0;
+}
+
+page<tag> resources::list_tags(std::string_view instance_id, std::string_view permission_set_id,
+                               std::int64_t after, std::int64_t limit) {
+    statement_use s(db_.cached(
+        "SELECT seq, key, value FROM tags WHERE instance_id = ? AND permission_set_id = ? AND "
+        "seq > ? ORDER BY seq LIMIT ?"));
+    s->bind(1, instance_id).bind(2, permission_set_id).bind(3, after).bind(4, limit + 1);
+    return read_page<tag>(*s, limit, [](statement const& row) {
+        return tag{row.column_string(1), row.column_string(2)};
+    });
+}
+
+void resources::set_instance_name(std::string_view id, std::optional<std::string> const& name) {
+    statement_use s(db_.cached("UPDATE instances SET name = ? WHERE id = ?"));
+    s->bind(1, name).bind(2, id);
+    s->run();
+}
+
+bool resources::has_assignments(std::string_view permission_set_id) {
+    statement_use s(db_.cached("SELECT 1 FROM assignments WHERE permission_set_id = ? LIMIT 1"));
     s->bind(1, permission_set_id);
     return s->step();
 }
 
 bool resources::insert_assignment(assignment_row const& row) {
-    statement_use s(db_.cached(
-        "INSERT OR IGNORE INTO assignments(instance_id, permission_set_id, account_id, "
-        "principal_type, principal_id) VALUES (?, ?, ?, ?, ?)"));
+    statement_use s(
+        db_.cached("INSERT OR IGNORE INTO assignments(instance_id, permission_set_id, account_id, "
+                   "principal_type, principal_id) VALUES (?, ?, ?, ?, ?)"));
     s->bind(1, row.instance_id).bind(2, row.permission_set_id).bind(3, row.account_id);
     s->bind(4, row.principal_type).bind(5, row.principal_id);
     return s->run() > 0;
 }
 
 bool resources::erase_assignment(assignment_row const& row) {
-    statement_use s(db_.cached(
-        "DELETE FROM assignments WHERE permission_set_id = ? AND account_id = ? AND "
-        "principal_type = ? AND principal_id = ?"));
+    statement_use s(
+        db_.cached("DELETE FROM assignments WHERE permission_set_id = ? AND account_id = ? AND "
+                   "principal_type = ? AND principal_id = ?"));
     s->bind(1, row.permission_set_id).bind(2, row.account_id).bind(3, row.principal_type);
     s->bind(4, row.principal_id);
     return s->run() > 0;
 }
 
 bool resources::assignment_exists(assignment_row const& row) {
-    statement_use s(db_.cached(
-        "SELECT 1 FROM assignments WHERE permission_set_id = ? AND account_id = ? AND "
-        "principal_type = ? AND principal_id = ?"));
+    statement_use s(
+        db_.cached("SELECT 1 FROM assignments WHERE permission_set_id = ? AND account_id = ? AND "
+                   "principal_type = ? AND principal_id = ?"));
     s->bind(1, row.permission_set_id).bind(2, row.account_id).bind(3, row.principal_type);
     s->bind(4, row.principal_id);
     return s->step();
@@ -204,17 +385,17 @@ page<assignment_row> resources::list_assignments_for_principal(
 
 void resources::set_provisioned(std::string_view instance_id, std::string_view permission_set_id,
                                 std::string_view account_id, std::int64_t version) {
-    statement_use s(db_.cached(
-        "INSERT INTO provisioned(instance_id, permission_set_id, account_id, version) "
-        "VALUES (?, ?, ?, ?) ON CONFLICT(permission_set_id, account_id) "
-        "DO UPDATE SET version = excluded.version"));
+    statement_use s(
+        db_.cached("INSERT INTO provisioned(instance_id, permission_set_id, account_id, version) "
+                   "VALUES (?, ?, ?, ?) ON CONFLICT(permission_set_id, account_id) "
+                   "DO UPDATE SET version = excluded.version"));
     s->bind(1, instance_id).bind(2, permission_set_id).bind(3, account_id).bind(4, version);
     s->run();
 }
 
 void resources::provision_if_absent(std::string_view instance_id,
-                                    std::string_view permission_set_id,
-                                    std::string_view account_id, std::int64_t version) {
+                                    std::string_view permission_set_id, std::string_view account_id,
+                                    std::int64_t version) {
     statement_use s(db_.cached(
         "INSERT OR IGNORE INTO provisioned(instance_id, permission_set_id, account_id, version) "
         "VALUES (?, ?, ?, ?)"));
@@ -224,14 +405,12 @@ void resources::provision_if_absent(std::string_view instance_id,
 
 void resources::set_provisioned_everywhere(std::string_view permission_set_id,
                                            std::int64_t version) {
-    statement_use s(
-        db_.cached("UPDATE provisioned SET version = ? WHERE permission_set_id = ?"));
+    statement_use s(db_.cached("UPDATE provisioned SET version = ? WHERE permission_set_id = ?"));
     s->bind(1, version).bind(2, permission_set_id);
     s->run();
 }
 
-void resources::erase_provisioned(std::string_view permission_set_id,
-                                  std::string_view account_id) {
+void resources::erase_provisioned(std::string_view permission_set_id, std::string_view account_id) {
     statement_use s(
         db_.cached("DELETE FROM provisioned WHERE permission_set_id = ? AND account_id = ?"));
     s->bind(1, permission_set_id).bind(2, account_id);
@@ -276,6 +455,9 @@ page<std::string> resources::list_provisioned_permission_sets(std::string_view i
 void resources::erase_instance_resources(std::string_view instance_id, bool and_instance) {
     for (char const* sql : {"DELETE FROM provisioned WHERE instance_id = ?",
                             "DELETE FROM assignments WHERE instance_id = ?",
+                            "DELETE FROM managed_policies WHERE instance_id = ?",
+                            "DELETE FROM customer_policies WHERE instance_id = ?",
+                            "DELETE FROM tags WHERE instance_id = ?",
                             "DELETE FROM permission_sets WHERE instance_id = ?"}) {
         statement_use s(db_.cached(sql));
         s->bind(1, instance_id);
@@ -290,8 +472,51 @@ void resources::erase_instance_resources(std::string_view instance_id, bool and_
 
 void resources::erase_all() {
     db_.exec(
-        "DELETE FROM provisioned; DELETE FROM assignments; DELETE FROM permission_sets; "
+        "DELETE FROM provisioned; DELETE FROM assignments; DELETE FROM managed_policies; "
+        "DELETE FROM customer_policies; DELETE FROM tags; DELETE FROM permission_sets; "
         "DELETE FROM instances;");
+}
+
+} // namespace icemu::store
+
+namespace icemu::store {
+
+std::optional<permission_set_row> resources::find_permission_set_anywhere(std::string_view id) {
+    statement_use s(
+        db_.cached("SELECT seq, id, instance_id, name, description, session_duration, relay_state, "
+                   "created_ms, version FROM permission_sets WHERE id = ?"));
+    s->bind(1, id);
+    if (!s->step())
+        return std::nullopt;
+    return read_permission_set(*s);
+}
+
+std::optional<permission_set_row> resources::find_permission_set_by_name(
+    std::string_view instance_id, std::string_view name) {
+    statement_use s(
+        db_.cached("SELECT seq, id, instance_id, name, description, session_duration, relay_state, "
+                   "created_ms, version FROM permission_sets WHERE instance_id = ? AND name = ?"));
+    s->bind(1, instance_id).bind(2, name);
+    if (!s->step())
+        return std::nullopt;
+    return read_permission_set(*s);
+}
+
+std::int64_t resources::count_permission_sets(std::string_view instance_id) {
+    statement_use s(db_.cached("SELECT count(*) FROM permission_sets WHERE instance_id = ?"));
+    s->bind(1, instance_id);
+    return s->step() ? s->column_int64(0) : 0;
+}
+
+page<assignment_row> resources::list_account_assignments(std::string_view instance_id,
+                                                         std::string_view account_id,
+                                                         std::int64_t after, std::int64_t limit) {
+    statement_use s(db_.cached(
+        "SELECT seq, instance_id, permission_set_id, account_id, principal_type, principal_id "
+        "FROM assignments WHERE instance_id = ? AND account_id = ? AND seq > ? "
+        "ORDER BY seq LIMIT ?"));
+    s->bind(1, instance_id).bind(2, account_id).bind(3, after).bind(4, limit + 1);
+    return read_page<assignment_row>(*s, limit, read_assignment);
 }
 
 } // namespace icemu::store

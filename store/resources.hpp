@@ -1,12 +1,12 @@
 #pragma once
 
-#include "store/database.hpp"
-#include "store/records.hpp"
-
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "store/database.hpp"
+#include "store/records.hpp"
 
 namespace icemu::store {
 
@@ -27,13 +27,62 @@ public:
     [[nodiscard]] bool insert_permission_set(permission_set_row const& row);
     std::optional<permission_set_row> find_permission_set(std::string_view instance_id,
                                                           std::string_view id);
-    page<permission_set_row> list_permission_sets(std::string_view instance_id,
-                                                  std::int64_t after, std::int64_t limit);
+    page<permission_set_row> list_permission_sets(std::string_view instance_id, std::int64_t after,
+                                                  std::int64_t limit);
 
     /// Rewrites the content members and bumps the version; false if it does not exist.
     bool update_permission_set(permission_set_row const& row);
-    /// Deletes the permission set; false if it did not exist.
+    /// Deletes the permission set with its policies and tags; false if it did not exist.
     bool erase_permission_set(std::string_view instance_id, std::string_view id);
+    /// Bumps the permission set's version (a content change).
+    void bump_version(std::string_view permission_set_id);
+
+    /// The permission set's inline policy document, if it has one.
+    std::optional<std::string> inline_policy(std::string_view permission_set_id);
+    /// Sets (or, with none, removes) the inline policy document.
+    void set_inline_policy(std::string_view permission_set_id,
+                           std::optional<std::string> const& document);
+    /// The permission set's permissions boundary, if it has one.
+    std::optional<permissions_boundary> boundary(std::string_view permission_set_id);
+    /// Sets (or, with none, removes) the permissions boundary.
+    void set_boundary(std::string_view permission_set_id,
+                      std::optional<permissions_boundary> const& boundary);
+
+    /// Attaches an AWS managed policy; false when it is attached already.
+    [[nodiscard]] bool insert_managed_policy(std::string_view instance_id,
+                                             std::string_view permission_set_id,
+                                             std::string_view arn);
+    /// Detaches it; false when it was not attached.
+    bool erase_managed_policy(std::string_view permission_set_id, std::string_view arn);
+    /// The ARNs attached, in attachment order.
+    page<std::string> list_managed_policies(std::string_view permission_set_id, std::int64_t after,
+                                            std::int64_t limit);
+    /// Attaches a customer managed policy reference; false when it is attached already.
+    [[nodiscard]] bool insert_customer_policy(std::string_view instance_id,
+                                              std::string_view permission_set_id,
+                                              customer_policy_ref const& ref);
+    /// Detaches it; false when it was not attached.
+    bool erase_customer_policy(std::string_view permission_set_id, customer_policy_ref const& ref);
+    page<customer_policy_ref> list_customer_policies(std::string_view permission_set_id,
+                                                     std::int64_t after, std::int64_t limit);
+    /// AWS managed plus customer managed policies attached to the permission set.
+    std::int64_t count_policies(std::string_view permission_set_id);
+
+    // Tags of a resource: the instance itself (`permission_set_id` empty) or a permission set.
+    /// Sets the tag's value, adding the tag if the resource does not have it.
+    void put_tag(std::string_view instance_id, std::string_view permission_set_id, tag const& item);
+    /// Removes the tag if present.
+    void erase_tag(std::string_view instance_id, std::string_view permission_set_id,
+                   std::string_view key);
+    bool has_tag(std::string_view instance_id, std::string_view permission_set_id,
+                 std::string_view key);
+    std::int64_t count_tags(std::string_view instance_id, std::string_view permission_set_id);
+    /// Tags in the order they were first set.
+    page<tag> list_tags(std::string_view instance_id, std::string_view permission_set_id,
+                        std::int64_t after, std::int64_t limit);
+
+    /// Sets the instance's name (none: no name).
+    void set_instance_name(std::string_view id, std::optional<std::string> const& name);
     /// True if the permission set has any assignment.
     bool has_assignments(std::string_view permission_set_id);
 
@@ -43,8 +92,7 @@ public:
     bool erase_assignment(assignment_row const& row);
     bool assignment_exists(assignment_row const& row);
     std::int64_t count_assignments(std::string_view permission_set_id, std::string_view account_id);
-    page<assignment_row> list_assignments(std::string_view instance_id,
-                                          std::string_view account_id,
+    page<assignment_row> list_assignments(std::string_view instance_id, std::string_view account_id,
                                           std::string_view permission_set_id, std::int64_t after,
                                           std::int64_t limit);
 
@@ -76,11 +124,23 @@ public:
                                                        std::optional<bool> latest,
                                                        std::int64_t after, std::int64_t limit);
 
-    /// Deletes every resource of the instance (permission sets, assignments, provisioning) and,
-    /// with `and_instance`, the instance itself.
+    /// Deletes every resource of the instance (permission sets with their policies, assignments,
+    /// provisioning, tags) and, with `and_instance`, the instance itself.
     void erase_instance_resources(std::string_view instance_id, bool and_instance);
     /// Deletes every resource and instance.
     void erase_all();
+
+    // Lookups of the Huawei surface's filters.
+    /// A permission set by id in any instance (ids are unique across instances).
+    std::optional<permission_set_row> find_permission_set_anywhere(std::string_view id);
+    /// A permission set of the instance by name.
+    std::optional<permission_set_row> find_permission_set_by_name(std::string_view instance_id,
+                                                                  std::string_view name);
+    std::int64_t count_permission_sets(std::string_view instance_id);
+    /// Assignments in one account of the instance, of every permission set.
+    page<assignment_row> list_account_assignments(std::string_view instance_id,
+                                                  std::string_view account_id, std::int64_t after,
+                                                  std::int64_t limit);
 
 private:
     database& db_;

@@ -1,9 +1,9 @@
 #include "store/schema.hpp"
 
-#include "store/database.hpp"
-
 #include <array>
 #include <string>
+
+#include "store/database.hpp"
 
 namespace icemu::store {
 
@@ -89,6 +89,66 @@ CREATE INDEX requests_by_kind_status ON requests(instance_id, kind, status, seq)
 CREATE INDEX requests_due ON requests(due_ms) WHERE status = 0 AND due_ms IS NOT NULL;
 CREATE INDEX requests_in_flight ON requests(permission_set_id, account_id) WHERE status = 0;
 )sql",
+    // Policies, permissions boundaries and tags. The inline policy and the boundary are one per
+    // permission set, so they are columns of it and vanish with it.
+    R"sql(
+ALTER TABLE permission_sets ADD COLUMN inline_policy TEXT;
+ALTER TABLE permission_sets ADD COLUMN boundary_managed_arn TEXT;
+ALTER TABLE permission_sets ADD COLUMN boundary_customer_name TEXT;
+ALTER TABLE permission_sets ADD COLUMN boundary_customer_path TEXT;
+
+CREATE TABLE managed_policies(
+    seq INTEGER PRIMARY KEY,
+    instance_id TEXT NOT NULL,
+    permission_set_id TEXT NOT NULL,
+    arn TEXT NOT NULL,
+    UNIQUE(permission_set_id, arn)
+);
+CREATE INDEX managed_policies_by_set ON managed_policies(permission_set_id, seq);
+
+CREATE TABLE customer_policies(
+    seq INTEGER PRIMARY KEY,
+    instance_id TEXT NOT NULL,
+    permission_set_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    path TEXT NOT NULL,
+    UNIQUE(permission_set_id, name, path)
+);
+CREATE INDEX customer_policies_by_set ON customer_policies(permission_set_id, seq);
+
+-- permission_set_id is '' for the tags of the instance itself.
+CREATE TABLE tags(
+    seq INTEGER PRIMARY KEY,
+    instance_id TEXT NOT NULL,
+    permission_set_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    UNIQUE(instance_id, permission_set_id, key)
+);
+CREATE INDEX tags_by_resource ON tags(instance_id, permission_set_id, seq);
+)sql",
+    // Huawei's permission-set content: a managed policy carries a display name; managed roles
+    // (legacy IAM system roles) and the custom role (one per permission set) exist only there.
+    // A trigger keeps managed roles from outliving their permission set, whoever deletes it.
+    R"sql(
+ALTER TABLE managed_policies ADD COLUMN name TEXT;
+ALTER TABLE permission_sets ADD COLUMN custom_role TEXT;
+
+CREATE TABLE managed_roles(
+    seq INTEGER PRIMARY KEY,
+    instance_id TEXT NOT NULL,
+    permission_set_id TEXT NOT NULL,
+    role_id TEXT NOT NULL,
+    role_name TEXT,
+    UNIQUE(permission_set_id, role_id)
+);
+CREATE INDEX managed_roles_by_set ON managed_roles(permission_set_id, seq);
+-- ListAccountAssignments without a permission set (Huawei): one account's page by keyset.
+CREATE INDEX assignments_by_account ON assignments(instance_id, account_id, seq);
+CREATE TRIGGER managed_roles_follow_permission_set AFTER DELETE ON permission_sets BEGIN
+    DELETE FROM managed_roles WHERE permission_set_id = old.id;
+END;
+)sql",
 };
 
 int user_version(database& db) {
@@ -98,7 +158,9 @@ int user_version(database& db) {
 
 } // namespace
 
-int schema_version() noexcept { return static_cast<int>(migrations.size()); }
+int schema_version() noexcept {
+    return static_cast<int>(migrations.size());
+}
 
 void migrate(database& db) {
     for (int version = user_version(db); version < schema_version(); ++version) {

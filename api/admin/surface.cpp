@@ -1,5 +1,7 @@
 #include "api/admin/surface.hpp"
 
+#include "api/admin/faults.hpp"
+#include "api/admin/metrics.hpp"
 #include "api/core/error.hpp"
 #include "api/core/ids.hpp"
 #include "api/json/reader.hpp"
@@ -291,9 +293,36 @@ server::response surface::handle(server::request const& req, server::call_info& 
             out.end_array().end_object();
             return json_reply(req, http::status::ok, out.view());
         }
-        if (t.path == "/_icemu/faults" || t.path == "/_icemu/metrics")
-            fail(http::status::not_implemented, "not_implemented",
-                 t.path + " is not implemented yet");
+        if (t.path == "/_icemu/faults") {
+            info.operation = "faults";
+            if (method == http::verb::put) {
+                try {
+                    svc_.replace_fault_rules(parse_fault_rules(req.body()));
+                } catch (rules_error const& e) {
+                    fail(http::status::bad_request, "bad_request", e.what());
+                }
+            } else if (method == http::verb::delete_) {
+                svc_.clear_fault_rules();
+            } else if (method != http::verb::get) {
+                fail(http::status::method_not_allowed, "method_not_allowed",
+                     "use GET, PUT or DELETE");
+            }
+            render_fault_rules(out, svc_.faults().all());
+            return json_reply(req, http::status::ok, out.view());
+        }
+        if (t.path == "/_icemu/metrics") {
+            info.operation = "metrics";
+            if (method != http::verb::get)
+                fail(http::status::method_not_allowed, "method_not_allowed", "use GET");
+            server::response res{http::status::ok, req.version()};
+            res.set(http::field::content_type, prometheus_content_type);
+            res.keep_alive(req.keep_alive());
+            if (options_.server_metrics)
+                options_.server_metrics(res.body());
+            render_core_metrics(res.body(), svc_);
+            res.prepare_payload();
+            return res;
+        }
         fail(http::status::not_found, "not_found", "no admin call " + t.path);
     } catch (admin_error const& e) {
         return error_reply(req, e);

@@ -4,6 +4,7 @@
 #include "server/message.hpp"
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -13,10 +14,14 @@ struct admin_options {
     std::string version;
     std::string store_path;
     std::vector<std::string> surfaces;
+    /// Appends the server's own metrics (HTTP counters, latency histogram) in Prometheus text
+    /// to the answer of /_icemu/metrics; main wires it to the server's registry.
+    std::function<void(std::string&)> server_metrics{};
 };
 
 /// icemu's own API under /_icemu/: health, reset, requests and their settlement, the
-/// scheduler and the clock. Answers JSON objects; errors are {"error","message"}.
+/// scheduler, the clock, fault rules and metrics. Answers JSON objects; errors are
+/// {"error","message"}.
 class surface : public server::endpoint {
 public:
     surface(core::service& svc, admin_options options)

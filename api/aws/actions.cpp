@@ -1,11 +1,13 @@
 #include "api/aws/actions.hpp"
 
+#include <array>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "api/aws/render.hpp"
 #include "api/core/error.hpp"
 #include "api/json/reader.hpp"
-
-#include <array>
-#include <utility>
 
 namespace icemu::api::aws {
 
@@ -72,12 +74,42 @@ void describe_instance(action_context& ctx) {
     render(ctx.out, row); // DescribeInstance's output is the instance's members at top level
 }
 
+// The Tags member ([{Key, Value}], validated against the model) as core tags.
+std::vector<core::tag> tags_of(action_context const& ctx) {
+    std::vector<core::tag> out;
+    auto const* tags = json::find(ctx.in, "Tags");
+    if (tags == nullptr || !tags->IsArray())
+        return out;
+    for (auto const& item : tags->GetArray())
+        out.push_back({std::string(string_or_empty(item, "Key")),
+                       std::string(string_or_empty(item, "Value"))});
+    return out;
+}
+
+void create_instance(action_context& ctx) {
+    auto const row =
+        ctx.svc.create_instance(ctx.who, optional_string(ctx.in, "Name"), tags_of(ctx));
+    ctx.out.start_object().member("InstanceArn", instance_arn(row.id)).end_object();
+}
+
+void update_instance(action_context& ctx) {
+    // EncryptionConfiguration is validated and accepted, but icemu stores nothing of it: there is
+    // no KMS key to emulate, and DescribeInstance reports no EncryptionConfigurationDetails.
+    ctx.svc.update_instance(instance_of(ctx), optional_string(ctx.in, "Name"));
+    ctx.out.start_object().end_object();
+}
+
+void delete_instance(action_context& ctx) {
+    ctx.svc.delete_instance(instance_of(ctx));
+    ctx.out.start_object().end_object();
+}
+
 void create_permission_set(action_context& ctx) {
     auto const row = ctx.svc.create_permission_set(
-        instance_of(ctx), {std::string(string_or_empty(ctx.in, "Name")),
-                           optional_string(ctx.in, "Description"),
-                           optional_string(ctx.in, "SessionDuration"),
-                           optional_string(ctx.in, "RelayState")});
+        instance_of(ctx),
+        {std::string(string_or_empty(ctx.in, "Name")), optional_string(ctx.in, "Description"),
+         optional_string(ctx.in, "SessionDuration"), optional_string(ctx.in, "RelayState")},
+        tags_of(ctx));
     ctx.out.start_object().key("PermissionSet");
     render(ctx.out, row);
     ctx.out.end_object();
@@ -101,10 +133,10 @@ void list_permission_sets(action_context& ctx) {
 
 void update_permission_set(action_context& ctx) {
     auto const instance = instance_of(ctx);
-    ctx.svc.update_permission_set(instance, permission_set_of(ctx, instance),
-                                  {optional_string(ctx.in, "Description"),
-                                   optional_string(ctx.in, "SessionDuration"),
-                                   optional_string(ctx.in, "RelayState")});
+    ctx.svc.update_permission_set(
+        instance, permission_set_of(ctx, instance),
+        {optional_string(ctx.in, "Description"), optional_string(ctx.in, "SessionDuration"),
+         optional_string(ctx.in, "RelayState")});
     ctx.out.start_object().end_object();
 }
 
@@ -239,32 +271,207 @@ void list_account_assignments_for_principal(action_context& ctx) {
 
 void list_account_assignments(action_context& ctx) {
     auto const instance = instance_of(ctx);
-    auto const page =
-        ctx.svc.list_assignments(instance, string_or_empty(ctx.in, "AccountId"),
-                                 permission_set_of(ctx, instance), page_of(ctx));
+    auto const page = ctx.svc.list_assignments(instance, string_or_empty(ctx.in, "AccountId"),
+                                               permission_set_of(ctx, instance), page_of(ctx));
     write_page(ctx.out, "AccountAssignments", page, render_assignment);
 }
 
-constexpr std::array<std::pair<std::string_view, action>, 20> actions{{
+void put_inline_policy(action_context& ctx) {
+    auto const instance = instance_of(ctx);
+    ctx.svc.put_inline_policy(instance, permission_set_of(ctx, instance),
+                              std::string(string_or_empty(ctx.in, "InlinePolicy")));
+    ctx.out.start_object().end_object();
+}
+
+void get_inline_policy(action_context& ctx) {
+    auto const instance = instance_of(ctx);
+    auto const policy = ctx.svc.get_inline_policy(instance, permission_set_of(ctx, instance));
+    ctx.out.start_object().member("InlinePolicy", policy).end_object(); // {} when there is none
+}
+
+void delete_inline_policy(action_context& ctx) {
+    auto const instance = instance_of(ctx);
+    ctx.svc.delete_inline_policy(instance, permission_set_of(ctx, instance));
+    ctx.out.start_object().end_object();
+}
+
+void attach_managed_policy(action_context& ctx) {
+    auto const instance = instance_of(ctx);
+    ctx.svc.attach_managed_policy(instance, permission_set_of(ctx, instance),
+                                  std::string(string_or_empty(ctx.in, "ManagedPolicyArn")));
+    ctx.out.start_object().end_object();
+}
+
+void detach_managed_policy(action_context& ctx) {
+    auto const instance = instance_of(ctx);
+    ctx.svc.detach_managed_policy(instance, permission_set_of(ctx, instance),
+                                  std::string(string_or_empty(ctx.in, "ManagedPolicyArn")));
+    ctx.out.start_object().end_object();
+}
+
+void list_managed_policies(action_context& ctx) {
+    auto const instance = instance_of(ctx);
+    auto const page =
+        ctx.svc.list_managed_policies(instance, permission_set_of(ctx, instance), page_of(ctx));
+    write_page(ctx.out, "AttachedManagedPolicies", page, render_attached_managed_policy);
+}
+
+// A CustomerManagedPolicyReference object ({Name, Path}); Path defaults to "/".
+core::customer_policy_ref policy_ref_of(rapidjson::Value const& obj) {
+    return {std::string(string_or_empty(obj, "Name")), optional_string(obj, "Path").value_or("/")};
+}
+
+core::customer_policy_ref policy_ref_of(action_context const& ctx) {
+    auto const* ref = json::find(ctx.in, "CustomerManagedPolicyReference");
+    return ref != nullptr ? policy_ref_of(*ref) : core::customer_policy_ref{};
+}
+
+void attach_customer_managed_policy(action_context& ctx) {
+    auto const instance = instance_of(ctx);
+    ctx.svc.attach_customer_managed_policy(instance, permission_set_of(ctx, instance),
+                                           policy_ref_of(ctx));
+    ctx.out.start_object().end_object();
+}
+
+void detach_customer_managed_policy(action_context& ctx) {
+    auto const instance = instance_of(ctx);
+    ctx.svc.detach_customer_managed_policy(instance, permission_set_of(ctx, instance),
+                                           policy_ref_of(ctx));
+    ctx.out.start_object().end_object();
+}
+
+void list_customer_managed_policies(action_context& ctx) {
+    auto const instance = instance_of(ctx);
+    auto const page = ctx.svc.list_customer_managed_policies(
+        instance, permission_set_of(ctx, instance), page_of(ctx));
+    write_page(ctx.out, "CustomerManagedPolicyReferences", page, render_policy_reference);
+}
+
+void put_permissions_boundary(action_context& ctx) {
+    auto const instance = instance_of(ctx);
+    core::permissions_boundary boundary;
+    if (auto const* in = json::find(ctx.in, "PermissionsBoundary")) {
+        if (auto const* ref = json::find(*in, "CustomerManagedPolicyReference"))
+            boundary.customer_managed = policy_ref_of(*ref);
+        boundary.managed_arn = optional_string(*in, "ManagedPolicyArn");
+    }
+    ctx.svc.put_permissions_boundary(instance, permission_set_of(ctx, instance), boundary);
+    ctx.out.start_object().end_object();
+}
+
+void get_permissions_boundary(action_context& ctx) {
+    auto const instance = instance_of(ctx);
+    auto const boundary =
+        ctx.svc.get_permissions_boundary(instance, permission_set_of(ctx, instance));
+    // The real answer for a permission set without a boundary is unknown (perhaps
+    // ResourceNotFoundException); icemu answers {} without the member, as
+    // GetInlinePolicyForPermissionSet does for a missing inline policy.
+    ctx.out.start_object();
+    if (boundary) {
+        ctx.out.key("PermissionsBoundary");
+        render(ctx.out, *boundary);
+    }
+    ctx.out.end_object();
+}
+
+void delete_permissions_boundary(action_context& ctx) {
+    auto const instance = instance_of(ctx);
+    ctx.svc.delete_permissions_boundary(instance, permission_set_of(ctx, instance));
+    ctx.out.start_object().end_object();
+}
+
+// The resource a TaggableResourceArn names: an instance, or a permission set (then
+// `permission_set` is set). Applications and trusted token issuers are not emulated: not found.
+struct tag_target {
+    std::string_view instance;
+    std::optional<std::string_view> permission_set;
+};
+
+tag_target tag_target_of(action_context const& ctx) {
+    auto const arn = string_or_empty(ctx.in, "ResourceArn");
+    tag_target out;
+    if (arn.find(":permissionSet/") != std::string_view::npos) {
+        auto const [instance, ps] = permission_set_ids_of(arn);
+        out = {instance, ps};
+    } else if (arn.find(":instance/") != std::string_view::npos) {
+        out.instance = instance_id_of(arn);
+    } else {
+        throw core::error(core::errc::not_found,
+                          "Could not find resource " + std::string(arn) + ".");
+    }
+    // The optional InstanceArn must be the resource's own instance.
+    if (auto const instance = optional_string(ctx.in, "InstanceArn");
+        instance && instance_id_of(*instance) != out.instance)
+        throw core::error(core::errc::not_found, "Could not find resource " + std::string(arn) +
+                                                     " in instance " + *instance + ".");
+    return out;
+}
+
+void tag_resource(action_context& ctx) {
+    auto const target = tag_target_of(ctx);
+    ctx.svc.tag_resource(target.instance, target.permission_set, tags_of(ctx));
+    ctx.out.start_object().end_object();
+}
+
+void untag_resource(action_context& ctx) {
+    auto const target = tag_target_of(ctx);
+    std::vector<std::string> keys;
+    if (auto const* in = json::find(ctx.in, "TagKeys"); in != nullptr && in->IsArray())
+        for (auto const& key : in->GetArray())
+            if (key.IsString())
+                keys.emplace_back(key.GetString(), key.GetStringLength());
+    ctx.svc.untag_resource(target.instance, target.permission_set, keys);
+    ctx.out.start_object().end_object();
+}
+
+void list_tags_for_resource(action_context& ctx) {
+    auto const target = tag_target_of(ctx);
+    // The operation has no MaxResults member: pages of 100.
+    auto const page = ctx.svc.list_tags(target.instance, target.permission_set,
+                                        {100, optional_string(ctx.in, "NextToken")});
+    write_page(ctx.out, "Tags", page, [](json::writer& out, core::tag const& item) {
+        out.start_object().member("Key", item.key).member("Value", item.value).end_object();
+    });
+}
+
+constexpr std::array<std::pair<std::string_view, action>, 38> actions{{
+    {"AttachCustomerManagedPolicyReferenceToPermissionSet", attach_customer_managed_policy},
+    {"AttachManagedPolicyToPermissionSet", attach_managed_policy},
     {"CreateAccountAssignment", create_account_assignment},
+    {"CreateInstance", create_instance},
     {"CreatePermissionSet", create_permission_set},
     {"DeleteAccountAssignment", delete_account_assignment},
+    {"DeleteInlinePolicyFromPermissionSet", delete_inline_policy},
+    {"DeleteInstance", delete_instance},
     {"DeletePermissionSet", delete_permission_set},
+    {"DeletePermissionsBoundaryFromPermissionSet", delete_permissions_boundary},
     {"DescribeAccountAssignmentCreationStatus", describe_account_assignment_creation_status},
     {"DescribeAccountAssignmentDeletionStatus", describe_account_assignment_deletion_status},
     {"DescribeInstance", describe_instance},
     {"DescribePermissionSet", describe_permission_set},
     {"DescribePermissionSetProvisioningStatus", describe_permission_set_provisioning_status},
+    {"DetachCustomerManagedPolicyReferenceFromPermissionSet", detach_customer_managed_policy},
+    {"DetachManagedPolicyFromPermissionSet", detach_managed_policy},
+    {"GetInlinePolicyForPermissionSet", get_inline_policy},
+    {"GetPermissionsBoundaryForPermissionSet", get_permissions_boundary},
     {"ListAccountAssignmentCreationStatus", list_account_assignment_creation_status},
     {"ListAccountAssignmentDeletionStatus", list_account_assignment_deletion_status},
     {"ListAccountAssignments", list_account_assignments},
     {"ListAccountAssignmentsForPrincipal", list_account_assignments_for_principal},
     {"ListAccountsForProvisionedPermissionSet", list_accounts_for_provisioned_permission_set},
+    {"ListCustomerManagedPolicyReferencesInPermissionSet", list_customer_managed_policies},
     {"ListInstances", list_instances},
+    {"ListManagedPoliciesInPermissionSet", list_managed_policies},
     {"ListPermissionSetProvisioningStatus", list_permission_set_provisioning_status},
     {"ListPermissionSets", list_permission_sets},
     {"ListPermissionSetsProvisionedToAccount", list_permission_sets_provisioned_to_account},
+    {"ListTagsForResource", list_tags_for_resource},
     {"ProvisionPermissionSet", provision_permission_set},
+    {"PutInlinePolicyToPermissionSet", put_inline_policy},
+    {"PutPermissionsBoundaryToPermissionSet", put_permissions_boundary},
+    {"TagResource", tag_resource},
+    {"UntagResource", untag_resource},
+    {"UpdateInstance", update_instance},
     {"UpdatePermissionSet", update_permission_set},
 }};
 

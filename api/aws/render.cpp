@@ -55,6 +55,27 @@ void render(json::writer& out, core::permission_set const& row) {
     out.end_object();
 }
 
+void render_attached_managed_policy(json::writer& out, std::string const& arn) {
+    out.start_object();
+    out.member("Name", std::string_view(arn).substr(arn.rfind('/') + 1));
+    out.member("Arn", arn);
+    out.end_object();
+}
+
+void render_policy_reference(json::writer& out, core::customer_policy_ref const& ref) {
+    out.start_object().member("Name", ref.name).member("Path", ref.path).end_object();
+}
+
+void render(json::writer& out, core::permissions_boundary const& boundary) {
+    out.start_object();
+    if (boundary.customer_managed) {
+        out.key("CustomerManagedPolicyReference");
+        render_policy_reference(out, *boundary.customer_managed);
+    }
+    out.member("ManagedPolicyArn", boundary.managed_arn);
+    out.end_object();
+}
+
 void render_provisioning_status(json::writer& out, core::async_request const& row) {
     out.start_object();
     out.member("Status", core::to_string(row.status));

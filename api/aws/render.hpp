@@ -1,10 +1,10 @@
 #pragma once
 
-#include "api/core/model.hpp"
-#include "api/json/writer.hpp"
-
 #include <string>
 #include <string_view>
+
+#include "api/core/model.hpp"
+#include "api/json/writer.hpp"
 
 namespace icemu::api::aws {
 
@@ -19,6 +19,12 @@ std::pair<std::string_view, std::string_view> permission_set_ids_of(std::string_
 
 void render(json::writer& out, core::instance const& row);
 void render(json::writer& out, core::permission_set const& row);
+/// AttachedManagedPolicy {Name, Arn}: Name is the last path segment of the ARN.
+void render_attached_managed_policy(json::writer& out, std::string const& arn);
+/// CustomerManagedPolicyReference {Name, Path}.
+void render_policy_reference(json::writer& out, core::customer_policy_ref const& ref);
+/// PermissionsBoundary {CustomerManagedPolicyReference} or {ManagedPolicyArn}.
+void render(json::writer& out, core::permissions_boundary const& boundary);
 /// PermissionSetProvisioningStatus (with AccountId when the request names one).
 void render_provisioning_status(json::writer& out, core::async_request const& row);
 /// AccountAssignmentOperationStatus.

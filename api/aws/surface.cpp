@@ -1,12 +1,14 @@
 #include "api/aws/surface.hpp"
 
+#include <algorithm>
+#include <string>
+
 #include "api/aws/actions.hpp"
+#include "api/aws/faults.hpp"
 #include "api/aws/validate.hpp"
 #include "api/core/error.hpp"
 #include "api/json/reader.hpp"
 #include "api/json/writer.hpp"
-
-#include <string>
 
 namespace icemu::api::aws {
 
@@ -102,12 +104,19 @@ server::response surface::answer(server::request const& req, server::call_info& 
     try {
         rapidjson::Document in;
         std::string problem;
-        if (!json::parse_object(req.body(), in, problem))
+        bool const parsed = json::parse_object(req.body(), in, problem);
+        // Fault rules answer before the operation runs, even for a body that does not parse.
+        if (auto const fault = check_error_rules(svc_, operation, parsed ? &in : nullptr)) {
+            info.delay = std::chrono::milliseconds(fault->latency_ms);
+            throw fault_exception(fault->code, operation, caller_account(req),
+                                  parsed ? &in : nullptr);
+        }
+        if (!parsed)
             throw core::error(core::errc::serialization, problem);
         validate_input(operation, in);
         svc_.settle_due();
         json::writer out;
-        action_context ctx{in, svc_, out, core::caller{"aws"}};
+        action_context ctx{in, svc_, out, core::caller{"aws", caller_account(req)}};
         fn(ctx);
         return reply(req, http::status::ok, out.str(), request_id);
     } catch (core::error const& e) {
@@ -117,6 +126,25 @@ server::response surface::answer(server::request const& req, server::call_info& 
         // Storage and other failures: the text may hold SQL, so it is never echoed to clients.
     }
     return error_reply(req, to_wire(code), message, request_id);
+}
+
+std::string surface::caller_account(server::request const& req) const {
+    // SigV4: "AWS4-HMAC-SHA256 Credential=<AKID>/<date>/<region>/sso/aws4_request, ...". In the
+    // open auth mode a 12-digit access key id stands for the caller's account.
+    auto const it = req.find(http::field::authorization);
+    if (it == req.end())
+        return default_account_id_;
+    std::string_view const auth = it->value();
+    constexpr std::string_view credential = "Credential=";
+    auto const at = auth.find(credential);
+    if (at == std::string_view::npos)
+        return default_account_id_;
+    auto key = auth.substr(at + credential.size());
+    key = key.substr(0, key.find('/'));
+    bool const digits = key.size() == 12 && std::all_of(key.begin(), key.end(), [](char c) {
+                            return c >= '0' && c <= '9';
+                        });
+    return digits ? std::string(key) : default_account_id_;
 }
 
 server::response surface::reject(server::request const& req, server::rejection why,
@@ -133,8 +161,7 @@ server::response surface::refuse(server::request const& req, server::rejection w
     info.operation = static_name(operation);
     std::string const request_id = core::format_uuid(ids_.uuid());
     if (why == server::rejection::body_too_large)
-        return error_reply(req,
-                           {http::status::payload_too_large, "RequestEntityTooLargeException"},
+        return error_reply(req, {http::status::payload_too_large, "RequestEntityTooLargeException"},
                            "The request body is larger than icemu accepts.", request_id);
     return error_reply(req, to_wire(core::errc::internal),
                        "An internal error occurred; the change was not saved.", request_id);

@@ -21,16 +21,17 @@ enum class errc {
 /// (Huawei has several 409s and 404s).
 enum class reason {
     none,
-    invalid_token,             // NextToken / marker not issued for this operation and parameters
-    instance_not_found,        //
-    permission_set_not_found,  //
-    request_not_found,         //
-    assignment_not_found,      //
-    duplicate_name,            // a permission set with this name exists (Huawei IIC.1206)
-    duplicate_policy,          // a policy is already attached (Huawei IIC.1207)
-    still_attached,            // delete while assigned or provisioned (Huawei IIC.1210)
-    in_flight,                 // an IN_PROGRESS request holds the (permission set, account) (IIC.1006)
-    instance_exists,           // one instance per owner account
+    invalid_token,            // NextToken / marker not issued for this operation and parameters
+    instance_not_found,       //
+    permission_set_not_found, //
+    request_not_found,        //
+    assignment_not_found,     //
+    policy_not_found,         // a policy or reference to detach is not attached
+    duplicate_name,           // a permission set with this name exists (Huawei IIC.1206)
+    duplicate_policy,         // a policy is already attached (Huawei IIC.1207)
+    still_attached,           // delete while assigned or provisioned (Huawei IIC.1210)
+    in_flight,                // an IN_PROGRESS request holds the permission set (Huawei IIC.1006)
+    instance_exists,          // one instance per owner account
 };
 
 /// A domain error with a message that is safe to show to clients.

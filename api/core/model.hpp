@@ -1,11 +1,11 @@
 #pragma once
 
-#include "store/records.hpp"
-
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "store/records.hpp"
 
 namespace icemu::api::core {
 
@@ -16,6 +16,10 @@ using async_request = store::request_row;
 using request_kind = store::request_kind;
 using request_status = store::request_status;
 using request_id = store::request_id;
+using customer_policy_ref = store::customer_policy_ref;
+using permissions_boundary = store::permissions_boundary;
+using tag = store::tag;
+using named_policy = store::named_policy;
 
 /// What a list call asks for: at most `limit` items, continuing after `token` if given.
 struct page_request {
@@ -30,9 +34,11 @@ struct page_result {
     std::optional<std::string> next_token;
 };
 
-/// Who makes a call and through which surface (recorded on the requests it creates).
+/// Who makes a call and through which surface (recorded on the requests it creates); `account`
+/// is the caller's 12-digit account (the owner of an instance it creates).
 struct caller {
     std::string_view surface = "aws";
+    std::string account;
 };
 
 struct permission_set_input {
@@ -42,11 +48,27 @@ struct permission_set_input {
     std::optional<std::string> relay_state;
 };
 
-/// UpdatePermissionSet's members; an absent member keeps its value, except relay_state.
+/// UpdatePermissionSet's members; an absent member keeps its value, except relay_state, which
+/// an absent member clears unless `keep_absent_relay_state` (AWS clears it; Huawei keeps it).
 struct permission_set_update {
     std::optional<std::string> description;
     std::optional<std::string> session_duration;
     std::optional<std::string> relay_state;
+    bool keep_absent_relay_state = false;
+};
+
+/// Filters of a permission-set list (Huawei's ListPermissionSets); each given one must match.
+struct permission_set_filter {
+    std::optional<std::string> permission_set_id; // 16 hex
+    std::optional<std::string> name;
+};
+
+/// How many permission sets an instance has, and the quotas that apply to them.
+struct permission_set_summary {
+    std::int64_t permission_sets = 0;
+    std::int64_t permission_sets_quota = 0;
+    std::int64_t policies_per_permission_set_quota = 0; // managed policies (or managed roles)
+    std::int64_t policy_size_quota = 0;                 // characters of a custom policy or role
 };
 
 /// An assignment's identity: create and delete name all four.

@@ -1,10 +1,10 @@
 #include "api/core/service.hpp"
 
-#include "api/core/error.hpp"
-#include "api/core/pagination.hpp"
-
 #include <algorithm>
 #include <limits>
+
+#include "api/core/error.hpp"
+#include "api/core/pagination.hpp"
 
 namespace icemu::api::core {
 
@@ -12,6 +12,10 @@ namespace {
 
 constexpr std::int64_t max_position = std::numeric_limits<std::int64_t>::max();
 constexpr std::string_view conflicting_operation = "There is a conflicting operation in process.";
+// IAM Identity Center quotas: AWS + customer managed policies per permission set, tags per
+// resource.
+constexpr std::int64_t max_policies = 20;
+constexpr std::int64_t max_tags = 50;
 
 // Keyset position of an ascending list: after the token's row, or from the start.
 std::int64_t after(page_token const& token, page_request const& page) {
@@ -46,6 +50,8 @@ service::service(store::database& db, clock& time, service_options options)
       options_(std::move(options)),
       settings_(options_.scheduler),
       random_(settings_.seed) {
+    faults_.set_configured(options_.faults);
+    call_random_.reseed(call_stream_seed(settings_.seed));
     {
         auto& s = db_.cached("SELECT value FROM meta WHERE key = 'clock_offset_ms'");
         store::statement_use use(s);
@@ -60,8 +66,9 @@ void service::ensure_initial_state() {
     store::write_scope scope(db_);
     for (auto const& seed : options_.instances) {
         instance row;
-        row.id = seed.instance_id.empty() ? derived_hex("icemu-instance:" + seed.owner_account_id, 16)
-                                          : seed.instance_id;
+        row.id = seed.instance_id.empty()
+                     ? derived_hex("icemu-instance:" + seed.owner_account_id, 16)
+                     : seed.instance_id;
         row.owner_account = seed.owner_account_id;
         row.identity_store_id = seed.identity_store_id.empty()
                                     ? "d-" + derived_hex("icemu-store:" + row.id, 10)
@@ -84,8 +91,53 @@ instance service::describe_instance(std::string_view instance_id) {
     return require_instance(instance_id);
 }
 
+instance service::create_instance(caller const& who, std::optional<std::string> const& name,
+                                  std::vector<tag> const& tags) {
+    if (who.account.empty())
+        throw error(errc::invalid_argument, "The caller's account is unknown.");
+    // One instance per owner account, as the model says; the real text is unknown.
+    if (resources_.find_instance_by_owner(who.account))
+        throw error(
+            errc::conflict,
+            "An instance of IAM Identity Center already exists for account " + who.account + ".",
+            reason::instance_exists);
+    instance row;
+    row.id = ids_.hex16();
+    row.owner_account = who.account;
+    row.identity_store_id = "d-" + ids_.hex16().substr(0, 10);
+    row.name = name;
+    row.created_ms = clock_.now_ms();
+    store::write_scope scope(db_);
+    resources_.insert_instance(row);
+    put_tags(row.id, "", tags);
+    scope.release();
+    return row;
+}
+
+void service::update_instance(std::string_view instance_id,
+                              std::optional<std::string> const& name) {
+    require_instance(instance_id);
+    if (!name)
+        return;
+    store::write_scope scope(db_);
+    resources_.set_instance_name(instance_id, name);
+    scope.release();
+}
+
+void service::delete_instance(std::string_view instance_id) {
+    require_instance(instance_id);
+    if (requests_.in_flight_in_instance(instance_id))
+        throw error(errc::conflict, std::string(conflicting_operation), reason::in_flight);
+    store::write_scope scope(db_);
+    requests_.erase_instance(instance_id);
+    resources_.erase_instance_resources(instance_id, true);
+    scope.release();
+    schedule_changed();
+}
+
 permission_set service::create_permission_set(std::string_view instance_id,
-                                              permission_set_input const& input) {
+                                              permission_set_input const& input,
+                                              std::vector<tag> const& tags) {
     require_instance(instance_id);
     permission_set row;
     row.id = ids_.hex16();
@@ -99,6 +151,7 @@ permission_set service::create_permission_set(std::string_view instance_id,
     if (!resources_.insert_permission_set(row))
         throw error(errc::conflict, "PermissionSet with name " + input.name + " already exists.",
                     reason::duplicate_name);
+    put_tags(instance_id, row.id, tags);
     scope.release();
     return row;
 }
@@ -129,7 +182,8 @@ permission_set service::update_permission_set(std::string_view instance_id,
     if (update.session_duration)
         row.session_duration = update.session_duration;
     // The real service clears RelayState when an update omits it (terraform always resends it).
-    row.relay_state = update.relay_state;
+    if (update.relay_state || !update.keep_absent_relay_state)
+        row.relay_state = update.relay_state;
     store::write_scope scope(db_);
     resources_.update_permission_set(row);
     scope.release();
@@ -151,6 +205,185 @@ void service::delete_permission_set(std::string_view instance_id,
     store::write_scope scope(db_);
     resources_.erase_permission_set(instance_id, permission_set_id);
     scope.release();
+}
+
+void service::put_inline_policy(std::string_view instance_id, std::string_view permission_set_id,
+                                std::string const& document) {
+    require_changeable(instance_id, permission_set_id);
+    store::write_scope scope(db_);
+    resources_.set_inline_policy(permission_set_id, document);
+    resources_.bump_version(permission_set_id);
+    scope.release();
+}
+
+std::optional<std::string> service::get_inline_policy(std::string_view instance_id,
+                                                      std::string_view permission_set_id) {
+    require_instance(instance_id);
+    require_permission_set(instance_id, permission_set_id);
+    return resources_.inline_policy(permission_set_id);
+}
+
+void service::delete_inline_policy(std::string_view instance_id,
+                                   std::string_view permission_set_id) {
+    require_changeable(instance_id, permission_set_id);
+    if (!resources_.inline_policy(permission_set_id))
+        return;
+    store::write_scope scope(db_);
+    resources_.set_inline_policy(permission_set_id, std::nullopt);
+    resources_.bump_version(permission_set_id);
+    scope.release();
+}
+
+void service::attach_managed_policy(std::string_view instance_id,
+                                    std::string_view permission_set_id, std::string const& arn) {
+    require_changeable(instance_id, permission_set_id);
+    std::int64_t const attached = resources_.count_policies(permission_set_id);
+    store::write_scope scope(db_);
+    // The real text is unknown; this one names the permission set and the policy.
+    if (!resources_.insert_managed_policy(instance_id, permission_set_id, arn))
+        throw error(errc::conflict,
+                    "Permission set with id ps-" + std::string(permission_set_id) +
+                        " already has a typed link attachment to a managed policy with " + arn,
+                    reason::duplicate_policy);
+    if (attached >= max_policies)
+        throw error(errc::quota_exceeded,
+                    "The permission set ps-" + std::string(permission_set_id) +
+                        " already has the maximum of 20 managed and customer managed policies "
+                        "attached.");
+    resources_.bump_version(permission_set_id);
+    scope.release();
+}
+
+void service::detach_managed_policy(std::string_view instance_id,
+                                    std::string_view permission_set_id, std::string const& arn) {
+    require_changeable(instance_id, permission_set_id);
+    store::write_scope scope(db_);
+    if (!resources_.erase_managed_policy(permission_set_id, arn))
+        throw error(errc::not_found,
+                    "Could not find managed policy " + arn +
+                        " attached to PermissionSet with id ps-" + std::string(permission_set_id),
+                    reason::policy_not_found);
+    resources_.bump_version(permission_set_id);
+    scope.release();
+}
+
+page_result<std::string> service::list_managed_policies(std::string_view instance_id,
+                                                        std::string_view permission_set_id,
+                                                        page_request const& page) {
+    require_instance(instance_id);
+    require_permission_set(instance_id, permission_set_id);
+    page_token const token{"ListManagedPoliciesInPermissionSet", instance_id, permission_set_id};
+    auto rows = resources_.list_managed_policies(permission_set_id, after(token, page), page.limit);
+    return {std::move(rows.rows), next_of(token, rows)};
+}
+
+void service::attach_customer_managed_policy(std::string_view instance_id,
+                                             std::string_view permission_set_id,
+                                             customer_policy_ref const& ref) {
+    require_changeable(instance_id, permission_set_id);
+    std::int64_t const attached = resources_.count_policies(permission_set_id);
+    store::write_scope scope(db_);
+    if (!resources_.insert_customer_policy(instance_id, permission_set_id, ref))
+        throw error(errc::conflict,
+                    "Permission set with id ps-" + std::string(permission_set_id) +
+                        " already has a typed link attachment to a customer managed policy "
+                        "with name " +
+                        ref.name + " and path " + ref.path,
+                    reason::duplicate_policy);
+    if (attached >= max_policies)
+        throw error(errc::quota_exceeded,
+                    "The permission set ps-" + std::string(permission_set_id) +
+                        " already has the maximum of 20 managed and customer managed policies "
+                        "attached.");
+    resources_.bump_version(permission_set_id);
+    scope.release();
+}
+
+void service::detach_customer_managed_policy(std::string_view instance_id,
+                                             std::string_view permission_set_id,
+                                             customer_policy_ref const& ref) {
+    require_changeable(instance_id, permission_set_id);
+    store::write_scope scope(db_);
+    if (!resources_.erase_customer_policy(permission_set_id, ref))
+        throw error(errc::not_found,
+                    "Could not find customer managed policy reference with name " + ref.name +
+                        " and path " + ref.path + " attached to PermissionSet with id ps-" +
+                        std::string(permission_set_id),
+                    reason::policy_not_found);
+    resources_.bump_version(permission_set_id);
+    scope.release();
+}
+
+page_result<customer_policy_ref> service::list_customer_managed_policies(
+    std::string_view instance_id, std::string_view permission_set_id, page_request const& page) {
+    require_instance(instance_id);
+    require_permission_set(instance_id, permission_set_id);
+    page_token const token{"ListCustomerManagedPolicyReferencesInPermissionSet", instance_id,
+                           permission_set_id};
+    auto rows =
+        resources_.list_customer_policies(permission_set_id, after(token, page), page.limit);
+    return {std::move(rows.rows), next_of(token, rows)};
+}
+
+void service::put_permissions_boundary(std::string_view instance_id,
+                                       std::string_view permission_set_id,
+                                       permissions_boundary const& boundary) {
+    // Checked before the permission set: a malformed input is a ValidationException first.
+    if (boundary.customer_managed.has_value() == boundary.managed_arn.has_value())
+        throw error(errc::invalid_argument,
+                    "PermissionsBoundary must specify exactly one of "
+                    "CustomerManagedPolicyReference and ManagedPolicyArn.");
+    require_changeable(instance_id, permission_set_id);
+    store::write_scope scope(db_);
+    resources_.set_boundary(permission_set_id, boundary);
+    resources_.bump_version(permission_set_id);
+    scope.release();
+}
+
+std::optional<permissions_boundary> service::get_permissions_boundary(
+    std::string_view instance_id, std::string_view permission_set_id) {
+    require_instance(instance_id);
+    require_permission_set(instance_id, permission_set_id);
+    return resources_.boundary(permission_set_id);
+}
+
+void service::delete_permissions_boundary(std::string_view instance_id,
+                                          std::string_view permission_set_id) {
+    require_changeable(instance_id, permission_set_id);
+    if (!resources_.boundary(permission_set_id))
+        return;
+    store::write_scope scope(db_);
+    resources_.set_boundary(permission_set_id, std::nullopt);
+    resources_.bump_version(permission_set_id);
+    scope.release();
+}
+
+void service::tag_resource(std::string_view instance_id,
+                           std::optional<std::string_view> permission_set_id,
+                           std::vector<tag> const& tags) {
+    auto const ps = require_taggable(instance_id, permission_set_id);
+    store::write_scope scope(db_);
+    put_tags(instance_id, ps, tags);
+    scope.release();
+}
+
+void service::untag_resource(std::string_view instance_id,
+                             std::optional<std::string_view> permission_set_id,
+                             std::vector<std::string> const& keys) {
+    auto const ps = require_taggable(instance_id, permission_set_id);
+    store::write_scope scope(db_);
+    for (auto const& key : keys)
+        resources_.erase_tag(instance_id, ps, key);
+    scope.release();
+}
+
+page_result<tag> service::list_tags(std::string_view instance_id,
+                                    std::optional<std::string_view> permission_set_id,
+                                    page_request const& page) {
+    auto const ps = require_taggable(instance_id, permission_set_id);
+    page_token const token{"ListTagsForResource", instance_id, ps};
+    auto rows = resources_.list_tags(instance_id, ps, after(token, page), page.limit);
+    return {std::move(rows.rows), next_of(token, rows)};
 }
 
 async_request service::provision(caller const& who, std::string_view instance_id,
@@ -176,14 +409,13 @@ async_request service::provision(caller const& who, std::string_view instance_id
     return start_request(who, std::move(row), nothing_to_do);
 }
 
-async_request service::describe_request(std::string_view instance_id,
-                                        std::string_view id_text, request_kind kind) {
+async_request service::describe_request(std::string_view instance_id, std::string_view id_text,
+                                        request_kind kind) {
     require_instance(instance_id);
     auto const id = parse_uuid(id_text);
     auto row = id ? requests_.find(*id) : std::nullopt;
     if (!row || row->kind != kind || row->instance_id != instance_id)
-        throw error(errc::not_found,
-                    "Request with id " + std::string(id_text) + " does not exist.",
+        throw error(errc::not_found, "Request with id " + std::string(id_text) + " does not exist.",
                     reason::request_not_found);
     if (row->status != request_status::in_progress || row->settle_by != store::settle_mode::polls)
         return *row;
@@ -215,8 +447,8 @@ page_result<std::string> service::list_accounts_for_provisioned_permission_set(
     require_permission_set(instance_id, permission_set_id);
     page_token const token{"ListAccountsForProvisionedPermissionSet", instance_id,
                            permission_set_id, as_view(latest)};
-    auto rows = resources_.list_provisioned_accounts(permission_set_id, latest,
-                                                     after(token, page), page.limit);
+    auto rows = resources_.list_provisioned_accounts(permission_set_id, latest, after(token, page),
+                                                     page.limit);
     return {std::move(rows.rows), next_of(token, rows)};
 }
 
@@ -343,7 +575,8 @@ std::vector<request_id> service::advance_clock(std::int64_t ms) {
     store::write_scope scope(db_);
     clock_.set_offset_ms(clock_.offset_ms() + ms);
     {
-        store::statement_use s(db_.cached("UPDATE meta SET value = ? WHERE key = 'clock_offset_ms'"));
+        store::statement_use s(
+            db_.cached("UPDATE meta SET value = ? WHERE key = 'clock_offset_ms'"));
         s->bind(1, clock_.offset_ms());
         s->run();
     }
@@ -371,10 +604,13 @@ void service::reset(std::optional<std::string> const& instance_id) {
         requests_.erase_all();
         resources_.erase_all();
         clock_.set_offset_ms(0);
-        store::statement_use s(db_.cached("UPDATE meta SET value = 0 WHERE key = 'clock_offset_ms'"));
+        store::statement_use s(
+            db_.cached("UPDATE meta SET value = 0 WHERE key = 'clock_offset_ms'"));
         s->run();
         settings_ = options_.scheduler;
         random_.reseed(settings_.seed);
+        call_random_.reseed(call_stream_seed(settings_.seed));
+        faults_.reset();
     }
     scope.release();
     ensure_initial_state();
@@ -398,16 +634,17 @@ scheduler_settings const& service::update_scheduler(scheduler_update const& upda
     if (update.seed)
         next.seed = *update.seed;
     if (next.delay_min_ms < 0 || next.delay_max_ms < next.delay_min_ms)
-        throw error(errc::invalid_argument,
-                    "delay_ms needs 0 <= min <= max (got min " +
-                        std::to_string(next.delay_min_ms) + ", max " +
-                        std::to_string(next.delay_max_ms) + ")");
+        throw error(errc::invalid_argument, "delay_ms needs 0 <= min <= max (got min " +
+                                                std::to_string(next.delay_min_ms) + ", max " +
+                                                std::to_string(next.delay_max_ms) + ")");
     if (next.polls < 1)
         throw error(errc::invalid_argument, "polls must be at least 1");
     bool const mode_changed = next.mode != settings_.mode;
     settings_ = next;
-    if (update.seed)
+    if (update.seed) {
         random_.reseed(settings_.seed);
+        call_random_.reseed(call_stream_seed(settings_.seed));
+    }
     if (mode_changed) {
         store::write_scope scope(db_);
         auto const now = clock_.now_ms();
@@ -449,13 +686,57 @@ permission_set service::require_permission_set(std::string_view instance_id,
     return std::move(*row);
 }
 
+permission_set service::require_changeable(std::string_view instance_id,
+                                           std::string_view permission_set_id) {
+    require_instance(instance_id);
+    auto row = require_permission_set(instance_id, permission_set_id);
+    if (requests_.in_flight(permission_set_id, std::nullopt))
+        throw error(errc::conflict, std::string(conflicting_operation), reason::in_flight);
+    return row;
+}
+
+std::string_view service::require_taggable(std::string_view instance_id,
+                                           std::optional<std::string_view> permission_set_id) {
+    require_instance(instance_id);
+    // Not a default string_view: its null data() would bind SQL NULL, not ''.
+    if (!permission_set_id)
+        return "";
+    require_permission_set(instance_id, *permission_set_id);
+    return *permission_set_id;
+}
+
+void service::put_tags(std::string_view instance_id, std::string_view permission_set_id,
+                       std::vector<tag> const& tags) {
+    // Keys new to the resource, each counted once even if the call repeats it.
+    std::vector<std::string_view> added;
+    for (auto const& item : tags)
+        if (std::find(added.begin(), added.end(), item.key) == added.end() &&
+            !resources_.has_tag(instance_id, permission_set_id, item.key))
+            added.push_back(item.key);
+    auto const total = resources_.count_tags(instance_id, permission_set_id) +
+                       static_cast<std::int64_t>(added.size());
+    if (total > max_tags)
+        throw error(errc::quota_exceeded,
+                    "A resource can have at most 50 tags; this request would give it " +
+                        std::to_string(total) + ".");
+    for (auto const& item : tags)
+        resources_.put_tag(instance_id, permission_set_id, item);
+}
+
 async_request service::start_request(caller const& who, async_request row, bool settle_now) {
     row.id = ids_.uuid();
     row.status = request_status::in_progress;
     row.created_ms = clock_.now_ms();
     row.surface = std::string(who.surface);
     row.planned_status = request_status::succeeded;
+    bool const held = apply_outcome_rules(row);
     plan(row, settle_now);
+    if (held) {
+        // Stuck by a rule: no due time, no polls; only the admin settle ends it.
+        row.settle_by = store::settle_mode::held;
+        row.due_ms.reset();
+        row.polls_left = 0;
+    }
     store::write_scope scope(db_);
     requests_.insert(row);
     scope.release();
@@ -499,16 +780,15 @@ void service::apply(async_request& row, request_status status, std::optional<std
         switch (row.kind) {
         case request_kind::provision:
             if (row.account_id)
-                resources_.set_provisioned(row.instance_id, row.permission_set_id,
-                                           *row.account_id, version);
+                resources_.set_provisioned(row.instance_id, row.permission_set_id, *row.account_id,
+                                           version);
             else
                 resources_.set_provisioned_everywhere(row.permission_set_id, version);
             break;
         case request_kind::assignment_create:
-            resources_.insert_assignment({0, row.instance_id, row.permission_set_id,
-                                          row.account_id.value_or(""),
-                                          row.principal_type.value_or(""),
-                                          row.principal_id.value_or("")});
+            resources_.insert_assignment(
+                {0, row.instance_id, row.permission_set_id, row.account_id.value_or(""),
+                 row.principal_type.value_or(""), row.principal_id.value_or("")});
             resources_.provision_if_absent(row.instance_id, row.permission_set_id,
                                            row.account_id.value_or(""), version);
             break;

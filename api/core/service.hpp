@@ -1,23 +1,25 @@
 #pragma once
 
-#include "api/core/clock.hpp"
-#include "api/core/ids.hpp"
-#include "api/core/model.hpp"
-#include "store/database.hpp"
-#include "store/requests.hpp"
-#include "store/resources.hpp"
-
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "api/core/clock.hpp"
+#include "api/core/ids.hpp"
+#include "api/core/model.hpp"
+#include "api/core/rules.hpp"
+#include "store/database.hpp"
+#include "store/requests.hpp"
+#include "store/resources.hpp"
+
 namespace icemu::api::core {
 
 struct service_options {
     scheduler_settings scheduler;
     std::vector<instance_seed> instances;
+    std::vector<fault_rule> faults{}; // the configured fault rules, kept across resets
 };
 
 /// The provisioning API, shared by every surface: validation of state (existence, conflicts),
@@ -40,10 +42,21 @@ public:
     // Instances.
     page_result<instance> list_instances(page_request const& page);
     instance describe_instance(std::string_view instance_id);
+    /// Creates an ACTIVE instance owned by the caller's account, with a new id and identity
+    /// store id. conflict + instance_exists if that account owns one; quota_exceeded over 50 tags.
+    instance create_instance(caller const& who, std::optional<std::string> const& name,
+                             std::vector<tag> const& tags = {});
+    /// Sets the instance's name when given (an absent name keeps it). not_found if unknown.
+    void update_instance(std::string_view instance_id, std::optional<std::string> const& name);
+    /// Erases the instance and everything in it (permission sets, assignments, requests, tags).
+    /// not_found if unknown; conflict + in_flight while one of its requests is IN_PROGRESS.
+    void delete_instance(std::string_view instance_id);
 
     // Permission sets.
+    /// quota_exceeded with more than 50 tags; conflict + duplicate_name for a name in use.
     permission_set create_permission_set(std::string_view instance_id,
-                                         permission_set_input const& input);
+                                         permission_set_input const& input,
+                                         std::vector<tag> const& tags = {});
     permission_set describe_permission_set(std::string_view instance_id,
                                            std::string_view permission_set_id);
     page_result<permission_set> list_permission_sets(std::string_view instance_id,
@@ -54,7 +67,106 @@ public:
                                          std::string_view permission_set_id,
                                          permission_set_update const& update);
     /// conflict + still_attached while it has assignments, provisioned accounts or requests.
+    /// Its policies, boundary and tags go with it.
     void delete_permission_set(std::string_view instance_id, std::string_view permission_set_id);
+
+    // Policies and the permissions boundary. Every change below bumps the permission set's
+    // version, and throws conflict + in_flight while a request on it is IN_PROGRESS; all throw
+    // not_found for an unknown instance or permission set.
+    void put_inline_policy(std::string_view instance_id, std::string_view permission_set_id,
+                           std::string const& document);
+    /// None when the permission set has no inline policy.
+    std::optional<std::string> get_inline_policy(std::string_view instance_id,
+                                                 std::string_view permission_set_id);
+    /// Removes the inline policy; without one it changes nothing (icemu's choice).
+    void delete_inline_policy(std::string_view instance_id, std::string_view permission_set_id);
+    /// conflict + duplicate_policy if attached already; quota_exceeded beyond 20 policies
+    /// (AWS managed + customer managed).
+    void attach_managed_policy(std::string_view instance_id, std::string_view permission_set_id,
+                               std::string const& arn);
+    /// not_found if the policy is not attached.
+    void detach_managed_policy(std::string_view instance_id, std::string_view permission_set_id,
+                               std::string const& arn);
+    /// The attached ARNs in attachment order.
+    page_result<std::string> list_managed_policies(std::string_view instance_id,
+                                                   std::string_view permission_set_id,
+                                                   page_request const& page);
+    /// As attach_managed_policy, for a reference (name, path) to a customer managed policy.
+    void attach_customer_managed_policy(std::string_view instance_id,
+                                        std::string_view permission_set_id,
+                                        customer_policy_ref const& ref);
+    /// not_found if the reference is not attached.
+    void detach_customer_managed_policy(std::string_view instance_id,
+                                        std::string_view permission_set_id,
+                                        customer_policy_ref const& ref);
+    page_result<customer_policy_ref> list_customer_managed_policies(
+        std::string_view instance_id, std::string_view permission_set_id, page_request const& page);
+    /// invalid_argument unless exactly one of its two members is set.
+    void put_permissions_boundary(std::string_view instance_id, std::string_view permission_set_id,
+                                  permissions_boundary const& boundary);
+    /// None when the permission set has no boundary.
+    std::optional<permissions_boundary> get_permissions_boundary(
+        std::string_view instance_id, std::string_view permission_set_id);
+    /// Removes the boundary; without one it changes nothing (icemu's choice).
+    void delete_permissions_boundary(std::string_view instance_id,
+                                     std::string_view permission_set_id);
+
+    // Tags of an instance (`permission_set_id` none) or of a permission set. Not content
+    // changes: no version bump, no conflict with requests in flight. not_found if unknown.
+    /// Adds the tags, overwriting the value of a key the resource has; quota_exceeded if the
+    /// resource would have more than 50.
+    void tag_resource(std::string_view instance_id,
+                      std::optional<std::string_view> permission_set_id,
+                      std::vector<tag> const& tags);
+    /// Removes the keys the resource has; other keys are ignored.
+    void untag_resource(std::string_view instance_id,
+                        std::optional<std::string_view> permission_set_id,
+                        std::vector<std::string> const& keys);
+    /// Tags in the order their keys were first set.
+    page_result<tag> list_tags(std::string_view instance_id,
+                               std::optional<std::string_view> permission_set_id,
+                               page_request const& page);
+
+    // Huawei-only content and lookups (service_roles.cpp). Content changes bump the version
+    // and throw conflict + in_flight while a request on the permission set is IN_PROGRESS; all
+    // throw not_found for an unknown instance or permission set.
+    /// As attach_managed_policy (the policy id stands where AWS has an ARN), recording `name`.
+    void attach_managed_policy(std::string_view instance_id, std::string_view permission_set_id,
+                               std::string const& policy_id,
+                               std::optional<std::string> const& name);
+    /// The attached managed policies (ids or ARNs) with their names, in attachment order.
+    page_result<named_policy> list_named_managed_policies(std::string_view instance_id,
+                                                          std::string_view permission_set_id,
+                                                          page_request const& page);
+    /// conflict + duplicate_policy if attached already; quota_exceeded beyond 20 roles.
+    void attach_managed_role(std::string_view instance_id, std::string_view permission_set_id,
+                             named_policy const& role);
+    /// not_found + policy_not_found if the role is not attached.
+    void detach_managed_role(std::string_view instance_id, std::string_view permission_set_id,
+                             std::string const& role_id);
+    page_result<named_policy> list_managed_roles(std::string_view instance_id,
+                                                 std::string_view permission_set_id,
+                                                 page_request const& page);
+    void put_custom_role(std::string_view instance_id, std::string_view permission_set_id,
+                         std::string const& document);
+    /// None when the permission set has no custom role.
+    std::optional<std::string> get_custom_role(std::string_view instance_id,
+                                               std::string_view permission_set_id);
+    /// Removes the custom role; without one it changes nothing (icemu's choice).
+    void delete_custom_role(std::string_view instance_id, std::string_view permission_set_id);
+    /// The instance's permission sets matching every filter given; without filters, as
+    /// list_permission_sets. A filter that matches nothing gives an empty page.
+    page_result<permission_set> find_permission_sets(std::string_view instance_id,
+                                                     permission_set_filter const& filter,
+                                                     page_request const& page);
+    /// The assignments in an account, of one permission set when given, else of all.
+    page_result<assignment> list_account_assignments(
+        std::string_view instance_id, std::string_view account_id,
+        std::optional<std::string_view> permission_set_id, page_request const& page);
+    core::permission_set_summary permission_set_summary(std::string_view instance_id);
+    /// A permission set known by its id alone (Huawei's tag paths name no instance);
+    /// not_found + permission_set_not_found if no instance has it.
+    permission_set locate_permission_set(std::string_view permission_set_id);
 
     // Provisioning. `account_id` none = ALL_PROVISIONED_ACCOUNTS.
     async_request provision(caller const& who, std::string_view instance_id,
@@ -110,6 +222,18 @@ public:
     /// generator. Throws invalid_argument for out-of-range values.
     scheduler_settings const& update_scheduler(scheduler_update const& update);
     health_info health();
+
+    // Fault rules (service_faults.cpp). Outcome rules are applied as each request is created.
+    /// The ordered rules: configured first, then run-time. A global reset erases the run-time
+    /// rules and zeroes the hits of the configured ones.
+    fault_rules const& faults() const noexcept { return faults_; }
+    /// Replaces the run-time rules (PUT /_icemu/faults).
+    void replace_fault_rules(std::vector<fault_rule> rules);
+    /// Erases the run-time rules (DELETE /_icemu/faults).
+    void clear_fault_rules();
+    /// The error a call about to run must answer instead, if an error rule matches `facts`
+    /// (counted as a hit). Surfaces call it before the operation runs.
+    std::optional<fault_error> check_call(call_facts const& facts);
     std::int64_t store_bytes() { return db_.size_bytes(); }
     std::vector<std::tuple<request_kind, request_status, std::int64_t>> request_counts() {
         return requests_.counts();
@@ -119,10 +243,24 @@ private:
     instance require_instance(std::string_view instance_id);
     permission_set require_permission_set(std::string_view instance_id,
                                           std::string_view permission_set_id);
+    /// The permission set about to change content: not_found if unknown, conflict + in_flight
+    /// while a request on it is IN_PROGRESS.
+    permission_set require_changeable(std::string_view instance_id,
+                                      std::string_view permission_set_id);
+    /// Checks that the tag resource exists; returns its permission set id ("" for the instance).
+    std::string_view require_taggable(std::string_view instance_id,
+                                      std::optional<std::string_view> permission_set_id);
+    /// Stores `tags` on a resource, after checking the 50-tag quota.
+    void put_tags(std::string_view instance_id, std::string_view permission_set_id,
+                  std::vector<tag> const& tags);
     async_request start_request(caller const& who, async_request row, bool settle_now);
     void plan(async_request& row, bool settle_now);
     void apply(async_request& row, request_status status, std::optional<std::string> reason);
     void schedule_changed();
+    /// Applies the first matching outcome rule to a new request's plan; true if it is held.
+    bool apply_outcome_rules(async_request& row);
+    std::optional<std::string> permission_set_name(std::string_view instance_id,
+                                                   std::string_view permission_set_id);
 
     store::database& db_;
     store::resources resources_;
@@ -134,6 +272,9 @@ private:
     id_source ids_;
     // The earliest due time, when known: lets settle_due() skip SQL on every call.
     std::optional<std::optional<std::int64_t>> next_due_;
+    fault_rules faults_;
+    // Error rules draw from their own stream, so calls never shift the requests' draws.
+    seeded_random call_random_;
 };
 
 } // namespace icemu::api::core

@@ -1,5 +1,13 @@
 #include "api/huawei/surface.hpp"
 
+#include <string>
+
+#include "api/core/error.hpp"
+#include "api/core/rules.hpp"
+#include "api/huawei/errors.hpp"
+#include "api/huawei/input.hpp"
+#include "api/huawei/routes.hpp"
+#include "api/json/reader.hpp"
 #include "api/json/writer.hpp"
 
 namespace icemu::api::huawei {
@@ -8,44 +16,172 @@ namespace {
 
 namespace http = server::http;
 
-server::response error_reply(server::request const& req, http::status status,
-                             std::string_view code, std::string_view message,
-                             std::string const& request_id) {
-    json::writer out;
-    out.start_object().member("error_code", code).member("error_msg", message);
-    out.member("request_id", request_id).end_object();
+server::response reply(server::request const& req, http::status status, std::string body,
+                       std::string const& request_id) {
     server::response res{status, req.version()};
-    res.set(http::field::content_type, "application/json");
+    if (!body.empty())
+        res.set(http::field::content_type, "application/json");
     res.set("X-Request-Id", request_id);
     res.keep_alive(req.keep_alive());
-    res.body() = out.str();
+    res.body() = std::move(body);
     res.prepare_payload();
     return res;
 }
 
-std::string request_id_of(core::id_source& ids) {
+server::response error_reply(server::request const& req, wire_error const& e,
+                             std::string const& request_id) {
+    json::writer out;
+    out.start_object().member("error_code", e.code).member("error_msg", e.message);
+    out.member("request_id", request_id).end_object();
+    return reply(req, e.status, out.str(), request_id);
+}
+
+// The API gateway's request ids are 32 hex characters.
+std::string new_request_id(core::id_source& ids) {
     auto id = core::format_uuid(ids.uuid());
     std::erase(id, '-');
-    return id; // 32 hex, as the API gateway's ids are
+    return id;
+}
+
+std::string_view verb_list(std::vector<http::verb> const& verbs, std::string& text) {
+    for (auto const v : verbs)
+        text += (text.empty() ? "" : ", ") + std::string(http::to_string(v));
+    return text;
 }
 
 } // namespace
 
+surface::surface(core::service& svc) : svc_(svc) {
+    auto const table = routes();
+    for (std::size_t i = 0; i < table.size(); ++i)
+        router_.add(table[i].method, table[i].pattern, i);
+}
+
 server::response surface::handle(server::request const& req, server::call_info& info) {
     info.surface = "huawei";
-    return error_reply(req, http::status::not_implemented, "IIC.501",
-                       "The Huawei Identity Center surface is not implemented yet in this icemu.",
-                       request_id_of(ids_));
+    auto res = answer(req, info, new_request_id(ids_));
+    // Beast keeps each header field in its own node, so the view survives moving the response.
+    info.request_id = res["X-Request-Id"];
+    return res;
+}
+
+namespace {
+
+std::string_view without_prefix(std::string_view id, std::string_view prefix) noexcept {
+    return id.starts_with(prefix) ? id.substr(prefix.size()) : id;
+}
+
+std::string_view body_string(rapidjson::Value const& body, std::string_view name) noexcept {
+    auto const* v = json::find(body, name);
+    return v != nullptr && v->IsString() ? std::string_view(v->GetString(), v->GetStringLength())
+                                         : std::string_view{};
+}
+
+// What a Huawei call tells the error rules: its path parameters and the ids its body or query
+// names. The views point into `params`, `q` and `body`.
+template <typename Params>
+core::call_facts facts_of(std::string_view operation, Params& params, huawei::query const& q,
+                          rapidjson::Value const& body, std::string& account) {
+    core::call_facts facts;
+    facts.operation = operation;
+    facts.surface = "huawei";
+    facts.kind = core::kind_of_operation(operation);
+    facts.instance_id = without_prefix(params["instance_id"], "ins-");
+    facts.permission_set_id = without_prefix(params["permission_set_id"], "ps-");
+    if (facts.permission_set_id.empty())
+        facts.permission_set_id = without_prefix(body_string(body, "permission_set_id"), "ps-");
+    facts.account_id = body_string(body, "target_id");
+    if (facts.account_id.empty()) {
+        account = q.get("account_id").value_or("");
+        facts.account_id = account;
+    }
+    facts.principal_type = body_string(body, "principal_type");
+    facts.principal_id = body_string(body, "principal_id");
+    return facts;
+}
+
+// The error a fault rule makes a Huawei call answer, in the gateway's or the service's codes.
+core::error fault_error_of(core::fault_code code) {
+    switch (code) {
+    case core::fault_code::throttling: return core::error(core::errc::throttled, "Rate exceeded");
+    case core::fault_code::access_denied:
+        return core::error(core::errc::access_denied, "access denied by a fault rule");
+    case core::fault_code::conflict:
+        return core::error(core::errc::conflict, "There is a conflicting operation in process.",
+                           core::reason::in_flight);
+    case core::fault_code::internal: break;
+    }
+    return core::error(core::errc::internal, "An internal error occurred.");
+}
+
+} // namespace
+
+server::response surface::answer(server::request const& req, server::call_info& info,
+                                 std::string const& request_id) {
+    auto const found = router_.find(req.method(), req.target());
+    if (found.result == server::path_router::outcome::not_found)
+        return error_reply(req,
+                           {http::status::not_found, "IIC.404",
+                            "Not Found: no API at " + std::string(req.method_string()) + " " +
+                                std::string(req.target().substr(0, req.target().find('?'))) + "."},
+                           request_id);
+    if (found.result == server::path_router::outcome::wrong_method) {
+        std::string allowed;
+        verb_list(found.allowed, allowed);
+        auto res = error_reply(req,
+                               {http::status::method_not_allowed, "IIC.405",
+                                "Method Not Allowed: " + std::string(req.method_string()) +
+                                    " (allowed: " + allowed + ")."},
+                               request_id);
+        res.set(http::field::allow, allowed);
+        return res;
+    }
+    auto const& r = routes()[found.route];
+    info.operation = r.operation;
+    error_context const ctx{r.operation, found.params["instance_id"], found.params["request_id"]};
+    try {
+        rapidjson::Document body;
+        body.SetObject();
+        std::string problem;
+        if (r.has_body && !json::parse_object(req.body(), body, problem))
+            bad_request("the body is not a JSON object: " + problem);
+        huawei::query const q(req.target());
+        std::string account;
+        if (auto const fault =
+                svc_.check_call(facts_of(r.operation, found.params, q, body, account))) {
+            info.delay = std::chrono::milliseconds(fault->latency_ms);
+            throw fault_error_of(fault->code);
+        }
+        svc_.settle_due();
+        json::writer out;
+        // In the open auth mode X-Domain-Id names the caller's account (signatures unchecked).
+        core::caller const who{"huawei", std::string(req["X-Domain-Id"])};
+        route_context rc{found.params, q, body, svc_, who, out};
+        r.fn(rc);
+        return reply(req, http::status::ok, std::string(out.view()), request_id);
+    } catch (core::error const& e) {
+        return error_reply(req, to_wire(e, ctx), request_id);
+    } catch (std::exception const&) {
+        // Storage and other failures: the text may hold SQL, so it is never echoed to clients.
+    }
+    return error_reply(req, internal_error(), request_id);
 }
 
 server::response surface::reject(server::request const& req, server::rejection why,
                                  server::call_info& info) {
     info.surface = "huawei";
-    if (why == server::rejection::body_too_large)
-        return error_reply(req, http::status::payload_too_large, "IIC.400",
-                           "Bad Request: the body is too large.", request_id_of(ids_));
-    return error_reply(req, http::status::internal_server_error, "IIC.500",
-                       "Internal error; the change was not saved.", request_id_of(ids_));
+    auto const found = router_.find(req.method(), req.target());
+    if (found.result == server::path_router::outcome::found)
+        info.operation = routes()[found.route].operation;
+    auto const request_id = new_request_id(ids_);
+    auto res = why == server::rejection::body_too_large
+                   ? error_reply(req,
+                                 {http::status::payload_too_large, "IIC.400",
+                                  "Bad Request: the body is larger than icemu accepts."},
+                                 request_id)
+                   : error_reply(req, internal_error(), request_id);
+    info.request_id = res["X-Request-Id"];
+    return res;
 }
 
 } // namespace icemu::api::huawei

@@ -32,6 +32,8 @@ public:
     }
     writer& number(std::int64_t v) { w_.Int64(v); return *this; }
     writer& boolean(bool v) { w_.Bool(v); return *this; }
+    /// A finite double in its shortest round-trip form (e.g. 0.1).
+    writer& real(double v) { w_.Double(v); return *this; }
     writer& null() { w_.Null(); return *this; }
     /// Epoch milliseconds as epoch seconds with a millisecond fraction, e.g. 1650989104.461.
     writer& epoch_seconds(std::int64_t ms) {

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <string>
+
+#include "api/core/fixtures.hpp"
+
+namespace icemu::api::admin {
+
+/// Reads `ICEMU_FIXTURES` (DESIGN.md §5): one JSON file, or a folder whose `*.json` files are read
+/// in name order (byte order; names starting with '.' are skipped) and concatenated. A path that
+/// does not exist is an empty folder, unless it names a `.json` file. Each file is
+///   {"instances": [{"owner_account_id": "123456789012", "name": "..."}],
+///    "permission_sets": [{"owner_account_id": "...", "name": "ReadOnly", "description": "...",
+///                         "session_duration": "PT1H", "relay_state": "..."}],
+///    "assignments": [{"owner_account_id": "...", "permission_set": "ReadOnly",
+///                     "account_id": "111122223333", "principal_type": "USER",
+///                     "principal_id": "..."}]}
+/// with every key optional except the ones the item needs (owner_account_id of an instance; name
+/// of a permission set; permission_set, account_id, principal_type and principal_id of an
+/// assignment). Values are checked against the AWS constraints. Throws std::runtime_error with one
+/// line naming the file and the field: "fixtures a.json: permission_sets[0].name: ...".
+core::fixture_set load_fixtures(std::string const& path);
+
+} // namespace icemu::api::admin

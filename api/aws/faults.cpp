@@ -1,0 +1,82 @@
+#include "api/aws/faults.hpp"
+
+#include <string>
+
+#include "api/core/ids.hpp"
+#include "api/json/reader.hpp"
+
+namespace icemu::api::aws {
+
+namespace {
+
+std::string_view member(rapidjson::Value const* in, std::string_view name) {
+    if (in == nullptr || !in->IsObject())
+        return {};
+    auto const* v = json::find(*in, name);
+    if (v == nullptr || !v->IsString())
+        return {};
+    return {v->GetString(), v->GetStringLength()};
+}
+
+// The 16 hex after `marker` in an ARN (e.g. "ssoins-", "/ps-"), or nothing.
+std::string_view hex_after(std::string_view arn, std::string_view marker) {
+    auto const at = arn.find(marker);
+    if (at == std::string_view::npos)
+        return {};
+    auto const hex = arn.substr(at + marker.size(), 16);
+    return core::is_hex16(hex) ? hex : std::string_view{};
+}
+
+} // namespace
+
+core::call_facts call_facts_of(std::string_view operation, rapidjson::Value const* in) {
+    core::call_facts facts;
+    facts.operation = operation;
+    facts.surface = "aws";
+    facts.kind = core::kind_of_operation(operation);
+    auto const instance_arn = member(in, "InstanceArn");
+    auto const ps_arn = member(in, "PermissionSetArn");
+    auto const resource_arn = member(in, "ResourceArn");
+    facts.instance_id = hex_after(instance_arn, "ssoins-");
+    if (facts.instance_id.empty())
+        facts.instance_id = hex_after(ps_arn.empty() ? resource_arn : ps_arn, "ssoins-");
+    facts.permission_set_id = hex_after(ps_arn.empty() ? resource_arn : ps_arn, "/ps-");
+    facts.account_id = member(in, "TargetId");
+    if (facts.account_id.empty())
+        facts.account_id = member(in, "AccountId");
+    facts.principal_type = member(in, "PrincipalType");
+    facts.principal_id = member(in, "PrincipalId");
+    return facts;
+}
+
+std::optional<core::fault_error> check_error_rules(core::service& svc, std::string_view operation,
+                                                   rapidjson::Value const* in) {
+    if (!svc.faults().has_error_rules())
+        return std::nullopt;
+    return svc.check_call(call_facts_of(operation, in));
+}
+
+core::error fault_exception(core::fault_code code, std::string_view operation,
+                            std::string_view caller_account, rapidjson::Value const* in) {
+    switch (code) {
+    case core::fault_code::throttling: return {core::errc::throttled, "Rate exceeded"};
+    case core::fault_code::conflict:
+        return {core::errc::conflict, "There is a conflicting operation in process.",
+                core::reason::in_flight};
+    case core::fault_code::access_denied: {
+        std::string message =
+            "User: arn:aws:iam::" + std::string(caller_account) +
+            ":user/icemu is not authorized to perform: sso:" + std::string(operation);
+        auto resource = member(in, "PermissionSetArn");
+        if (resource.empty())
+            resource = member(in, "InstanceArn");
+        if (!resource.empty())
+            message += " on resource: " + std::string(resource);
+        return {core::errc::access_denied, message};
+    }
+    case core::fault_code::internal: break;
+    }
+    return {core::errc::internal, "An internal error occurred."};
+}
+
+} // namespace icemu::api::aws

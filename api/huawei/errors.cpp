@@ -1,0 +1,72 @@
+#include "api/huawei/errors.hpp"
+
+namespace icemu::api::huawei {
+
+namespace {
+
+namespace http = server::http;
+
+wire_error not_found(core::error const& e, error_context const& ctx) {
+    switch (e.why()) {
+    case core::reason::permission_set_not_found:
+        return {http::status::not_found, "IIC.1205", "The permission set does not exist."};
+    case core::reason::instance_not_found:
+        return {http::status::not_found, "IIC.404",
+                "Not Found: instance " + std::string(ctx.instance_id) + "."};
+    case core::reason::request_not_found:
+        return {http::status::not_found, "IIC.404",
+                "Not Found: request " + std::string(ctx.request_id) + "."};
+    case core::reason::assignment_not_found:
+        return {http::status::not_found, "IIC.404", "Not Found: account assignment."};
+    default: break;
+    }
+    return {http::status::not_found, "IIC.404", "Not Found: " + std::string(e.what())};
+}
+
+wire_error conflict(core::error const& e) {
+    switch (e.why()) {
+    case core::reason::duplicate_name:
+        return {http::status::conflict, "IIC.1206",
+                "A permission set with the same name already exists."};
+    case core::reason::duplicate_policy:
+        return {http::status::conflict, "IIC.1207",
+                "Duplicate system-defined policy or identity policy."};
+    case core::reason::still_attached:
+        return {http::status::conflict, "IIC.1210",
+                "The permission set has been attached to accounts and cannot be deleted."};
+    default: break;
+    }
+    return {http::status::conflict, "IIC.1006", "Concurrency conflicts. Try again later."};
+}
+
+} // namespace
+
+wire_error to_wire(core::error const& e, error_context const& ctx) {
+    switch (e.code()) {
+    case core::errc::invalid_argument:
+    case core::errc::serialization:
+        if (e.why() == core::reason::invalid_token)
+            return {http::status::bad_request, "IIC.400",
+                    "Bad Request: marker was not issued for this list."};
+        return {http::status::bad_request, "IIC.400", e.what()};
+    case core::errc::not_found: return not_found(e, ctx);
+    case core::errc::conflict: return conflict(e);
+    // No Huawei code for a quota is documented: icemu's choice is an invalid-parameter 400.
+    case core::errc::quota_exceeded:
+        return {http::status::bad_request, "IIC.400", "Bad Request: " + std::string(e.what())};
+    case core::errc::access_denied:
+        return {http::status::forbidden, "IIC.1000",
+                "No permission for action " + std::string(ctx.operation) + "."};
+    case core::errc::throttled:
+        return {http::status::too_many_requests, "APIG.0308",
+                "The throttling threshold has been reached: policy user over ratelimit"};
+    case core::errc::internal: break;
+    }
+    return internal_error();
+}
+
+wire_error internal_error() {
+    return {http::status::internal_server_error, "IIC.500", "Internal Server Error."};
+}
+
+} // namespace icemu::api::huawei

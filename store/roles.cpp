@@ -1,0 +1,86 @@
+#include "store/roles.hpp"
+
+namespace icemu::store {
+
+namespace {
+
+page<named_policy> read_named_page(statement& s, std::int64_t limit) {
+    page<named_policy> out;
+    std::int64_t last = 0;
+    while (s.step()) {
+        if (static_cast<std::int64_t>(out.rows.size()) == limit) {
+            out.next_after = last;
+            break;
+        }
+        last = s.column_int64(0);
+        out.rows.push_back({s.column_string(1), s.column_optional(2)});
+    }
+    return out;
+}
+
+} // namespace
+
+bool roles::insert_managed_role(std::string_view instance_id, std::string_view permission_set_id,
+                                named_policy const& role) {
+    statement_use s(db_.cached(
+        "INSERT OR IGNORE INTO managed_roles(instance_id, permission_set_id, role_id, role_name) "
+        "VALUES (?, ?, ?, ?)"));
+    s->bind(1, instance_id).bind(2, permission_set_id).bind(3, role.id).bind(4, role.name);
+    return s->run() > 0;
+}
+
+bool roles::erase_managed_role(std::string_view permission_set_id, std::string_view role_id) {
+    statement_use s(
+        db_.cached("DELETE FROM managed_roles WHERE permission_set_id = ? AND role_id = ?"));
+    s->bind(1, permission_set_id).bind(2, role_id);
+    return s->run() > 0;
+}
+
+std::int64_t roles::count_managed_roles(std::string_view permission_set_id) {
+    statement_use s(db_.cached("SELECT count(*) FROM managed_roles WHERE permission_set_id = ?"));
+    s->bind(1, permission_set_id);
+    return s->step() ? s->column_int64(0) : 0;
+}
+
+page<named_policy> roles::list_managed_roles(std::string_view permission_set_id, std::int64_t after,
+                                             std::int64_t limit) {
+    statement_use s(
+        db_.cached("SELECT seq, role_id, role_name FROM managed_roles WHERE permission_set_id = ? "
+                   "AND seq > ? ORDER BY seq LIMIT ?"));
+    s->bind(1, permission_set_id).bind(2, after).bind(3, limit + 1);
+    return read_named_page(*s, limit);
+}
+
+std::optional<std::string> roles::custom_role(std::string_view permission_set_id) {
+    statement_use s(db_.cached("SELECT custom_role FROM permission_sets WHERE id = ?"));
+    s->bind(1, permission_set_id);
+    if (!s->step())
+        return std::nullopt;
+    return s->column_optional(0);
+}
+
+void roles::set_custom_role(std::string_view permission_set_id,
+                            std::optional<std::string> const& document) {
+    statement_use s(db_.cached("UPDATE permission_sets SET custom_role = ? WHERE id = ?"));
+    s->bind(1, document).bind(2, permission_set_id);
+    s->run();
+}
+
+void roles::set_managed_policy_name(std::string_view permission_set_id, std::string_view policy_id,
+                                    std::optional<std::string> const& name) {
+    statement_use s(
+        db_.cached("UPDATE managed_policies SET name = ? WHERE permission_set_id = ? AND arn = ?"));
+    s->bind(1, name).bind(2, permission_set_id).bind(3, policy_id);
+    s->run();
+}
+
+page<named_policy> roles::list_named_managed_policies(std::string_view permission_set_id,
+                                                      std::int64_t after, std::int64_t limit) {
+    statement_use s(
+        db_.cached("SELECT seq, arn, name FROM managed_policies WHERE permission_set_id = ? AND "
+                   "seq > ? ORDER BY seq LIMIT ?"));
+    s->bind(1, permission_set_id).bind(2, after).bind(3, limit + 1);
+    return read_named_page(*s, limit);
+}
+
+} // namespace icemu::store
