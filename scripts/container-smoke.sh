@@ -2,8 +2,10 @@
 # The Docker image check: builds docker/Dockerfile without a Docker engine, starts the image, waits
 # for /_icemu/health, runs the image's HEALTHCHECK inside it, then drives it with
 # tests/integration/container_smoke.py (boto3; the fixture docker/fixtures/example.json is loaded
-# through ICEMU_FIXTURES). All of it is ../shared/tools/container-smoke's work (podman + buildah,
-# as root); this script passes the smoke command and prints the image size the tool measured.
+# through ICEMU_FIXTURES) and tests/huawei/container_smoke.mjs (the Huawei npm client; needs
+# `npm ci --prefix tests/huawei` first, as scripts/test.sh does). The building and running is
+# ../shared/tools/container-smoke's work (podman + buildah, as root); this script passes the smoke
+# commands and prints the image size the tool measured.
 # Arguments go to the tool (e.g. --tag, --port). Works from any cwd.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -21,7 +23,8 @@ log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 set +e
 "$tool" --env ICEMU_FIXTURES=/usr/local/share/icemu/fixtures/example.json "$@" \
-    -- python3 tests/integration/container_smoke.py 2>&1 | tee "$log"
+    -- bash -c 'python3 tests/integration/container_smoke.py && node tests/huawei/container_smoke.mjs' \
+    2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
 

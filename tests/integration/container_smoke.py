@@ -9,7 +9,7 @@ image with ICEMU_FIXTURES pointing at it), and a provisioning request goes from 
 SUCCEEDED twice: once settled through the admin API (manual mode), once by advancing the virtual
 clock (auto mode). Exit status 0 when everything holds; otherwise one line per failed check.
 
-TODO(issue 4): drive the same request through the Huawei npm client once the Huawei surface exists.
+The Huawei half is tests/huawei/container_smoke.mjs (the npm client), run right after this.
 """
 
 import json
