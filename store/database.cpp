@@ -1,19 +1,18 @@
 #include "store/database.hpp"
 
+#include <string>
+
 #include "store/error.hpp"
 #include "store/schema.hpp"
 
-#include <string>
-
 namespace icemu::store {
-
 
 database::database(database_options const& options) {
     sqlite3* raw = nullptr;
-    int const rc = sqlite3_open_v2(options.path.c_str(), &raw,
-                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                       SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
-                                   nullptr);
+    int const rc = sqlite3_open_v2(
+        options.path.c_str(), &raw,
+        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
+        nullptr);
     db_.reset(raw);
     if (rc != SQLITE_OK) {
         std::string const message = raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);

@@ -2,6 +2,8 @@
 
 #include <tuple>
 
+#include "store/page_reader.hpp"
+
 namespace icemu::store {
 
 namespace {
@@ -80,33 +82,19 @@ std::optional<request_row> requests::find(request_id const& id) {
 page<request_row> requests::list(std::string_view instance_id, request_kind kind,
                                  std::optional<request_status> status, std::int64_t before,
                                  std::int64_t limit) {
-    page<request_row> out;
-    auto read = [&](statement& s) {
-        std::int64_t last = 0;
-        while (s.step()) {
-            if (static_cast<std::int64_t>(out.rows.size()) == limit) {
-                out.next_after = last;
-                break;
-            }
-            out.rows.push_back(read_request(s));
-            last = out.rows.back().seq;
-        }
-    };
     if (status) {
         statement_use s(db_.cached("SELECT " ICEMU_REQUEST_COLUMNS
                                    " FROM requests WHERE instance_id = ? AND kind = ? AND "
                                    "status = ? AND seq < ? ORDER BY seq DESC LIMIT ?"));
         s->bind(1, instance_id).bind(2, as_int(kind)).bind(3, as_int(*status)).bind(4, before);
         s->bind(5, limit + 1);
-        read(*s);
-        return out;
+        return read_page<request_row>(*s, limit, read_request, 1);
     }
     statement_use s(db_.cached("SELECT " ICEMU_REQUEST_COLUMNS
                                " FROM requests WHERE instance_id = ? AND kind = ? AND seq < ? "
                                "ORDER BY seq DESC LIMIT ?"));
     s->bind(1, instance_id).bind(2, as_int(kind)).bind(3, before).bind(4, limit + 1);
-    read(*s);
-    return out;
+    return read_page<request_row>(*s, limit, read_request, 1);
 }
 
 std::vector<request_row> requests::list_all(request_filter const& filter) {
@@ -126,8 +114,9 @@ std::vector<request_row> requests::list_all(request_filter const& filter) {
 bool requests::in_flight(std::string_view permission_set_id,
                          std::optional<std::string_view> account_id) {
     if (!account_id) {
-        statement_use s(db_.cached("SELECT 1 FROM requests INDEXED BY requests_in_flight WHERE "
-                                   "permission_set_id = ? AND status = 0 LIMIT 1"));
+        statement_use s(
+            db_.cached("SELECT 1 FROM requests INDEXED BY requests_in_flight WHERE "
+                       "permission_set_id = ? AND status = 0 LIMIT 1"));
         s->bind(1, permission_set_id);
         return s->step();
     }
@@ -150,8 +139,8 @@ bool requests::in_flight(std::string_view permission_set_id,
 
 std::int64_t requests::count_in_flight() {
     // The partial index holds only the requests in flight: counting it never scans history.
-    statement_use s(db_.cached(
-        "SELECT count(*) FROM requests INDEXED BY requests_in_flight WHERE status = 0"));
+    statement_use s(
+        db_.cached("SELECT count(*) FROM requests INDEXED BY requests_in_flight WHERE status = 0"));
     return s->step() ? s->column_int64(0) : 0;
 }
 

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "store/error.hpp"
+#include "store/page_reader.hpp"
 
 namespace icemu::store {
 
@@ -22,22 +23,6 @@ permission_set_row read_permission_set(statement const& s) {
 assignment_row read_assignment(statement const& s) {
     return {s.column_int64(0),  s.column_string(1), s.column_string(2),
             s.column_string(3), s.column_string(4), s.column_string(5)};
-}
-
-// Reads up to `limit` rows (the query asked for limit + 1) and notes where the next page starts.
-template <typename Row, typename Read>
-page<Row> read_page(statement& s, std::int64_t limit, Read read) {
-    page<Row> out;
-    std::int64_t last = 0;
-    while (s.step()) {
-        if (static_cast<std::int64_t>(out.rows.size()) == limit) {
-            out.next_after = last;
-            break;
-        }
-        last = s.column_int64(0);
-        out.rows.push_back(read(s));
-    }
-    return out;
 }
 
 } // namespace

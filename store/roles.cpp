@@ -1,24 +1,8 @@
 #include "store/roles.hpp"
 
+#include "store/page_reader.hpp"
+
 namespace icemu::store {
-
-namespace {
-
-page<named_policy> read_named_page(statement& s, std::int64_t limit) {
-    page<named_policy> out;
-    std::int64_t last = 0;
-    while (s.step()) {
-        if (static_cast<std::int64_t>(out.rows.size()) == limit) {
-            out.next_after = last;
-            break;
-        }
-        last = s.column_int64(0);
-        out.rows.push_back({s.column_string(1), s.column_optional(2)});
-    }
-    return out;
-}
-
-} // namespace
 
 bool roles::insert_managed_role(std::string_view instance_id, std::string_view permission_set_id,
                                 named_policy const& role) {
@@ -48,7 +32,9 @@ page<named_policy> roles::list_managed_roles(std::string_view permission_set_id,
         db_.cached("SELECT seq, role_id, role_name FROM managed_roles WHERE permission_set_id = ? "
                    "AND seq > ? ORDER BY seq LIMIT ?"));
     s->bind(1, permission_set_id).bind(2, after).bind(3, limit + 1);
-    return read_named_page(*s, limit);
+    return read_page<named_policy>(*s, limit, [](statement const& row) {
+        return named_policy{row.column_string(1), row.column_optional(2)};
+    });
 }
 
 std::optional<std::string> roles::custom_role(std::string_view permission_set_id) {
@@ -80,7 +66,9 @@ page<named_policy> roles::list_named_managed_policies(std::string_view permissio
         db_.cached("SELECT seq, arn, name FROM managed_policies WHERE permission_set_id = ? AND "
                    "seq > ? ORDER BY seq LIMIT ?"));
     s->bind(1, permission_set_id).bind(2, after).bind(3, limit + 1);
-    return read_named_page(*s, limit);
+    return read_page<named_policy>(*s, limit, [](statement const& row) {
+        return named_policy{row.column_string(1), row.column_optional(2)};
+    });
 }
 
 } // namespace icemu::store

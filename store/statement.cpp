@@ -45,8 +45,8 @@ statement& statement::bind(int index, std::optional<std::string> const& text) {
 }
 
 statement& statement::bind_blob(int index, std::span<unsigned char const> bytes) {
-    if (int rc = sqlite3_bind_blob64(stmt_.get(), index, bytes.data(), bytes.size(),
-                                     SQLITE_TRANSIENT);
+    if (int rc =
+            sqlite3_bind_blob64(stmt_.get(), index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
         rc != SQLITE_OK)
         fail(db_, rc);
     return *this;
