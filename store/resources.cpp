@@ -296,6 +296,20 @@ page<tag> resources::list_tags(std::string_view instance_id, std::string_view pe
     });
 }
 
+std::optional<std::string> resources::instance_client_token(std::string_view id) {
+    statement_use s(db_.cached("SELECT client_token FROM instances WHERE id = ?"));
+    s->bind(1, id);
+    if (!s->step())
+        return std::nullopt;
+    return s->column_optional(0);
+}
+
+void resources::set_instance_client_token(std::string_view id, std::string_view token) {
+    statement_use s(db_.cached("UPDATE instances SET client_token = ? WHERE id = ?"));
+    s->bind(1, token).bind(2, id);
+    s->run();
+}
+
 void resources::set_instance_name(std::string_view id, std::optional<std::string> const& name) {
     statement_use s(db_.cached("UPDATE instances SET name = ? WHERE id = ?"));
     s->bind(1, name).bind(2, id);

@@ -83,6 +83,9 @@ public:
 
     /// Sets the instance's name (none: no name).
     void set_instance_name(std::string_view id, std::optional<std::string> const& name);
+    /// The ClientToken the instance was created with, if any.
+    std::optional<std::string> instance_client_token(std::string_view id);
+    void set_instance_client_token(std::string_view id, std::string_view token);
     /// True if the permission set has any assignment.
     bool has_assignments(std::string_view permission_set_id);
 

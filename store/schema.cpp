@@ -149,6 +149,10 @@ CREATE TRIGGER managed_roles_follow_permission_set AFTER DELETE ON permission_se
     DELETE FROM managed_roles WHERE permission_set_id = old.id;
 END;
 )sql",
+    R"sql(
+-- CreateInstance's ClientToken: a retry with the same token answers the same instance.
+ALTER TABLE instances ADD COLUMN client_token TEXT;
+)sql",
 };
 
 int user_version(database& db) {

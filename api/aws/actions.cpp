@@ -87,8 +87,8 @@ std::vector<core::tag> tags_of(action_context const& ctx) {
 }
 
 void create_instance(action_context& ctx) {
-    auto const row =
-        ctx.svc.create_instance(ctx.who, optional_string(ctx.in, "Name"), tags_of(ctx));
+    auto const row = ctx.svc.create_instance(ctx.who, optional_string(ctx.in, "Name"), tags_of(ctx),
+                                             optional_string(ctx.in, "ClientToken"));
     ctx.out.start_object().member("InstanceArn", instance_arn(row.id)).end_object();
 }
 

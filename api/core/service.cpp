@@ -92,15 +92,20 @@ instance service::describe_instance(std::string_view instance_id) {
 }
 
 instance service::create_instance(caller const& who, std::optional<std::string> const& name,
-                                  std::vector<tag> const& tags) {
+                                  std::vector<tag> const& tags,
+                                  std::optional<std::string> const& client_token) {
     if (who.account.empty())
         throw error(errc::invalid_argument, "The caller's account is unknown.");
-    // One instance per owner account, as the model says; the real text is unknown.
-    if (resources_.find_instance_by_owner(who.account))
+    // One instance per owner account, as the model says; the real text is unknown. A retry with
+    // the ClientToken that created it (SDKs fill one in and resend it) answers that instance.
+    if (auto existing = resources_.find_instance_by_owner(who.account)) {
+        if (client_token && resources_.instance_client_token(existing->id) == client_token)
+            return std::move(*existing);
         throw error(
             errc::conflict,
             "An instance of IAM Identity Center already exists for account " + who.account + ".",
             reason::instance_exists);
+    }
     instance row;
     row.id = ids_.hex16();
     row.owner_account = who.account;
@@ -109,6 +114,8 @@ instance service::create_instance(caller const& who, std::optional<std::string> 
     row.created_ms = clock_.now_ms();
     store::write_scope scope(db_);
     resources_.insert_instance(row);
+    if (client_token)
+        resources_.set_instance_client_token(row.id, *client_token);
     put_tags(row.id, "", tags);
     scope.release();
     return row;

@@ -44,8 +44,10 @@ public:
     instance describe_instance(std::string_view instance_id);
     /// Creates an ACTIVE instance owned by the caller's account, with a new id and identity
     /// store id. conflict + instance_exists if that account owns one; quota_exceeded over 50 tags.
+    /// A retry with the ClientToken that created the caller's instance answers that instance.
     instance create_instance(caller const& who, std::optional<std::string> const& name,
-                             std::vector<tag> const& tags = {});
+                             std::vector<tag> const& tags = {},
+                             std::optional<std::string> const& client_token = std::nullopt);
     /// Sets the instance's name when given (an absent name keeps it). not_found if unknown.
     void update_instance(std::string_view instance_id, std::optional<std::string> const& name);
     /// Erases the instance and everything in it (permission sets, assignments, requests, tags).

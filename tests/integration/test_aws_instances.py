@@ -67,6 +67,17 @@ class InstanceTest(IcemuTestCase):
                                Tags=[{"Key": "k%d" % i, "Value": "v"} for i in range(51)])
         self.assertEqual(len(self.sso.list_instances()["Instances"]), 2)  # none made for C
 
+    def test_create_instance_retry_with_its_client_token_answers_the_same_instance(self):
+        # SDKs fill ClientToken in and resend it on a retry: the retry must not be a conflict.
+        sso_b = self.client_for(ACCOUNT_B)
+        first = sso_b.create_instance(Name="once", ClientToken="token-1")["InstanceArn"]
+        again = sso_b.create_instance(Name="once", ClientToken="token-1")["InstanceArn"]
+        self.assertEqual(again, first)
+        self.assertClientError("ConflictException", sso_b.create_instance, ClientToken="token-2")
+        self.assertClientError("ConflictException", sso_b.create_instance)
+        owned = [i for i in self.sso.list_instances()["Instances"] if i["OwnerAccountId"] == ACCOUNT_B]
+        self.assertEqual(len(owned), 1)
+
     def test_update_instance(self):
         arn = self.client_for(ACCOUNT_B).create_instance(Name="before")["InstanceArn"]
         out = self.sso.update_instance(InstanceArn=arn, Name="after")
