@@ -1,4 +1,11 @@
 // The composition root: configuration, store, core, surfaces, server, scheduler and signals.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
 #include "api/admin/faults.hpp"
 #include "api/admin/fixtures.hpp"
 #include "api/admin/surface.hpp"
@@ -19,14 +26,6 @@
 #include "store/database.hpp"
 #include "store/error.hpp"
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
-
-#include <csignal>
-#include <cstdio>
-#include <fstream>
-#include <iostream>
-
 namespace {
 
 namespace net = boost::asio;
@@ -34,8 +33,8 @@ using namespace icemu;
 
 api::core::service_options core_options(server::config const& cfg) {
     api::core::service_options out;
-    out.scheduler.mode =
-        api::core::parse_scheduler_mode(cfg.scheduler.mode).value_or(api::core::scheduler_mode::automatic);
+    out.scheduler.mode = api::core::parse_scheduler_mode(cfg.scheduler.mode)
+                             .value_or(api::core::scheduler_mode::automatic);
     out.scheduler.delay_min_ms = cfg.scheduler.delay_min_ms;
     out.scheduler.delay_max_ms = cfg.scheduler.delay_max_ms;
     out.scheduler.polls = cfg.scheduler.polls;
@@ -183,6 +182,11 @@ int main(int argc, char** argv, char** envp) {
         start = server::load_config(argc, argv, envp);
     } catch (server::config_error const& e) {
         std::fprintf(stderr, "icemu: %s\n", e.what());
+        return 2;
+    }
+    if (start.cmd == server::command::serve && start.cfg.auth_mode == "verify") {
+        // Accepting it and serving open would let a test believe signatures are checked.
+        std::fprintf(stderr, "icemu: auth mode \"verify\" is not implemented yet; use \"open\"\n");
         return 2;
     }
     switch (start.cmd) {

@@ -218,6 +218,17 @@ std::vector<std::tuple<request_kind, request_status, std::int64_t>> requests::co
     return out;
 }
 
+std::int64_t requests::clock_offset_ms() {
+    statement_use s(db_.cached("SELECT value FROM meta WHERE key = 'clock_offset_ms'"));
+    return s->step() ? s->column_int64(0) : 0;
+}
+
+void requests::set_clock_offset_ms(std::int64_t offset_ms) {
+    statement_use s(db_.cached("UPDATE meta SET value = ? WHERE key = 'clock_offset_ms'"));
+    s->bind(1, offset_ms);
+    s->run();
+}
+
 void requests::erase_instance(std::string_view instance_id) {
     statement_use s(db_.cached("DELETE FROM requests WHERE instance_id = ?"));
     s->bind(1, instance_id);

@@ -59,6 +59,10 @@ public:
     /// (kind, status, count) for every combination present.
     std::vector<std::tuple<request_kind, request_status, std::int64_t>> counts();
 
+    /// The scheduler's virtual-clock offset, kept with the due times it shifts.
+    std::int64_t clock_offset_ms();
+    void set_clock_offset_ms(std::int64_t offset_ms);
+
     void erase_instance(std::string_view instance_id);
     void erase_all();
 

@@ -52,12 +52,7 @@ service::service(store::database& db, clock& time, service_options options)
       random_(settings_.seed) {
     faults_.set_configured(options_.faults);
     call_random_.reseed(call_stream_seed(settings_.seed));
-    {
-        auto& s = db_.cached("SELECT value FROM meta WHERE key = 'clock_offset_ms'");
-        store::statement_use use(s);
-        if (s.step())
-            clock_.set_offset_ms(s.column_int64(0));
-    }
+    clock_.set_offset_ms(requests_.clock_offset_ms());
 }
 
 void service::ensure_initial_state() {
@@ -581,12 +576,7 @@ std::vector<request_id> service::advance_clock(std::int64_t ms) {
     std::vector<request_id> settled;
     store::write_scope scope(db_);
     clock_.set_offset_ms(clock_.offset_ms() + ms);
-    {
-        store::statement_use s(
-            db_.cached("UPDATE meta SET value = ? WHERE key = 'clock_offset_ms'"));
-        s->bind(1, clock_.offset_ms());
-        s->run();
-    }
+    requests_.set_clock_offset_ms(clock_.offset_ms());
     for (;;) {
         auto rows = requests_.due(clock_.now_ms(), 256);
         if (rows.empty())
@@ -611,9 +601,7 @@ void service::reset(std::optional<std::string> const& instance_id) {
         requests_.erase_all();
         resources_.erase_all();
         clock_.set_offset_ms(0);
-        store::statement_use s(
-            db_.cached("UPDATE meta SET value = 0 WHERE key = 'clock_offset_ms'"));
-        s->run();
+        requests_.set_clock_offset_ms(0);
         settings_ = options_.scheduler;
         random_.reseed(settings_.seed);
         call_random_.reseed(call_stream_seed(settings_.seed));

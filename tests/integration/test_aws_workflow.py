@@ -316,14 +316,8 @@ class ManualWorkflowTest(IcemuTestCase):
     def test_content_change_needs_provisioning_again(self):
         ps_arn = self.new_ps(Description="v1")["PermissionSetArn"]
         self.assigned_and_provisioned(ps_arn, ACCOUNT_A)
-        try:
-            self.sso.update_permission_set(InstanceArn=self.inst, PermissionSetArn=ps_arn,
-                                           Description="v2")
-        except ClientError as e:
-            error = e.response["Error"]
-            if "implement" in (error.get("Message", "") + error.get("Code", "")).lower():
-                self.skipTest("UpdatePermissionSet is not implemented yet: %s" % error)
-            raise
+        self.sso.update_permission_set(InstanceArn=self.inst, PermissionSetArn=ps_arn,
+                                       Description="v2")
         self.assertEqual(self.sso.describe_permission_set(
             InstanceArn=self.inst, PermissionSetArn=ps_arn)["PermissionSet"]["Description"], "v2")
         self.assertEqual(self.accounts_for(ps_arn, "LATEST_PERMISSION_SET_NOT_PROVISIONED"),
