@@ -477,18 +477,11 @@ constexpr std::array<std::pair<std::string_view, action>, 38> actions{{
 
 } // namespace
 
-std::string_view static_name(std::string_view operation) noexcept {
-    for (auto const& entry : actions)
-        if (entry.first == operation)
-            return entry.first;
-    return "-";
-}
-
-action find_action(std::string_view operation) noexcept {
+found_action find_action(std::string_view operation) noexcept {
     for (auto const& [name, fn] : actions)
         if (name == operation)
-            return fn;
-    return nullptr;
+            return {name, fn};
+    return {};
 }
 
 } // namespace icemu::api::aws

@@ -1,11 +1,11 @@
 #pragma once
 
-#include "api/core/service.hpp"
-#include "api/json/writer.hpp"
+#include <rapidjson/document.h>
 
 #include <string_view>
 
-#include <rapidjson/document.h>
+#include "api/core/service.hpp"
+#include "api/json/writer.hpp"
 
 namespace icemu::api::aws {
 
@@ -20,10 +20,14 @@ struct action_context {
 /// An operation's handler: reads `in`, makes one core call, writes the whole output object.
 using action = void (*)(action_context&);
 
-/// The action implementing `operation`, or nullptr when icemu does not implement it.
-action find_action(std::string_view operation) noexcept;
-/// The implemented operation's name from a static table (safe to keep in server::call_info),
-/// or "-".
-std::string_view static_name(std::string_view operation) noexcept;
+/// An implemented operation: its name from a static table (safe to keep in server::call_info)
+/// and its action; {"-", nullptr} when icemu does not implement the operation.
+struct found_action {
+    std::string_view name = "-";
+    action fn = nullptr;
+};
+
+/// Looks `operation` up in the table of implemented operations (one scan per call).
+found_action find_action(std::string_view operation) noexcept;
 
 } // namespace icemu::api::aws

@@ -82,8 +82,8 @@ server::response surface::answer(server::request const& req, server::call_info& 
     info.surface = "aws";
     std::string const request_id = core::format_uuid(ids_.uuid());
     auto const operation = operation_of(req);
-    auto const fn = find_action(operation);
-    info.operation = static_name(operation);
+    auto const [name, fn] = find_action(operation);
+    info.operation = name;
     if (fn == nullptr && is_modelled_operation(operation)) {
         // 501 is not retried by any SDK: an unimplemented operation fails at once.
         return error_reply(req, {http::status::not_implemented, "NotImplementedException"},
@@ -158,7 +158,7 @@ server::response surface::refuse(server::request const& req, server::rejection w
                                  server::call_info& info) {
     info.surface = "aws";
     auto const operation = operation_of(req);
-    info.operation = static_name(operation);
+    info.operation = find_action(operation).name;
     std::string const request_id = core::format_uuid(ids_.uuid());
     if (why == server::rejection::body_too_large)
         return error_reply(req, {http::status::payload_too_large, "RequestEntityTooLargeException"},

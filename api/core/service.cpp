@@ -413,12 +413,15 @@ async_request service::provision(caller const& who, std::string_view instance_id
 
 async_request service::describe_request(std::string_view instance_id, std::string_view id_text,
                                         request_kind kind) {
-    require_instance(instance_id);
     auto const id = parse_uuid(id_text);
     auto row = id ? requests_.find(*id) : std::nullopt;
-    if (!row || row->kind != kind || row->instance_id != instance_id)
+    // The row names its instance, and deleting an instance erases its requests: the instance
+    // is looked up only to say which of the two is missing (the hot read path is one query).
+    if (!row || row->kind != kind || row->instance_id != instance_id) {
+        require_instance(instance_id);
         throw error(errc::not_found, "Request with id " + std::string(id_text) + " does not exist.",
                     reason::request_not_found);
+    }
     if (row->status != request_status::in_progress || row->settle_by != store::settle_mode::polls)
         return *row;
     store::write_scope scope(db_);
