@@ -87,7 +87,8 @@ int serve(server::config const& cfg) {
                      cfg.config_file.c_str(), e.what());
         return 2;
     }
-    store::database db({cfg.db, cfg.store_synchronous == "full", cfg.store_cache_kib});
+    store::database db({cfg.db, cfg.store_synchronous == "full", cfg.store_cache_kib,
+                        cfg.store_mmap_mib * 1024 * 1024});
     api::core::clock clock;
     api::core::service svc(db, clock, std::move(options));
     svc.ensure_initial_state();

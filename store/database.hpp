@@ -1,6 +1,6 @@
 #pragma once
 
-#include "store/statement.hpp"
+#include <sqlite3.h>
 
 #include <cstdint>
 #include <memory>
@@ -8,14 +8,22 @@
 #include <string_view>
 #include <unordered_map>
 
-#include <sqlite3.h>
+#include "store/checkpointer.hpp"
+#include "store/statement.hpp"
 
 namespace icemu::store {
 
 struct database_options {
     std::string path = ":memory:";
-    bool synchronous_full = false; // FULL survives power loss; NORMAL (WAL) survives a process crash
+    bool synchronous_full =
+        false; // FULL survives power loss; NORMAL (WAL) survives a process crash
     std::int64_t cache_kib = 8192;
+    /// Bytes of the database file SQLite may map (read through the OS cache, no copy into its own
+    /// cache; mapped pages are not anonymous memory). Bounded: 0 turns mapping off.
+    std::int64_t mmap_bytes = 256 * 1024 * 1024;
+    /// Checkpoint the WAL on a thread of its own (see checkpointer) instead of in the commit that
+    /// fills it. Ignored for an in-memory database.
+    bool background_checkpoints = true;
 };
 
 /// The one SQLite connection, in WAL mode, with migrations applied. Writes go into one shared
@@ -46,10 +54,16 @@ public:
     void rollback() noexcept;
     /// Abandons it after a failure: the next commit() throws, so no waiter is told it is durable.
     void abandon() noexcept;
+    /// Pages the database file holds (0: a new, empty file).
+    std::int64_t page_count();
     /// Bytes the database file occupies (page_count * page_size).
     std::int64_t size_bytes();
     /// Moves the WAL's content into the database file (PASSIVE: never waits).
     void checkpoint() noexcept;
+    /// Checkpoints the background thread has run (0 without one).
+    std::uint64_t background_checkpoints() const {
+        return checkpointer_ ? checkpointer_->runs() : 0;
+    }
 
 private:
     struct close {
@@ -59,6 +73,8 @@ private:
     std::unordered_map<char const*, std::unique_ptr<statement>> cache_;
     bool open_ = false;
     bool broken_ = false;
+    std::unique_ptr<checkpointer>
+        checkpointer_; // declared last: stops before the connection closes
 };
 
 /// One request's writes: a SAVEPOINT inside the shared transaction. release() keeps them (they

@@ -435,9 +435,9 @@ async_request service::describe_request(std::string_view instance_id, std::strin
     return *row;
 }
 
-page_result<async_request> service::list_requests(std::string_view instance_id, request_kind kind,
-                                                  std::optional<request_status> status,
-                                                  page_request const& page) {
+page_result<request_summary> service::list_requests(std::string_view instance_id, request_kind kind,
+                                                    std::optional<request_status> status,
+                                                    page_request const& page) {
     require_instance(instance_id);
     page_token const token{"ListRequests", to_string(kind), instance_id,
                            status ? to_string(*status) : "any"};
