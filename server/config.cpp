@@ -16,6 +16,7 @@
 #include <set>
 #include <sstream>
 #include <string_view>
+#include <tuple>
 #include <utility>
 
 namespace icemu::server {
@@ -134,7 +135,8 @@ std::uint64_t seed_value(std::string_view where, std::string_view text) {
     return value;
 }
 
-void set_listen(config& cfg, std::string_view where, std::string_view value) {
+// HOST:PORT (an IPv6 host in brackets) as host and port.
+std::pair<std::string, std::uint16_t> parse_listen(std::string_view where, std::string_view value) {
     std::string_view host;
     std::string_view port;
     if (value.starts_with('[')) {
@@ -159,8 +161,56 @@ void set_listen(config& cfg, std::string_view where, std::string_view value) {
         fail(where, show(value) + " is not HOST:PORT");
     if (*number > 65535)
         fail(where, show(value) + ": port " + std::string(port) + " is greater than 65535");
-    cfg.listen_host = std::string(host);
-    cfg.listen_port = static_cast<std::uint16_t>(*number);
+    return {std::string(host), static_cast<std::uint16_t>(*number)};
+}
+
+void set_listen(config& cfg, std::string_view where, std::string_view value) {
+    std::tie(cfg.listen_host, cfg.listen_port) = parse_listen(where, value);
+}
+
+// The admin listener: HOST:PORT, or empty for none (the admin API stays on the main one).
+void set_admin_listen(config& cfg, std::string_view where, std::string_view value) {
+    if (value.empty()) {
+        cfg.admin_listen_host.clear();
+        cfg.admin_listen_port = 0;
+        return;
+    }
+    std::tie(cfg.admin_listen_host, cfg.admin_listen_port) = parse_listen(where, value);
+}
+
+// ICEMU_AUTH_CREDENTIALS: `KEY:SECRET:ACCOUNT[:SESSION_TOKEN]`, comma-separated.
+void set_credentials(config& cfg, std::string_view where, std::string_view value) {
+    std::vector<credential> list;
+    std::set<std::string, std::less<>> keys;
+    std::string_view rest = value;
+    for (std::size_t index = 1;; ++index) {
+        auto const comma = rest.find(',');
+        std::string_view item = rest.substr(0, comma);
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+        std::string const at = std::string(where) + " item " + std::to_string(index);
+        std::vector<std::string_view> fields;
+        for (;;) {
+            auto const colon = item.find(':');
+            fields.push_back(item.substr(0, colon));
+            if (colon == std::string_view::npos)
+                break;
+            item.remove_prefix(colon + 1);
+        }
+        if (fields.size() < 3 || fields.size() > 4)
+            fail(at, "is not KEY:SECRET:ACCOUNT or KEY:SECRET:ACCOUNT:SESSION_TOKEN");
+        credential c;
+        c.access_key_id = non_empty(at + " key", fields[0]);
+        c.secret_access_key = non_empty(at + " secret", fields[1]);
+        c.account_id = account(at + " account", fields[2]);
+        if (fields.size() == 4)
+            c.session_token = non_empty(at + " session token", fields[3]);
+        if (!keys.insert(c.access_key_id).second)
+            fail(at, show(c.access_key_id) + " is listed more than once");
+        list.push_back(std::move(c));
+        if (comma == std::string_view::npos)
+            break;
+    }
+    cfg.credentials = std::move(list);
 }
 
 void set_delays(config& cfg, std::string_view where, std::int64_t min, std::int64_t max,
@@ -241,6 +291,8 @@ public:
                 scheduler(v);
             } else if (key == "auth") {
                 auth(v);
+            } else if (key == "admin") {
+                admin(v);
             } else if (key == "store") {
                 store(v);
             } else if (key == "limits") {
@@ -393,6 +445,8 @@ private:
                     c.secret_access_key = non_empty(at(sub), string(m.value, sub));
                 else if (name(m) == "account_id")
                     c.account_id = account(at(sub), string(m.value, sub));
+                else if (name(m) == "session_token")
+                    c.session_token = non_empty(at(sub), string(m.value, sub));
                 else
                     unknown(sub);
             }
@@ -405,6 +459,19 @@ private:
             list.push_back(std::move(c));
         }
         cfg_.credentials = std::move(list);
+    }
+
+    void admin(json_value const& v) {
+        object(v, "admin");
+        for (auto const& m : v.GetObject()) {
+            std::string const path = "admin." + std::string(name(m));
+            if (name(m) == "listen")
+                set_admin_listen(cfg_, at(path), string(m.value, path));
+            else if (name(m) == "token")
+                cfg_.admin_token = std::string(string(m.value, path));
+            else
+                unknown(path);
+        }
     }
 
     void store(json_value const& v) {
@@ -573,6 +640,17 @@ constexpr setting settings[] = {
      [](config& c, std::string_view w, std::string_view v) {
          c.auth_mode = one_of(w, v, {"open", "verify"});
      }},
+    // Secrets on a command line are visible to every user (ps): the credentials have no flag.
+    {"ICEMU_AUTH_CREDENTIALS", "",
+     [](config& c, std::string_view w, std::string_view v) { set_credentials(c, w, v); }},
+    {"ICEMU_ADMIN_LISTEN", "--admin-listen",
+     [](config& c, std::string_view w, std::string_view v) { set_admin_listen(c, w, v); }},
+    {"ICEMU_ADMIN_PORT_FILE", "--admin-port-file",
+     [](config& c, std::string_view w, std::string_view v) {
+         c.admin_port_file = non_empty(w, v);
+     }},
+    {"ICEMU_ADMIN_TOKEN", "--admin-token",
+     [](config& c, std::string_view, std::string_view v) { c.admin_token = std::string(v); }},
     {"ICEMU_DEFAULT_ACCOUNT_ID", "--default-account-id",
      [](config& c, std::string_view w, std::string_view v) {
          c.default_account_id = account(w, v);
@@ -701,6 +779,12 @@ startup load_config(int argc, char const* const* argv, char const* const* envp) 
             s.apply(out.cfg, s.env, *value);
     for (auto const& [s, value] : args.values)
         s->apply(out.cfg, s->flag, value);
+    if (out.cfg.auth_mode == "verify" && out.cfg.credentials.empty())
+        throw config_error(
+            "auth.mode is \"verify\" but no credential is configured (auth.credentials in the "
+            "config file, or ICEMU_AUTH_CREDENTIALS)");
+    if (!out.cfg.admin_port_file.empty() && out.cfg.admin_listen_host.empty())
+        throw config_error("--admin-port-file needs an admin listener (--admin-listen)");
     return out;
 }
 
@@ -725,7 +809,14 @@ flags (each also --flag=value; flags override ICEMU_* variables, which override 
   --scheduler-delay-ms N|MIN-MAX   settlement delay in auto mode (ICEMU_SCHEDULER_DELAY_MS; 1000-3000)
   --scheduler-polls N          Describe calls that settle a request in polls mode (ICEMU_SCHEDULER_POLLS; 1)
   --scheduler-seed N           seed of delays and probabilities (ICEMU_SCHEDULER_SEED; 0)
-  --auth-mode M                open|verify (ICEMU_AUTH_MODE; open)
+  --auth-mode M                open|verify (ICEMU_AUTH_MODE; open); verify needs credentials:
+                               auth.credentials in the file, or ICEMU_AUTH_CREDENTIALS=
+                               KEY:SECRET:ACCOUNT[:SESSION_TOKEN],... (no flag: ps shows flags)
+  --admin-listen HOST:PORT     serve the admin API (/_icemu/) on its own address only; the main
+                               address keeps /_icemu/health (ICEMU_ADMIN_LISTEN; none)
+  --admin-port-file PATH       write the admin listener's port there (ICEMU_ADMIN_PORT_FILE)
+  --admin-token TOKEN          admin calls but health need "Authorization: Bearer TOKEN" or
+                               "X-Icemu-Admin-Token: TOKEN" (ICEMU_ADMIN_TOKEN; none)
   --default-account-id ID      caller account when none is known (ICEMU_DEFAULT_ACCOUNT_ID)
   --fixtures PATH              JSON file or folder loaded at first start (ICEMU_FIXTURES)
   --store-synchronous S        normal|full (ICEMU_STORE_SYNCHRONOUS; normal)

@@ -27,6 +27,7 @@ struct credential {
     std::string access_key_id;
     std::string secret_access_key;
     std::string account_id;
+    std::string session_token; // empty: none (any signed token is accepted)
 };
 
 /// One instance of the initial state, created when the store is empty.
@@ -50,6 +51,13 @@ struct config {
     std::string auth_mode = "open"; // open | verify
     std::string default_account_id = "123456789012";
     std::vector<credential> credentials;
+    // The admin API (/_icemu/): its own listen address (empty host: none, it is served on the
+    // main listener) and a token every admin call but health must carry (empty: none).
+    std::string admin_listen_host;
+    std::uint16_t admin_listen_port = 0;
+    std::string admin_port_file; // written with the admin listener's port; empty: none
+    std::string admin_token;
+
     std::string fixtures;                   // a JSON file or a folder of them; empty: none
     std::string store_synchronous = "normal"; // normal | full
     std::int64_t store_cache_kib = 8192;

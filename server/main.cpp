@@ -5,10 +5,13 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <memory>
+#include <optional>
 
 #include "api/admin/faults.hpp"
 #include "api/admin/fixtures.hpp"
 #include "api/admin/surface.hpp"
+#include "api/auth/credentials.hpp"
 #include "api/aws/surface.hpp"
 #include "api/core/fixtures.hpp"
 #include "api/core/ids.hpp"
@@ -41,7 +44,31 @@ api::core::service_options core_options(server::config const& cfg) {
     out.scheduler.seed = cfg.scheduler.seed;
     for (auto const& i : cfg.instances)
         out.instances.push_back({i.owner_account_id, i.instance_id, i.identity_store_id, i.name});
+    out.enforce_tenancy = cfg.auth_mode == "verify";
     return out;
+}
+
+// The verify auth mode's credentials; none in the open mode.
+std::optional<api::auth::verifier> verifier_of(server::config const& cfg) {
+    if (cfg.auth_mode != "verify")
+        return std::nullopt;
+    std::vector<api::auth::credential> list;
+    for (auto const& c : cfg.credentials) {
+        api::auth::credential item{c.access_key_id, c.secret_access_key, c.account_id, {}};
+        if (!c.session_token.empty())
+            item.session_token = c.session_token;
+        list.push_back(std::move(item));
+    }
+    return api::auth::verifier(std::move(list));
+}
+
+// Written whole under a temporary name, then renamed: a reader never sees half a number.
+void write_port_file(std::string const& path, std::uint16_t port) {
+    if (path.empty())
+        return;
+    std::string const tmp = path + ".tmp";
+    std::ofstream(tmp) << port << '\n';
+    std::rename(tmp.c_str(), path.c_str());
 }
 
 // ICEMU_FIXTURES: read at every start (a bad file always stops it), applied at first start only.
@@ -126,29 +153,45 @@ int serve(server::config const& cfg) {
                    {"failure_reason", row.failure_reason.value_or("")}});
     };
 
-    api::aws::surface aws(svc, cfg.default_account_id);
-    api::huawei::surface huawei(svc);
+    auto const keys = verifier_of(cfg);
+    api::auth::verifier const* verify = keys ? &*keys : nullptr;
+    api::aws::surface aws(svc, cfg.default_account_id, verify);
+    api::huawei::surface huawei(svc, verify);
     server::metrics stats;
     auto append_metrics = [&stats](std::string& out) { stats.render(out); };
-    api::admin::surface admin(svc, {ICEMU_VERSION, cfg.db, {"aws", "huawei"}, append_metrics});
-    server::router routes(admin, aws, huawei);
+    api::admin::admin_options admin_options{ICEMU_VERSION,  cfg.db,          {"aws", "huawei"},
+                                            append_metrics, cfg.admin_token, false};
+    api::admin::surface admin(svc, admin_options);
+    // With an admin listener of its own, the main one keeps /_icemu/health (health checks ask
+    // the main address) and answers the rest of /_icemu/ with 404.
+    bool const separate_admin = !cfg.admin_listen_host.empty();
+    admin_options.health_only = true;
+    api::admin::surface health_only(svc, admin_options);
+    server::router routes(separate_admin ? health_only : admin, aws, huawei);
     server::http_server http(ioc, routes, gate, log, {cfg.max_body_bytes, cfg.idle_timeout},
                              &stats);
+    // The admin listener has the main one's limits.
+    server::router const admin_routes = server::router::admin_only(admin);
+    std::optional<server::http_server> admin_http;
+    if (separate_admin)
+        admin_http.emplace(ioc, admin_routes, gate, log,
+                           server::session_limits{cfg.max_body_bytes, cfg.idle_timeout}, &stats);
 
     std::uint16_t port = 0;
+    std::uint16_t admin_port = 0;
     try {
         port = http.listen(cfg.listen_host, cfg.listen_port);
+        if (admin_http)
+            admin_port = admin_http->listen(cfg.admin_listen_host, cfg.admin_listen_port);
     } catch (std::exception const& e) {
         log.event(server::log_level::error, "cannot listen", {{"error", e.what()}});
         return 1;
     }
-    if (!cfg.port_file.empty()) {
-        // Written whole under a temporary name, then renamed: a reader never sees half a number.
-        std::string const tmp = cfg.port_file + ".tmp";
-        std::ofstream(tmp) << port << '\n';
-        std::rename(tmp.c_str(), cfg.port_file.c_str());
-    }
+    write_port_file(cfg.port_file, port);
+    write_port_file(cfg.admin_port_file, admin_port);
     http.start();
+    if (admin_http)
+        admin_http->start();
     timer.start();
 
     net::signal_set signals(ioc, SIGINT, SIGTERM);
@@ -157,18 +200,29 @@ int serve(server::config const& cfg) {
             return;
         log.event(server::log_level::info, "stopping", {{"signal", std::to_string(signal)}});
         timer.stop();
-        http.stop([&] {
+        // The final commit waits for both listeners' requests in flight.
+        auto draining = std::make_shared<int>(admin_http ? 2 : 1);
+        auto drained = [&, draining] {
+            if (--*draining > 0)
+                return;
             try {
                 db.commit();
             } catch (std::exception const& e) {
                 log.event(server::log_level::error, "final commit failed", {{"error", e.what()}});
             }
-        });
+        };
+        http.stop(drained);
+        if (admin_http)
+            admin_http->stop(drained);
     });
-    log.event(server::log_level::info, "listening",
-              {{"address", cfg.listen_host + ":" + std::to_string(port)},
-               {"db", cfg.db},
-               {"version", ICEMU_VERSION}});
+    log.event(
+        server::log_level::info, "listening",
+        {{"address", cfg.listen_host + ":" + std::to_string(port)},
+         {"admin_address", admin_http ? cfg.admin_listen_host + ":" + std::to_string(admin_port)
+                                      : "(the main address)"},
+         {"auth", cfg.auth_mode},
+         {"db", cfg.db},
+         {"version", ICEMU_VERSION}});
     ioc.run();
     db.commit();
     log.event(server::log_level::info, "stopped");
@@ -183,11 +237,6 @@ int main(int argc, char** argv, char** envp) {
         start = server::load_config(argc, argv, envp);
     } catch (server::config_error const& e) {
         std::fprintf(stderr, "icemu: %s\n", e.what());
-        return 2;
-    }
-    if (start.cmd == server::command::serve && start.cfg.auth_mode == "verify") {
-        // Accepting it and serving open would let a test believe signatures are checked.
-        std::fprintf(stderr, "icemu: auth mode \"verify\" is not implemented yet; use \"open\"\n");
         return 2;
     }
     switch (start.cmd) {

@@ -12,6 +12,10 @@ public:
     router(endpoint& admin, endpoint& aws, endpoint& huawei) noexcept
         : admin_(admin), aws_(aws), huawei_(huawei) {}
 
+    /// The router of a listener that serves the admin API alone: every request goes to
+    /// `admin` (which answers other paths with its own 404).
+    static router admin_only(endpoint& admin) noexcept { return router(admin, admin, admin); }
+
     /// The endpoint that owns `req`.
     endpoint& route(request const& req) const noexcept;
 

@@ -2,6 +2,7 @@
 
 #include "api/admin/faults.hpp"
 #include "api/admin/metrics.hpp"
+#include "api/auth/crypto.hpp"
 #include "api/core/error.hpp"
 #include "api/core/ids.hpp"
 #include "api/json/reader.hpp"
@@ -137,6 +138,20 @@ void render_scheduler(json::writer& out, core::scheduler_settings const& s) {
     out.end_object();
 }
 
+// The admin token a request carries: `Authorization: Bearer <token>`, else
+// `X-Icemu-Admin-Token`.
+std::string_view presented_token(server::request const& req) {
+    constexpr std::string_view bearer = "Bearer ";
+    if (auto const it = req.find(http::field::authorization); it != req.end()) {
+        std::string_view const value = it->value();
+        if (value.size() > bearer.size() && value.substr(0, bearer.size()) == bearer)
+            return value.substr(bearer.size());
+    }
+    if (auto const it = req.find("X-Icemu-Admin-Token"); it != req.end())
+        return it->value();
+    return {};
+}
+
 } // namespace
 
 std::string instance_hex(std::string_view text) {
@@ -154,6 +169,22 @@ server::response surface::handle(server::request const& req, server::call_info& 
     auto const t = split_target(req.target());
     auto const method = req.method();
     try {
+        // Health stays open on every listener: health checks (icemu healthcheck, Docker's
+        // HEALTHCHECK) ask the main address and carry no token.
+        bool const health = t.path == "/_icemu/health";
+        if (!health && options_.health_only)
+            fail(http::status::not_found, "not_found",
+                 "no admin call " + t.path +
+                     " on this address: the admin API listens on its own address");
+        if (!health && !options_.token.empty() &&
+            !auth::constant_time_equal(presented_token(req), options_.token)) {
+            auto res =
+                error_reply(req, {http::status::unauthorized, "unauthorized",
+                                  "the admin API needs its token: Authorization: Bearer <token> or "
+                                  "X-Icemu-Admin-Token: <token>"});
+            res.set(http::field::www_authenticate, "Bearer realm=\"icemu\"");
+            return res;
+        }
         // What is due is settled before any call is answered, admin calls included.
         svc_.settle_due();
         json::writer out;

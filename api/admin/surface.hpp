@@ -17,6 +17,12 @@ struct admin_options {
     /// Appends the server's own metrics (HTTP counters, latency histogram) in Prometheus text
     /// to the answer of /_icemu/metrics; main wires it to the server's registry.
     std::function<void(std::string&)> server_metrics{};
+    /// When set, every admin call but `GET /_icemu/health` must carry it as `Authorization:
+    /// Bearer <token>` or `X-Icemu-Admin-Token: <token>`, else 401.
+    std::string token{};
+    /// Whether this listener serves only `/_icemu/health` (the rest of the admin API listens
+    /// on its own address): other admin paths answer 404.
+    bool health_only = false;
 };
 
 /// icemu's own API under /_icemu/: health, reset, requests and their settlement, the

@@ -64,7 +64,7 @@ void write_page(json::writer& out, std::string_view key, core::page_result<T> co
 }
 
 void list_instances(action_context& ctx) {
-    auto const page = ctx.svc.list_instances(page_of(ctx));
+    auto const page = ctx.svc.list_instances(ctx.who, page_of(ctx));
     write_page(ctx.out, "Instances", page,
                [](json::writer& out, core::instance const& row) { render(out, row); });
 }

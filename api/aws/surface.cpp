@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <string>
 
+#include "api/auth/sigv4.hpp"
 #include "api/aws/actions.hpp"
 #include "api/aws/faults.hpp"
+#include "api/aws/render.hpp"
 #include "api/aws/validate.hpp"
 #include "api/core/error.hpp"
 #include "api/json/reader.hpp"
@@ -59,6 +61,35 @@ server::response error_reply(server::request const& req, wire_error e, std::stri
     return res;
 }
 
+// A refused signature, as Coral answers it: HTTP 400, and a lowercase `message` as Coral's own
+// framework errors have (SDKs read either case).
+server::response auth_error_reply(server::request const& req, auth::verdict const& refused,
+                                  std::string const& request_id) {
+    std::string_view type = "InvalidSignatureException";
+    switch (refused.why) {
+    case auth::failure::missing: type = "MissingAuthenticationTokenException"; break;
+    case auth::failure::incomplete: type = "IncompleteSignatureException"; break;
+    case auth::failure::unknown_key:
+    case auth::failure::bad_token: type = "UnrecognizedClientException"; break;
+    default: break;
+    }
+    json::writer out;
+    out.start_object().member("__type", type).member("message", refused.message).end_object();
+    auto res = reply(req, http::status::bad_request, out.str(), request_id);
+    res.set("x-amzn-ErrorType", type);
+    return res;
+}
+
+// Tenancy: every instance the input names must be the caller's: InstanceArn, and the instance
+// inside a tag operation's ResourceArn (a permission set or an instance ARN).
+void authorize_call(core::service& svc, core::caller const& who, std::string_view operation,
+                    rapidjson::Value const& in) {
+    for (std::string_view const member : {"InstanceArn", "ResourceArn"})
+        if (auto const arn = json::string_or_empty(in, member); !arn.empty())
+            if (auto const instance = instance_id_of(arn); !instance.empty())
+                svc.authorize(who, operation, instance);
+}
+
 std::string_view operation_of(server::request const& req) noexcept {
     auto const it = req.find("X-Amz-Target");
     if (it == req.end())
@@ -99,6 +130,15 @@ server::response surface::answer(server::request const& req, server::call_info& 
                                           : "Unknown operation " + std::string(target) + ".",
                            request_id);
     }
+    core::caller who{"aws", {}};
+    if (verify_ != nullptr) {
+        auto const verdict = auth::verify_sigv4(req, *verify_);
+        if (!verdict)
+            return auth_error_reply(req, verdict, request_id);
+        who.account = verdict.who->account_id;
+    } else {
+        who.account = caller_account(req);
+    }
     core::errc code = core::errc::internal;
     std::string message = "An internal error occurred.";
     try {
@@ -108,15 +148,16 @@ server::response surface::answer(server::request const& req, server::call_info& 
         // Fault rules answer before the operation runs, even for a body that does not parse.
         if (auto const fault = check_error_rules(svc_, operation, parsed ? &in : nullptr)) {
             info.delay = std::chrono::milliseconds(fault->latency_ms);
-            throw fault_exception(fault->code, operation, caller_account(req),
-                                  parsed ? &in : nullptr);
+            throw fault_exception(fault->code, operation, who.account, parsed ? &in : nullptr);
         }
         if (!parsed)
             throw core::error(core::errc::serialization, problem);
         validate_input(operation, in);
+        if (svc_.tenancy_enforced())
+            authorize_call(svc_, who, name, in);
         svc_.settle_due();
         json::writer out;
-        action_context ctx{in, svc_, out, core::caller{"aws", caller_account(req)}};
+        action_context ctx{in, svc_, out, std::move(who)};
         fn(ctx);
         return reply(req, http::status::ok, out.str(), request_id);
     } catch (core::error const& e) {

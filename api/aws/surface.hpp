@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 
+#include "api/auth/credentials.hpp"
 #include "api/core/ids.hpp"
 #include "api/core/service.hpp"
 #include "server/message.hpp"
@@ -13,10 +14,14 @@ namespace icemu::api::aws {
 /// per request, and every failure rendered as {"__type","Message"} + x-amzn-ErrorType.
 class surface : public server::endpoint {
 public:
-    /// `default_account_id` is the caller's account when the access key id of the request's
-    /// Authorization header is not 12 digits (or there is none).
-    explicit surface(core::service& svc, std::string default_account_id = "123456789012")
-        : svc_(svc), default_account_id_(std::move(default_account_id)) {}
+    /// Without `verify` (the open auth mode) signatures are not checked and the caller's
+    /// account is the access key id of the request's Authorization header when it is 12
+    /// digits, else `default_account_id`. With it (the verify mode, which must outlive the
+    /// surface) every call of a known operation needs a valid SigV4 signature, and the
+    /// caller's account is its credential's.
+    explicit surface(core::service& svc, std::string default_account_id = "123456789012",
+                     auth::verifier const* verify = nullptr)
+        : svc_(svc), default_account_id_(std::move(default_account_id)), verify_(verify) {}
     server::response handle(server::request const& req, server::call_info& info) override;
     server::response reject(server::request const& req, server::rejection why,
                             server::call_info& info) override;
@@ -30,6 +35,7 @@ private:
 
     core::service& svc_;
     std::string default_account_id_;
+    auth::verifier const* verify_;
     core::id_source ids_;
 };
 

@@ -32,6 +32,7 @@ enum class reason {
     still_attached,           // delete while assigned or provisioned (Huawei IIC.1210)
     in_flight,                // an IN_PROGRESS request holds the permission set (Huawei IIC.1006)
     instance_exists,          // one instance per owner account
+    not_owner,                // (tenancy) the caller's account does not own the instance
 };
 
 /// A domain error with a message that is safe to show to clients.

@@ -82,6 +82,48 @@ page_result<instance> service::list_instances(page_request const& page) {
     return {std::move(rows.rows), next_of(token, rows)};
 }
 
+page_result<instance> service::list_instances(caller const& who, page_request const& page) {
+    if (!options_.enforce_tenancy)
+        return list_instances(page);
+    // One instance per owner account: the caller's list has one item at most, so it never has
+    // a next page. A token (from an open-mode list) is still checked, and ends the list.
+    page_token const token{"ListInstances"};
+    if (page.token) {
+        token.decode(*page.token);
+        return {};
+    }
+    page_result<instance> out;
+    if (auto mine = resources_.find_instance_by_owner(who.account))
+        out.items.push_back(std::move(*mine));
+    return out;
+}
+
+void service::authorize(caller const& who, std::string_view operation,
+                        std::string_view instance_id) {
+    if (!options_.enforce_tenancy)
+        return;
+    auto const row = resources_.find_instance(instance_id);
+    if (!row || row->owner_account == who.account)
+        return;
+    // The text of an IAM denial across accounts (reference/aws-sso-admin.md §3.4); the Huawei
+    // surface renders its own.
+    std::string const action = "sso:" + std::string(operation);
+    throw error(errc::access_denied,
+                "User: arn:aws:iam::" + who.account +
+                    ":root is not authorized to perform: " + action +
+                    " on resource: arn:aws:sso:::instance/ssoins-" + std::string(instance_id) +
+                    " because no resource-based policy allows the " + action + " action",
+                reason::not_owner);
+}
+
+void service::authorize_permission_set(caller const& who, std::string_view operation,
+                                       std::string_view permission_set_id) {
+    if (!options_.enforce_tenancy)
+        return;
+    if (auto const row = resources_.find_permission_set_anywhere(permission_set_id))
+        authorize(who, operation, row->instance_id);
+}
+
 instance service::describe_instance(std::string_view instance_id) {
     return require_instance(instance_id);
 }

@@ -20,6 +20,9 @@ struct service_options {
     scheduler_settings scheduler;
     std::vector<instance_seed> instances;
     std::vector<fault_rule> faults{}; // the configured fault rules, kept across resets
+    /// Tenancy (the verify auth mode): an instance belongs to its owner account, and
+    /// authorize() refuses every other account. Off (the open mode): nothing is filtered.
+    bool enforce_tenancy = false;
 };
 
 /// The provisioning API, shared by every surface: validation of state (existence, conflicts),
@@ -41,6 +44,8 @@ public:
 
     // Instances.
     page_result<instance> list_instances(page_request const& page);
+    /// As list_instances; with tenancy enforced, only the instance `who` owns (one at most).
+    page_result<instance> list_instances(caller const& who, page_request const& page);
     instance describe_instance(std::string_view instance_id);
     /// Creates an ACTIVE instance owned by the caller's account, with a new id and identity
     /// store id. conflict + instance_exists if that account owns one; quota_exceeded over 50 tags.
@@ -202,6 +207,19 @@ public:
                                              std::string_view account_id,
                                              std::string_view permission_set_id,
                                              page_request const& page);
+
+    // Tenancy (the verify auth mode). Surfaces call these before an operation that names an
+    /// instance (or a permission set alone), once its input is valid.
+    bool tenancy_enforced() const noexcept { return options_.enforce_tenancy; }
+    /// access_denied + not_owner when tenancy is enforced and the instance exists but `who`
+    /// does not own it; the message names `operation` (e.g. "DescribePermissionSet") and the
+    /// instance as AWS IAM would. An unknown instance passes: the operation answers not_found.
+    /// Does nothing when tenancy is not enforced.
+    void authorize(caller const& who, std::string_view operation, std::string_view instance_id);
+    /// As authorize, for the instance of a permission set known by its id alone (Huawei's tag
+    /// paths); an unknown permission set passes.
+    void authorize_permission_set(caller const& who, std::string_view operation,
+                                  std::string_view permission_set_id);
 
     // The lifecycle.
     /// Settles every request due by the scheduler's clock. Cheap when nothing is due.

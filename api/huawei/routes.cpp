@@ -56,7 +56,7 @@ void write_named(json::writer& out, core::named_policy const& item, std::string_
 // ---- instances and permission sets -------------------------------------------------------------
 
 void list_instances(route_context& ctx) {
-    auto const page = ctx.svc.list_instances(page_of(ctx.query));
+    auto const page = ctx.svc.list_instances(ctx.who, page_of(ctx.query));
     render_page(ctx.out, "instances", page,
                 [](json::writer& out, core::instance const& row) { render(out, row); });
 }

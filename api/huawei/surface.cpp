@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "api/auth/sdk_hmac.hpp"
 #include "api/core/error.hpp"
 #include "api/core/rules.hpp"
 #include "api/huawei/errors.hpp"
@@ -51,7 +52,7 @@ std::string_view verb_list(std::vector<http::verb> const& verbs, std::string& te
 
 } // namespace
 
-surface::surface(core::service& svc) : svc_(svc) {
+surface::surface(core::service& svc, auth::verifier const* verify) : svc_(svc), verify_(verify) {
     auto const table = routes();
     for (std::size_t i = 0; i < table.size(); ++i)
         router_.add(table[i].method, table[i].pattern, i);
@@ -100,6 +101,16 @@ core::call_facts facts_of(std::string_view operation, Params& params, huawei::qu
     return facts;
 }
 
+// Tenancy: the instance of the path, or the permission set of a tag path (which names no
+// instance), must be the caller's.
+void authorize_call(core::service& svc, core::caller const& who, std::string_view operation,
+                    server::path_params const& params) {
+    if (auto const instance = params["instance_id"]; !instance.empty())
+        svc.authorize(who, operation, without_prefix(instance, "ins-"));
+    else if (auto const ps = params["resource_id"]; !ps.empty())
+        svc.authorize_permission_set(who, operation, without_prefix(ps, "ps-"));
+}
+
 // The error a fault rule makes a Huawei call answer, in the gateway's or the service's codes.
 core::error fault_error_of(core::fault_code code) {
     switch (code) {
@@ -138,6 +149,20 @@ server::response surface::answer(server::request const& req, server::call_info& 
     }
     auto const& r = routes()[found.route];
     info.operation = r.operation;
+    // The API gateway authenticates a call of a known API before the service sees it.
+    core::caller who{"huawei", {}};
+    if (verify_ != nullptr) {
+        auto const verdict = auth::verify_sdk_hmac(req, *verify_);
+        if (!verdict)
+            return error_reply(req,
+                               {http::status::unauthorized, "APIG.0301",
+                                "Incorrect IAM authentication information: " + verdict.message},
+                               request_id);
+        who.account = verdict.who->account_id;
+    } else {
+        // In the open auth mode X-Domain-Id names the caller's account (signatures unchecked).
+        who.account = std::string(req["X-Domain-Id"]);
+    }
     error_context const ctx{r.operation, found.params["instance_id"], found.params["request_id"]};
     try {
         rapidjson::Document body;
@@ -152,10 +177,10 @@ server::response surface::answer(server::request const& req, server::call_info& 
             info.delay = std::chrono::milliseconds(fault->latency_ms);
             throw fault_error_of(fault->code);
         }
+        if (svc_.tenancy_enforced())
+            authorize_call(svc_, who, r.operation, found.params);
         svc_.settle_due();
         json::writer out;
-        // In the open auth mode X-Domain-Id names the caller's account (signatures unchecked).
-        core::caller const who{"huawei", std::string(req["X-Domain-Id"])};
         route_context rc{found.params, q, body, svc_, who, out};
         r.fn(rc);
         return reply(req, http::status::ok, std::string(out.view()), request_id);

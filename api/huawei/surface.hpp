@@ -1,5 +1,6 @@
 #pragma once
 
+#include "api/auth/credentials.hpp"
 #include "api/core/ids.hpp"
 #include "api/core/service.hpp"
 #include "server/message.hpp"
@@ -12,7 +13,11 @@ namespace icemu::api::huawei {
 /// as {"error_code","error_msg","request_id"}. Every response carries `X-Request-Id` (32 hex).
 class surface : public server::endpoint {
 public:
-    explicit surface(core::service& svc);
+    /// Without `verify` (the open auth mode) signatures are not checked and X-Domain-Id names
+    /// the caller's account. With it (the verify mode, which must outlive the surface) every
+    /// call of a known route needs a valid SDK-HMAC-SHA256 signature (else 401 APIG.0301), and
+    /// the caller's account is its credential's.
+    explicit surface(core::service& svc, auth::verifier const* verify = nullptr);
     server::response handle(server::request const& req, server::call_info& info) override;
     server::response reject(server::request const& req, server::rejection why,
                             server::call_info& info) override;
@@ -22,6 +27,7 @@ private:
                             std::string const& request_id);
 
     core::service& svc_;
+    auth::verifier const* verify_;
     server::path_router router_;
     core::id_source ids_;
 };

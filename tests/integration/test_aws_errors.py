@@ -317,20 +317,5 @@ class BodyLimitTest(AwsErrorTestCase):
         self.assertEqual(self.icemu.health()["status"], "ok")
 
 
-
-class AuthModeTest(unittest.TestCase):
-    def test_verify_mode_is_refused_until_it_is_built(self):
-        # Serving open while configured to verify would let a test believe signatures are checked.
-        import subprocess
-        import tempfile
-        from harness import icemu_binary
-        with tempfile.TemporaryDirectory() as tmp:
-            run = subprocess.run([icemu_binary(), "--listen", "127.0.0.1:0", "--db", ":memory:"],
-                                 cwd=tmp, env={"ICEMU_AUTH_MODE": "verify", "PATH": "/usr/bin:/bin"},
-                                 capture_output=True, text=True, timeout=30)
-        self.assertEqual(run.returncode, 2, run.stderr)
-        self.assertIn('auth mode "verify" is not implemented yet', run.stderr)
-
-
 if __name__ == "__main__":
     unittest.main()

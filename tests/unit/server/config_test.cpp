@@ -98,6 +98,8 @@ TEST_CASE("config defaults equal the shipped conf/icemu.json", "[server]") {
     CHECK(file.auth_mode == defaults.auth_mode);
     CHECK(file.default_account_id == defaults.default_account_id);
     CHECK(file.credentials.empty());
+    CHECK(file.admin_listen_host == defaults.admin_listen_host);
+    CHECK(file.admin_token == defaults.admin_token);
     CHECK(file.store_synchronous == defaults.store_synchronous);
     CHECK(file.store_cache_kib == defaults.store_cache_kib);
     CHECK(file.max_body_bytes == defaults.max_body_bytes);
@@ -152,7 +154,9 @@ TEST_CASE("config reads every documented ICEMU_ variable", "[server]") {
          "ICEMU_SCHEDULER_MODE=manual", "ICEMU_SCHEDULER_DELAY_MS=10-20", "ICEMU_SCHEDULER_POLLS=3",
          "ICEMU_SCHEDULER_SEED=42", "ICEMU_AUTH_MODE=verify",
          "ICEMU_DEFAULT_ACCOUNT_ID=0123456789abcdef0123456789abcdef", "ICEMU_FIXTURES=/fixtures",
-         "ICEMU_STORE_SYNCHRONOUS=full", "ICEMU_MAX_BODY_BYTES=2048"});
+         "ICEMU_STORE_SYNCHRONOUS=full", "ICEMU_MAX_BODY_BYTES=2048",
+         "ICEMU_AUTH_CREDENTIALS=AKID1:s1:111111111111", "ICEMU_ADMIN_LISTEN=127.0.0.1:0",
+         "ICEMU_ADMIN_PORT_FILE=/tmp/admin-port", "ICEMU_ADMIN_TOKEN=t0k"});
     CHECK(s.cfg.listen_host == "::1");
     CHECK(s.cfg.listen_port == 8080);
     CHECK(s.cfg.port_file == "/tmp/port");
@@ -170,6 +174,12 @@ TEST_CASE("config reads every documented ICEMU_ variable", "[server]") {
     CHECK(s.cfg.fixtures == "/fixtures");
     CHECK(s.cfg.store_synchronous == "full");
     CHECK(s.cfg.max_body_bytes == 2048);
+    REQUIRE(s.cfg.credentials.size() == 1);
+    CHECK(s.cfg.credentials[0].access_key_id == "AKID1");
+    CHECK(s.cfg.admin_listen_host == "127.0.0.1");
+    CHECK(s.cfg.admin_listen_port == 0);
+    CHECK(s.cfg.admin_port_file == "/tmp/admin-port");
+    CHECK(s.cfg.admin_token == "t0k");
 }
 
 TEST_CASE("config ignores ICEMU_ variables it does not define", "[server]") {
@@ -402,6 +412,10 @@ TEST_CASE("usage lists the commands, flags and variables", "[server]") {
                              "--scheduler-polls",
                              "--scheduler-seed",
                              "--auth-mode",
+                             "ICEMU_AUTH_CREDENTIALS",
+                             "--admin-listen",
+                             "--admin-port-file",
+                             "--admin-token",
                              "--fixtures",
                              "--store-synchronous",
                              "--help",
@@ -410,4 +424,63 @@ TEST_CASE("usage lists the commands, flags and variables", "[server]") {
                              "ICEMU_LISTEN",
                              "ICEMU_MAX_BODY_BYTES"})
         CHECK(text.find(word) != std::string::npos);
+}
+
+TEST_CASE("config reads credentials with session tokens and the admin section", "[server]") {
+    temp_file const file(R"({
+      "auth": {"mode": "verify", "credentials": [
+        {"access_key_id": "AKIDA", "secret_access_key": "sa", "account_id": "111111111111"},
+        {"access_key_id": "AKIDB", "secret_access_key": "sb", "account_id": "222222222222",
+         "session_token": "tok"}]},
+      "admin": {"listen": "[::1]:9000", "token": "secret-token"}
+    })");
+    config const c = load({"--config", file.path()}).cfg;
+    REQUIRE(c.credentials.size() == 2);
+    CHECK(c.credentials[0].session_token.empty());
+    CHECK(c.credentials[1].session_token == "tok");
+    CHECK(c.admin_listen_host == "::1");
+    CHECK(c.admin_listen_port == 9000);
+    CHECK(c.admin_token == "secret-token");
+    // An empty listen address turns the admin listener off again; flags beat the file.
+    config const off = load({"--config", file.path(), "--admin-listen", "", "--admin-token=x"}).cfg;
+    CHECK(off.admin_listen_host.empty());
+    CHECK(off.admin_token == "x");
+}
+
+TEST_CASE("config reads ICEMU_AUTH_CREDENTIALS", "[server]") {
+    config const c = load({}, {"ICEMU_AUTH_CREDENTIALS=AK1:s1:111111111111,"
+                               "AK2:s/2+x:0123456789abcdef0123456789abcdef:tok2"})
+                         .cfg;
+    REQUIRE(c.credentials.size() == 2);
+    CHECK(c.credentials[0].access_key_id == "AK1");
+    CHECK(c.credentials[0].secret_access_key == "s1");
+    CHECK(c.credentials[0].account_id == "111111111111");
+    CHECK(c.credentials[0].session_token.empty());
+    CHECK(c.credentials[1].secret_access_key == "s/2+x");
+    CHECK(c.credentials[1].account_id == "0123456789abcdef0123456789abcdef");
+    CHECK(c.credentials[1].session_token == "tok2");
+}
+
+TEST_CASE("config refuses bad auth and admin settings", "[server]") {
+    CHECK(error_of({"--auth-mode", "verify"}) ==
+          "auth.mode is \"verify\" but no credential is configured (auth.credentials in the "
+          "config file, or ICEMU_AUTH_CREDENTIALS)");
+    CHECK(error_of({}, {"ICEMU_AUTH_CREDENTIALS=AK1:s1"}) ==
+          "ICEMU_AUTH_CREDENTIALS item 1: is not KEY:SECRET:ACCOUNT or "
+          "KEY:SECRET:ACCOUNT:SESSION_TOKEN");
+    CHECK(error_of({}, {"ICEMU_AUTH_CREDENTIALS=AK1:s1:111111111111,AK2::111111111111"}) ==
+          "ICEMU_AUTH_CREDENTIALS item 2 secret: must not be empty");
+    CHECK(error_of({}, {"ICEMU_AUTH_CREDENTIALS=AK1:s1:1234"}) ==
+          "ICEMU_AUTH_CREDENTIALS item 1 account: \"1234\" is not an account id (12 digits or 32 "
+          "lowercase hex)");
+    CHECK(error_of({}, {"ICEMU_AUTH_CREDENTIALS=AK1:s1:111111111111,AK1:s2:111111111111"}) ==
+          "ICEMU_AUTH_CREDENTIALS item 2: \"AK1\" is listed more than once");
+    CHECK(error_of({"--admin-port-file", "/tmp/p"}) ==
+          "--admin-port-file needs an admin listener (--admin-listen)");
+    CHECK(error_of({"--admin-listen", "nowhere"}) ==
+          "--admin-listen: \"nowhere\" is not HOST:PORT");
+    CHECK(file_error(R"({"admin": {"port": 1}})") == R"(unknown key "admin.port" in FILE)");
+    CHECK(file_error(R"({"auth": {"credentials": [{"access_key_id": "a", "secret_access_key": "b",
+        "account_id": "111111111111", "session_token": ""}]}})") ==
+          "FILE: auth.credentials[0].session_token: must not be empty");
 }

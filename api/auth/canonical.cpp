@@ -1,0 +1,154 @@
+#include "api/auth/canonical.hpp"
+
+namespace icemu::api::auth {
+
+namespace {
+
+int hex_value(char c) noexcept {
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+bool unreserved(char c) noexcept {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.' || c == '~';
+}
+
+bool blank(char c) noexcept {
+    return c == ' ' || c == '\t';
+}
+
+} // namespace
+
+std::string percent_decode(std::string_view text, bool plus_is_space) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char const c = text[i];
+        if (c == '+' && plus_is_space) {
+            out.push_back(' ');
+            continue;
+        }
+        if (c == '%' && i + 2 < text.size()) {
+            int const hi = hex_value(text[i + 1]);
+            int const lo = hex_value(text[i + 2]);
+            if (hi >= 0 && lo >= 0) {
+                out.push_back(static_cast<char>(hi * 16 + lo));
+                i += 2;
+                continue;
+            }
+        }
+        out.push_back(c);
+    }
+    return out;
+}
+
+std::string uri_encode(std::string_view text, bool keep_slash) {
+    constexpr char digits[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(text.size());
+    for (char const c : text) {
+        if (unreserved(c) || (keep_slash && c == '/')) {
+            out.push_back(c);
+            continue;
+        }
+        auto const byte = static_cast<unsigned char>(c);
+        out.push_back('%');
+        out.push_back(digits[byte >> 4]);
+        out.push_back(digits[byte & 0xf]);
+    }
+    return out;
+}
+
+std::vector<std::pair<std::string, std::string>> query_pairs(std::string_view query,
+                                                             bool plus_is_space) {
+    std::vector<std::pair<std::string, std::string>> out;
+    while (!query.empty()) {
+        auto const amp = query.find('&');
+        auto const pair = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+        if (pair.empty())
+            continue;
+        auto const eq = pair.find('=');
+        out.emplace_back(percent_decode(pair.substr(0, eq), plus_is_space),
+                         eq == std::string_view::npos
+                             ? std::string()
+                             : percent_decode(pair.substr(eq + 1), plus_is_space));
+    }
+    return out;
+}
+
+std::pair<std::string_view, std::string_view> split_target(std::string_view target) noexcept {
+    auto const q = target.find('?');
+    if (q == std::string_view::npos)
+        return {target, {}};
+    return {target.substr(0, q), target.substr(q + 1)};
+}
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+std::string_view trim(std::string_view text) noexcept {
+    while (!text.empty() && blank(text.front()))
+        text.remove_prefix(1);
+    while (!text.empty() && blank(text.back()))
+        text.remove_suffix(1);
+    return text;
+}
+
+bool has_header(server::request const& req, std::string_view name) {
+    return req.find(name) != req.end();
+}
+
+std::string header_values(server::request const& req, std::string_view name, bool collapse) {
+    std::string out;
+    bool first = true;
+    for (auto [it, end] = req.equal_range(name); it != end; ++it) {
+        if (!first)
+            out.push_back(',');
+        first = false;
+        std::string_view const value = trim(it->value());
+        if (!collapse) {
+            out.append(value);
+            continue;
+        }
+        bool in_blank = false;
+        for (char const c : value) {
+            if (blank(c)) {
+                in_blank = true;
+                continue;
+            }
+            if (in_blank)
+                out.push_back(' ');
+            in_blank = false;
+            out.push_back(c);
+        }
+    }
+    return out;
+}
+
+std::vector<std::string_view> split_list(std::string_view text, char separator) {
+    std::vector<std::string_view> out;
+    while (!text.empty()) {
+        auto const at = text.find(separator);
+        auto const item = trim(text.substr(0, at));
+        if (!item.empty())
+            out.push_back(item);
+        if (at == std::string_view::npos)
+            break;
+        text.remove_prefix(at + 1);
+    }
+    return out;
+}
+
+} // namespace icemu::api::auth
