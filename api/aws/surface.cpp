@@ -9,6 +9,7 @@
 #include "api/core/error.hpp"
 #include "api/json/reader.hpp"
 #include "api/json/writer.hpp"
+#include "api/storage_failure.hpp"
 
 namespace icemu::api::aws {
 
@@ -57,6 +58,21 @@ server::response error_reply(server::request const& req, wire_error e, std::stri
     auto res = reply(req, e.status, out.str(), request_id);
     res.set("x-amzn-ErrorType", e.type);
     return res;
+}
+
+// The exception name a server-side refusal is sent as. 503 and 500 are retried by every SDK,
+// 408 by some; 413 and 431 by none (the same request would fail again).
+constexpr std::string_view rejection_type(server::rejection why) noexcept {
+    switch (why) {
+    case server::rejection::body_too_large: return "RequestEntityTooLargeException";
+    case server::rejection::header_too_large: return "RequestHeaderFieldsTooLargeException";
+    case server::rejection::request_timeout: return "RequestTimeoutException";
+    case server::rejection::too_many_connections: return "ServiceUnavailableException";
+    case server::rejection::internal_error:
+    case server::rejection::store_full:
+    case server::rejection::store_read_only: break;
+    }
+    return "InternalServerException";
 }
 
 std::string_view operation_of(server::request const& req) noexcept {
@@ -114,7 +130,7 @@ server::response surface::answer(server::request const& req, server::call_info& 
         if (!parsed)
             throw core::error(core::errc::serialization, problem);
         validate_input(operation, in);
-        svc_.settle_due();
+        svc_.settle_due_before_call();
         json::writer out;
         action_context ctx{in, svc_, out, core::caller{"aws", caller_account(req)}};
         fn(ctx);
@@ -122,8 +138,13 @@ server::response surface::answer(server::request const& req, server::call_info& 
     } catch (core::error const& e) {
         code = e.code();
         message = e.what();
+    } catch (store::sqlite_error const& e) {
+        // A full or read-only store is said as such (the change was rolled back); any other
+        // storage failure stays generic: its text may hold SQL, never echoed to clients.
+        if (auto const why = storage_rejection(e.code()); why != server::rejection::internal_error)
+            message = server::describe(why);
     } catch (std::exception const&) {
-        // Storage and other failures: the text may hold SQL, so it is never echoed to clients.
+        // Other failures: the text may hold internals, so it is never echoed to clients.
     }
     return error_reply(req, to_wire(code), message, request_id);
 }
@@ -160,11 +181,8 @@ server::response surface::refuse(server::request const& req, server::rejection w
     auto const operation = operation_of(req);
     info.operation = find_action(operation).name;
     std::string const request_id = core::format_uuid(ids_.uuid());
-    if (why == server::rejection::body_too_large)
-        return error_reply(req, {http::status::payload_too_large, "RequestEntityTooLargeException"},
-                           "The request body is larger than icemu accepts.", request_id);
-    return error_reply(req, to_wire(core::errc::internal),
-                       "An internal error occurred; the change was not saved.", request_id);
+    return error_reply(req, {server::status_of(why), rejection_type(why)}, server::describe(why),
+                       request_id);
 }
 
 } // namespace icemu::api::aws
