@@ -60,8 +60,9 @@ server::response error_reply(server::request const& req, wire_error e, std::stri
     return res;
 }
 
-// The exception name a server-side refusal is sent as. 503 and 500 are retried by every SDK,
-// 408 by some; 413 and 431 by none (the same request would fail again).
+// The exception name a server-side refusal is sent as. SDKs retry 503 and 500, and
+// RequestTimeoutException where it is a transient code (botocore's standard mode, JS v3); 413
+// and 431 by none (the same request would fail again).
 constexpr std::string_view rejection_type(server::rejection why) noexcept {
     switch (why) {
     case server::rejection::body_too_large: return "RequestEntityTooLargeException";
