@@ -286,7 +286,11 @@ net::awaitable<void> run_session(Stream& stream, session_env env, session_contro
     for (;;) {
         if (ctl.stop_requested)
             break;
-        detail::expire_after(stream, env.limits.idle_timeout);
+        // A connection beyond the limit is there only to be told so: it may not hold one of the
+        // few refusal slots for a whole idle timeout.
+        detail::expire_after(
+            stream, ctl.over_limit ? std::min(env.limits.idle_timeout, env.limits.request_timeout)
+                                   : env.limits.idle_timeout);
         if (buffer.size() == 0) {
             // Wait for the first byte separately: until it arrives the session is idle, and a
             // graceful stop may close it without losing a request. An idle connection that times

@@ -239,7 +239,7 @@ class RequestTimeoutTest(LimitTestCase):
 
 class ConnectionLimitTest(LimitTestCase):
     per_test = True
-    icemu_args = ("--max-connections", "3", "--request-timeout-ms", "5000")
+    icemu_args = ("--max-connections", "3", "--request-timeout-ms", "2000")
 
     def open_idle(self, n, served=True):
         """`n` open connections. `served`: each has been answered once (keep-alive), so it is
@@ -307,6 +307,16 @@ class ConnectionLimitTest(LimitTestCase):
         self.addCleanup(timer.cancel)
         instances = sso.list_instances()["Instances"]
         self.assertEqual(len(instances), 1)
+
+    def test_a_connection_over_the_limit_waits_for_its_request_no_longer_than_its_deadline(self):
+        self.open_idle(3)
+        conn = Conn(self.icemu.port)
+        started = time.monotonic()
+        self.assertEqual(conn.read_until_closed(), b"")  # not the idle timeout's 60 s
+        took = time.monotonic() - started
+        conn.close()
+        self.assertGreaterEqual(took, 1.8)
+        self.assertLess(took, 10.0)
 
     def test_beyond_the_503_connections_new_ones_are_closed_at_once(self):
         self.open_idle(3)
