@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what is missing, then run the whole suite: the release workflow (unit + every
-# integration test), then the sanitizer build (ASan + UBSan) on the unit tests and the
-# integration tests labelled `asan` (the boto3 ones; the slow AWS CLI tests run on release only),
+# integration test), then the sanitizer build (ASan + UBSan, leak detection) on the unit tests and
+# the integration tests labelled `asan` (all of them, the AWS CLI ones included),
 # then the Docker image (scripts/container-smoke.sh: built with podman, health, a boto3 smoke).
 # Stops at the first failing stage, names it, and exits non-zero. Works from any cwd.
 set -euo pipefail

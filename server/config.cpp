@@ -26,6 +26,13 @@ constexpr std::string_view default_config_path = "conf/icemu.json";
 constexpr std::int64_t max_delay_ms = 24LL * 60 * 60 * 1000; // one day
 constexpr std::int64_t min_body_bytes = 1024;
 constexpr std::int64_t max_body_bytes = 64LL * 1024 * 1024;
+constexpr std::int64_t min_header_bytes = 1024;
+constexpr std::int64_t max_header_bytes = 1024 * 1024;
+constexpr std::int64_t min_timeout_ms = 100;
+constexpr std::int64_t max_timeout_ms = std::numeric_limits<std::int32_t>::max();
+constexpr std::int64_t max_connections = 65536;
+constexpr std::int64_t max_page_size = 100;         // the APIs' own bound on MaxResults and limit
+constexpr std::int64_t max_store_mib = 1024 * 1024; // 1 TiB
 
 [[noreturn]] void fail(std::string_view where, std::string_view problem) {
     std::string text(where);
@@ -125,6 +132,14 @@ std::int64_t int_in_range(std::string_view where, std::string_view text, std::in
         fail(where, show(text) + " is not an integer between " + std::to_string(min) + " and " +
                         std::to_string(max));
     return *value;
+}
+
+bool boolean(std::string_view where, std::string_view text) {
+    if (text == "true" || text == "1")
+        return true;
+    if (text == "false" || text == "0")
+        return false;
+    fail(where, show(text) + " is not true, false, 1 or 0");
 }
 
 std::uint64_t seed_value(std::string_view where, std::string_view text) {
@@ -348,6 +363,12 @@ private:
         return v.GetInt64();
     }
 
+    bool boolean_value(json_value const& v, std::string_view path) const {
+        if (!v.IsBool())
+            wrong_type(path, "a boolean", v);
+        return v.GetBool();
+    }
+
     void object(json_value const& v, std::string_view path) const {
         if (!v.IsObject())
             wrong_type(path, "an object", v);
@@ -486,6 +507,11 @@ private:
                     in_range(at(path), integer(m.value, path), 1, 4 * 1024 * 1024);
             else if (name(m) == "mmap_mib")
                 cfg_.store_mmap_mib = in_range(at(path), integer(m.value, path), 0, 1024 * 1024);
+            else if (name(m) == "max_size_mib")
+                cfg_.store_max_size_mib =
+                    in_range(at(path), integer(m.value, path), 0, max_store_mib);
+            else if (name(m) == "read_only")
+                cfg_.store_read_only = boolean_value(m.value, path);
             else
                 unknown(path);
         }
@@ -499,9 +525,19 @@ private:
                 cfg_.max_body_bytes = static_cast<std::size_t>(
                     in_range(at(path), integer(m.value, path), min_body_bytes, max_body_bytes));
             } else if (name(m) == "idle_timeout_ms") {
-                cfg_.idle_timeout =
-                    std::chrono::milliseconds(in_range(at(path), integer(m.value, path), 100,
-                                                       std::numeric_limits<std::int32_t>::max()));
+                cfg_.idle_timeout = std::chrono::milliseconds(
+                    in_range(at(path), integer(m.value, path), min_timeout_ms, max_timeout_ms));
+            } else if (name(m) == "max_header_bytes") {
+                cfg_.max_header_bytes = static_cast<std::size_t>(
+                    in_range(at(path), integer(m.value, path), min_header_bytes, max_header_bytes));
+            } else if (name(m) == "request_timeout_ms") {
+                cfg_.request_timeout = std::chrono::milliseconds(
+                    in_range(at(path), integer(m.value, path), min_timeout_ms, max_timeout_ms));
+            } else if (name(m) == "max_connections") {
+                cfg_.max_connections =
+                    in_range(at(path), integer(m.value, path), 1, max_connections);
+            } else if (name(m) == "max_page_size") {
+                cfg_.max_page_size = in_range(at(path), integer(m.value, path), 1, max_page_size);
             } else {
                 unknown(path);
             }
@@ -666,6 +702,35 @@ constexpr setting settings[] = {
          c.max_body_bytes =
              static_cast<std::size_t>(int_in_range(w, v, min_body_bytes, max_body_bytes));
      }},
+    {"ICEMU_MAX_HEADER_BYTES", "--max-header-bytes",
+     [](config& c, std::string_view w, std::string_view v) {
+         c.max_header_bytes =
+             static_cast<std::size_t>(int_in_range(w, v, min_header_bytes, max_header_bytes));
+     }},
+    {"ICEMU_IDLE_TIMEOUT_MS", "--idle-timeout-ms",
+     [](config& c, std::string_view w, std::string_view v) {
+         c.idle_timeout =
+             std::chrono::milliseconds(int_in_range(w, v, min_timeout_ms, max_timeout_ms));
+     }},
+    {"ICEMU_REQUEST_TIMEOUT_MS", "--request-timeout-ms",
+     [](config& c, std::string_view w, std::string_view v) {
+         c.request_timeout =
+             std::chrono::milliseconds(int_in_range(w, v, min_timeout_ms, max_timeout_ms));
+     }},
+    {"ICEMU_MAX_CONNECTIONS", "--max-connections",
+     [](config& c, std::string_view w, std::string_view v) {
+         c.max_connections = int_in_range(w, v, 1, max_connections);
+     }},
+    {"ICEMU_MAX_PAGE_SIZE", "--max-page-size",
+     [](config& c, std::string_view w, std::string_view v) {
+         c.max_page_size = int_in_range(w, v, 1, max_page_size);
+     }},
+    {"ICEMU_STORE_MAX_SIZE_MIB", "--store-max-size-mib",
+     [](config& c, std::string_view w, std::string_view v) {
+         c.store_max_size_mib = int_in_range(w, v, 0, max_store_mib);
+     }},
+    {"ICEMU_STORE_READ_ONLY", "--store-read-only",
+     [](config& c, std::string_view w, std::string_view v) { c.store_read_only = boolean(w, v); }},
 };
 
 struct parsed_args {
@@ -785,6 +850,8 @@ startup load_config(int argc, char const* const* argv, char const* const* envp) 
             "config file, or ICEMU_AUTH_CREDENTIALS)");
     if (!out.cfg.admin_port_file.empty() && out.cfg.admin_listen_host.empty())
         throw config_error("--admin-port-file needs an admin listener (--admin-listen)");
+    if (out.cfg.store_read_only && out.cfg.db == ":memory:")
+        throw config_error("store.read_only: an in-memory store (:memory:) cannot be read-only");
     return out;
 }
 
@@ -821,6 +888,13 @@ flags (each also --flag=value; flags override ICEMU_* variables, which override 
   --fixtures PATH              JSON file or folder loaded at first start (ICEMU_FIXTURES)
   --store-synchronous S        normal|full (ICEMU_STORE_SYNCHRONOUS; normal)
   --max-body-bytes N           1024-67108864 (ICEMU_MAX_BODY_BYTES; 1048576)
+  --max-header-bytes N         request line + headers, 1024-1048576; more: 431 (ICEMU_MAX_HEADER_BYTES; 16384)
+  --max-connections N          open connections, 1-65536; more: 503 (ICEMU_MAX_CONNECTIONS; 1024)
+  --request-timeout-ms N       a request must arrive whole within it, else 408 (ICEMU_REQUEST_TIMEOUT_MS; 10000)
+  --idle-timeout-ms N          close a keep-alive connection idle that long (ICEMU_IDLE_TIMEOUT_MS; 60000)
+  --max-page-size N            largest page a list answers, 1-100 (ICEMU_MAX_PAGE_SIZE; 100)
+  --store-max-size-mib N       database size limit, 0 for none; beyond: writes fail (ICEMU_STORE_MAX_SIZE_MIB; 0)
+  --store-read-only B          true|false: serve a database without writing to it (ICEMU_STORE_READ_ONLY; false)
   -h, --help                   show this text
   --version                    print the version
 )";

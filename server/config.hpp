@@ -64,6 +64,12 @@ struct config {
     std::int64_t store_mmap_mib = 256;
     std::size_t max_body_bytes = 1024 * 1024;
     std::chrono::milliseconds idle_timeout{60000};
+    std::size_t max_header_bytes = 16 * 1024;
+    std::chrono::milliseconds request_timeout{10000};
+    std::int64_t max_connections = 1024;
+    std::int64_t max_page_size = 100;    // clamps MaxResults / limit; lists stay paginated
+    std::int64_t store_max_size_mib = 0; // 0: no limit
+    bool store_read_only = false;
     std::vector<instance_config> instances{{"123456789012", "", "", ""}};
     std::string faults_json = R"({"rules":[]})"; // the "faults" object, validated by the core
     std::string config_file;                      // the file that was read; empty: none

@@ -1,5 +1,8 @@
 #include "server/listener.hpp"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -9,6 +12,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <exception>
+#include <limits>
 #include <list>
 #include <system_error>
 #include <utility>
@@ -45,6 +49,7 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
     session_env env;
     std::list<tcp::acceptor> acceptors;
     std::list<std::shared_ptr<session_control>> sessions;
+    std::size_t refusing = 0; // sessions with over_limit set (counted in `sessions` too)
     std::vector<std::function<void()>> on_drained;
     bool started = false;
     bool stopping = false;
@@ -63,7 +68,12 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
             }
             beast::error_code ignored;
             socket.set_option(tcp::no_delay(true), ignored); // responses are one small write
-            spawn_session(std::move(socket));
+            bool const over_limit = sessions.size() - refusing >= env.limits.max_connections;
+            if (over_limit && refusing >= max_refused_connections) {
+                refuse_at_once(socket);
+                continue;
+            }
+            spawn_session(std::move(socket), over_limit);
         }
     }
 
@@ -76,14 +86,35 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
                       });
     }
 
-    void spawn_session(tcp::socket socket) {
+    // Past the connections that get a 503: closed unanswered, but logged like the others.
+    void refuse_at_once(tcp::socket& socket) {
+        if (env.log.enabled(log_level::warn)) {
+            beast::error_code ec;
+            auto const peer = socket.remote_endpoint(ec);
+            env.log.event(
+                log_level::warn, "limit reached; connection closed unanswered",
+                {{"limit", "limits.max_connections"},
+                 {"value", std::to_string(env.limits.max_connections)},
+                 {"peer", ec ? std::string("unknown")
+                             : peer.address().to_string() + ":" + std::to_string(peer.port())}});
+        }
+        beast::error_code ignored;
+        socket.close(ignored);
+    }
+
+    void spawn_session(tcp::socket socket, bool over_limit) {
         auto ctl = std::make_shared<session_control>();
+        ctl->over_limit = over_limit;
+        if (over_limit)
+            ++refusing;
         auto const it = sessions.insert(sessions.end(), ctl);
         net::co_spawn(ioc, serve(std::move(socket), ctl),
-                      [self = shared_from_this(), it](std::exception_ptr error) {
+                      [self = shared_from_this(), it, over_limit](std::exception_ptr error) {
                           if (error)
                               self->env.log.event(log_level::error, "connection dropped",
                                                   {{"error", describe(error)}});
+                          if (over_limit)
+                              --self->refusing;
                           self->sessions.erase(it);
                           self->check_drained();
                       });
@@ -184,6 +215,22 @@ void http_server::stop(std::function<void()> on_drained) {
 
 std::size_t http_server::session_count() const noexcept {
     return impl_->sessions.size();
+}
+
+std::uint64_t raise_open_files_limit(std::uint64_t wanted) noexcept {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return 0;
+    if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted) {
+        rlimit raised = limit;
+        raised.rlim_cur = limit.rlim_max == RLIM_INFINITY
+                              ? static_cast<rlim_t>(wanted)
+                              : std::min(static_cast<rlim_t>(wanted), limit.rlim_max);
+        if (::setrlimit(RLIMIT_NOFILE, &raised) == 0)
+            limit = raised;
+    }
+    return limit.rlim_cur == RLIM_INFINITY ? std::numeric_limits<std::uint64_t>::max()
+                                           : static_cast<std::uint64_t>(limit.rlim_cur);
 }
 
 } // namespace icemu::server

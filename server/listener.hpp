@@ -10,9 +10,16 @@
 
 namespace icemu::server {
 
+/// Connections beyond limits.max_connections that are still read and answered 503; past these a
+/// new connection is closed at once (the refusals must not cost unbounded resources either).
+inline constexpr std::size_t max_refused_connections = 64;
+
 /// The HTTP/1.1 server: accepts connections and runs one `run_session` coroutine per
-/// connection on `ioc`. Single-threaded: every call must run on the io_context's thread (or
-/// before it runs). `routes`, `gate` and `log` must outlive every session.
+/// connection on `ioc`. Beyond `limits.max_connections` open connections, up to
+/// `max_refused_connections` more are read and answered 503 (see session_control::over_limit);
+/// further ones are closed at once.
+/// Single-threaded: every call must run on the io_context's thread (or before it runs). `routes`,
+/// `gate` and `log` must outlive every session.
 class http_server {
 public:
     /// `stats`, when given, counts every answered request and must outlive every session.
@@ -43,5 +50,10 @@ private:
     struct impl;
     std::shared_ptr<impl> impl_;
 };
+
+/// Raises the soft limit of open files (RLIMIT_NOFILE) to `wanted` when it is lower, as far as
+/// the hard limit allows, so that limits.max_connections is reachable. Returns the soft limit
+/// that applies (0 when it cannot be read).
+std::uint64_t raise_open_files_limit(std::uint64_t wanted) noexcept;
 
 } // namespace icemu::server

@@ -17,6 +17,7 @@
 #include "api/core/ids.hpp"
 #include "api/core/service.hpp"
 #include "api/huawei/surface.hpp"
+#include "api/storage_failure.hpp"
 #include "server/commit_gate.hpp"
 #include "server/config.hpp"
 #include "server/health_probe.hpp"
@@ -45,6 +46,7 @@ api::core::service_options core_options(server::config const& cfg) {
     for (auto const& i : cfg.instances)
         out.instances.push_back({i.owner_account_id, i.instance_id, i.identity_store_id, i.name});
     out.enforce_tenancy = cfg.auth_mode == "verify";
+    out.max_page_size = cfg.max_page_size;
     return out;
 }
 
@@ -114,18 +116,41 @@ int serve(server::config const& cfg) {
                      cfg.config_file.c_str(), e.what());
         return 2;
     }
-    store::database db({cfg.db, cfg.store_synchronous == "full", cfg.store_cache_kib,
-                        cfg.store_mmap_mib * 1024 * 1024});
+    store::database_options store_options{cfg.db, cfg.store_synchronous == "full",
+                                          cfg.store_cache_kib};
+    store_options.read_only = cfg.store_read_only;
+    store_options.max_size_bytes = cfg.store_max_size_mib * 1024 * 1024;
+    store_options.mmap_bytes = cfg.store_mmap_mib * 1024 * 1024;
+    store::database db(store_options);
+    if (store_options.max_size_bytes > 0 && db.max_size_bytes() > store_options.max_size_bytes)
+        log.event(server::log_level::warn,
+                  "the store is larger than store.max_size_mib already: it may not grow",
+                  {{"max_size_mib", std::to_string(cfg.store_max_size_mib)},
+                   {"bytes", std::to_string(db.max_size_bytes())}});
     api::core::clock clock;
     api::core::service svc(db, clock, std::move(options));
-    svc.ensure_initial_state();
-    if (!cfg.fixtures.empty() && !seed_fixtures(db, clock, cfg, log))
-        return 2;
+    if (cfg.store_read_only) {
+        log.event(server::log_level::info,
+                  "read-only store: no initial state, no fixtures, nothing settles",
+                  {{"db", cfg.db}});
+    } else {
+        svc.ensure_initial_state();
+        if (!cfg.fixtures.empty() && !seed_fixtures(db, clock, cfg, log))
+            return 2;
+    }
     db.commit();
 
     net::io_context ioc{1};
     server::commit_gate gate(
-        ioc.get_executor(), [&db] { return db.in_transaction(); }, [&db] { db.commit(); },
+        ioc.get_executor(), [&db] { return db.in_transaction(); },
+        [&db] {
+            try {
+                db.commit();
+            } catch (store::sqlite_error const& e) {
+                // Tells the sessions whose changes were lost why: the store is full, read-only…
+                throw server::commit_failure(api::storage_rejection(e.code()), e.what());
+            }
+        },
         [&log](std::exception_ptr) {
             log.event(server::log_level::error, "commit failed; the batch was rolled back");
         });
@@ -168,14 +193,27 @@ int serve(server::config const& cfg) {
     admin_options.health_only = true;
     api::admin::surface health_only(svc, admin_options);
     server::router routes(separate_admin ? health_only : admin, aws, huawei);
-    server::http_server http(ioc, routes, gate, log, {cfg.max_body_bytes, cfg.idle_timeout},
-                             &stats);
+    server::session_limits const limits{
+        .max_body_bytes = cfg.max_body_bytes,
+        .idle_timeout = cfg.idle_timeout,
+        .max_header_bytes = cfg.max_header_bytes,
+        .request_timeout = cfg.request_timeout,
+        .max_connections = static_cast<std::size_t>(cfg.max_connections),
+    };
+    // Every connection, those answered 503 beyond the limit, the store and the listeners.
+    auto const wanted_files =
+        static_cast<std::uint64_t>(cfg.max_connections) + server::max_refused_connections + 64;
+    if (auto const files = server::raise_open_files_limit(wanted_files); files < wanted_files)
+        log.event(server::log_level::warn,
+                  "the open files limit is below what limits.max_connections needs",
+                  {{"max_connections", std::to_string(cfg.max_connections)},
+                   {"open_files", std::to_string(files)}});
+    server::http_server http(ioc, routes, gate, log, limits, &stats);
     // The admin listener has the main one's limits.
     server::router const admin_routes = server::router::admin_only(admin);
     std::optional<server::http_server> admin_http;
     if (separate_admin)
-        admin_http.emplace(ioc, admin_routes, gate, log,
-                           server::session_limits{cfg.max_body_bytes, cfg.idle_timeout}, &stats);
+        admin_http.emplace(ioc, admin_routes, gate, log, limits, &stats);
 
     std::uint16_t port = 0;
     std::uint16_t admin_port = 0;
@@ -192,7 +230,8 @@ int serve(server::config const& cfg) {
     http.start();
     if (admin_http)
         admin_http->start();
-    timer.start();
+    if (!cfg.store_read_only)
+        timer.start();
 
     net::signal_set signals(ioc, SIGINT, SIGTERM);
     signals.async_wait([&](boost::system::error_code ec, int signal) {
@@ -249,9 +288,14 @@ int main(int argc, char** argv, char** envp) {
     }
     try {
         return serve(start.cfg);
+    } catch (store::unusable_store const& e) {
+        std::fprintf(stderr, "icemu: store %s%s: %s\n", start.cfg.db.c_str(),
+                     start.cfg.store_read_only ? " (store.read_only)" : "", e.what());
+        return 2;
     } catch (store::sqlite_error const& e) {
-        std::fprintf(stderr, "icemu: store %s: %s\n", start.cfg.db.c_str(), e.what());
-        return 1;
+        std::fprintf(stderr, "icemu: store %s%s: %s\n", start.cfg.db.c_str(),
+                     start.cfg.store_read_only ? " (store.read_only)" : "", e.what());
+        return start.cfg.store_read_only && e.code() == SQLITE_CANTOPEN ? 2 : 1;
     } catch (std::exception const& e) {
         std::fprintf(stderr, "icemu: %s\n", e.what());
         return 1;

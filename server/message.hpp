@@ -4,6 +4,8 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include <chrono>
+#include <stdexcept>
+#include <string>
 #include <string_view>
 
 namespace icemu::server {
@@ -27,8 +29,59 @@ struct call_info {
 
 /// Why the server answers a request itself instead of (or after) its handler.
 enum class rejection {
-    body_too_large, // the body exceeded the configured limit: 413
-    internal_error, // the handler's changes could not be committed: 500
+    body_too_large,       // the body exceeded limits.max_body_bytes: 413
+    internal_error,       // the handler's changes could not be committed: 500
+    header_too_large,     // the request line and headers exceeded limits.max_header_bytes: 431
+    request_timeout,      // the request did not arrive within limits.request_timeout_ms: 408
+    too_many_connections, // limits.max_connections connections were open already: 503
+    store_full,      // not committed: the store reached its size limit or the disk is full: 500
+    store_read_only, // not committed: the store is read-only: 500
+};
+
+/// The HTTP status that answers a rejection.
+constexpr http::status status_of(rejection why) noexcept {
+    switch (why) {
+    case rejection::body_too_large: return http::status::payload_too_large;
+    case rejection::header_too_large: return http::status::request_header_fields_too_large;
+    case rejection::request_timeout: return http::status::request_timeout;
+    case rejection::too_many_connections: return http::status::service_unavailable;
+    case rejection::internal_error:
+    case rejection::store_full:
+    case rejection::store_read_only: break;
+    }
+    return http::status::internal_server_error;
+}
+
+/// A sentence for clients that says what happened and names the setting (never internals).
+constexpr std::string_view describe(rejection why) noexcept {
+    switch (why) {
+    case rejection::body_too_large:
+        return "The request body is larger than icemu accepts (limits.max_body_bytes).";
+    case rejection::header_too_large:
+        return "The request headers are larger than icemu accepts (limits.max_header_bytes).";
+    case rejection::request_timeout:
+        return "The request did not arrive completely within limits.request_timeout_ms.";
+    case rejection::too_many_connections:
+        return "icemu has as many connections open as it accepts (limits.max_connections); "
+               "retry later.";
+    case rejection::store_full:
+        return "The store is full (store.max_size_mib, or the disk): the change was not saved.";
+    case rejection::store_read_only:
+        return "The store is read-only (store.read_only): the change was not saved.";
+    case rejection::internal_error: break;
+    }
+    return "An internal error occurred; the change was not saved.";
+}
+
+/// Thrown by a commit function (see commit_gate) to say which rejection answers the requests
+/// whose changes the failed commit lost; any other exception answers `internal_error`.
+class commit_failure : public std::runtime_error {
+public:
+    commit_failure(rejection why, std::string const& what) : std::runtime_error(what), why_(why) {}
+    rejection why() const noexcept { return why_; }
+
+private:
+    rejection why_;
 };
 
 /// A protocol surface mounted on the router. Both calls are synchronous and never throw:

@@ -17,10 +17,20 @@ class commit_gate;
 class logger;
 class metrics;
 
-/// Per-connection limits, from the configuration.
+/// The limits of the configuration's "limits" object. Each refusal is answered in the surface's
+/// dialect (see `rejection`), logged as one warn line naming the limit and the peer, and closes
+/// the connection.
 struct session_limits {
-    std::size_t max_body_bytes; // a larger body is answered 413 and the connection closed
-    std::chrono::milliseconds idle_timeout; // for each read and each write
+    std::size_t max_body_bytes; // a larger body is answered 413
+    /// Waiting for the next request on a keep-alive connection (closed silently after it), and
+    /// writing each response.
+    std::chrono::milliseconds idle_timeout;
+    std::size_t max_header_bytes = 16 * 1024; // request line + headers; more: 431
+    /// From a request's first byte to its last: however slowly the bytes come, a request that is
+    /// not complete by then is answered 408.
+    std::chrono::milliseconds request_timeout{10000};
+    /// Server-wide (http_server): connections beyond it are answered 503.
+    std::size_t max_connections = 1024;
 };
 
 /// What every session of a server shares. The referenced objects must outlive the sessions.
@@ -37,6 +47,7 @@ struct session_env {
 struct session_control {
     bool idle = false;           // waiting for the first byte of the next request
     bool stop_requested = false; // end after the current response (sent with Connection: close)
+    bool over_limit = false;     // beyond max_connections: answer the first request 503, close
     std::function<void()> close; // closes the stream; set by the session while it runs
 
     /// Ends the session: at once when idle, otherwise after its current response.
@@ -52,10 +63,10 @@ struct session_control {
 net::awaitable<void> pause(net::any_io_executor executor, std::chrono::milliseconds delay);
 
 /// Serves HTTP/1.1 requests on `stream` until the peer closes, a read fails or times out, a
-/// response says `Connection: close`, or `ctl.stop()`. Each request is answered through
-/// `env.routes`; when the gate has uncommitted changes the response waits for their commit (a
-/// failed commit turns it into the surface's `rejection::internal_error` answer); then it is
-/// written and logged. Expected I/O endings return normally; anything else throws.
+/// response says `Connection: close`, a limit is hit (`env.limits`), or `ctl.stop()`. Each request
+/// is answered through `env.routes`; when the gate has uncommitted changes the response waits for
+/// their commit (a failed commit turns it into the surface's `rejection::internal_error` answer);
+/// then it is written and logged. Expected I/O endings return normally; anything else throws.
 /// `Stream` is `beast::tcp_stream` (session.cpp) or `beast::test::stream`
 /// (session_test_stream.cpp, for unit tests). `stream` and `ctl` must outlive the coroutine.
 template <class Stream>

@@ -7,11 +7,16 @@
 #include <array>
 #include <boost/asio/write.hpp>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <cstdint>
 #include <exception>
+#include <limits>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "server/commit_gate.hpp"
@@ -24,10 +29,13 @@ namespace icemu::server::detail {
 
 // Bytes asked for by the read that waits for a new request (flat_buffer grows past it).
 inline constexpr std::size_t read_chunk = 16 * 1024;
-// After a 413, how long and how much of the rest of the body is read and discarded, so that
-// closing does not reset the connection before the client has read the answer.
+// After a refusal, how long and how much of the rest of the request is read and discarded, so
+// that closing does not reset the connection before the client has read the answer.
 inline constexpr std::chrono::milliseconds drain_time{1000};
 inline constexpr std::size_t drain_bytes = 16 * 1024 * 1024;
+// The stream's own timer closes the connection this long after a request's deadline, should
+// cancelling the read not end it.
+inline constexpr std::chrono::milliseconds deadline_grace{2000};
 
 template <class Stream>
 void expire_after(Stream& stream, std::chrono::milliseconds timeout) {
@@ -44,6 +52,34 @@ void shutdown_send(Stream& stream) {
     }
 }
 
+// Ends the reads in progress without closing a socket, so that an answer can still be written.
+// A test stream cannot cancel a read: it ends it as if the client had closed, and stays writable.
+template <class Stream>
+void cancel_reads(Stream& stream) {
+    if constexpr (requires { stream.socket(); }) {
+        beast::error_code ignored;
+        stream.socket().cancel(ignored);
+    } else {
+        stream.close_remote();
+    }
+}
+
+// "address:port" of the client, for the log.
+template <class Stream>
+std::string peer_of(Stream& stream) {
+    if constexpr (requires { stream.socket(); }) {
+        beast::error_code ec;
+        auto const endpoint = stream.socket().remote_endpoint(ec);
+        if (ec)
+            return "unknown";
+        std::string const address = endpoint.address().to_string();
+        return (endpoint.address().is_v6() ? "[" + address + "]" : address) + ":" +
+               std::to_string(endpoint.port());
+    } else {
+        return "test";
+    }
+}
+
 template <class Stream>
 net::awaitable<void> drain(Stream& stream, beast::flat_buffer& buffer) {
     expire_after(stream, drain_time);
@@ -55,6 +91,159 @@ net::awaitable<void> drain(Stream& stream, beast::flat_buffer& buffer) {
         if (ec)
             break;
         total += n;
+    }
+}
+
+enum class read_result { complete, closed, header_too_large, body_too_large, timed_out };
+
+// Shared by a request read and its deadline timer's handler, which may run after the read.
+struct deadline_state {
+    bool armed = true; // the read is still in progress: the stream may be touched
+    bool fired = false;
+};
+
+// Reads one request into `parser`, which must be complete `timeout` after the call: the
+// deadline is fixed, not renewed by each byte, so a client sending a byte a second is cut off
+// like one that stalls.
+template <class Stream>
+net::awaitable<read_result> read_request(Stream& stream, beast::flat_buffer& buffer,
+                                         http::request_parser<http::string_body>& parser,
+                                         std::chrono::milliseconds timeout) {
+    auto const deadline = std::chrono::steady_clock::now() + timeout;
+    // beast's stream timer would close the socket, leaving no way to answer 408: it only backs
+    // up the timer below, which cancels the read instead.
+    expire_after(stream, timeout + deadline_grace);
+    auto const state = std::make_shared<deadline_state>();
+    net::steady_timer timer(stream.get_executor(), deadline);
+    timer.async_wait([state, &stream](beast::error_code ec) {
+        if (ec || !state->armed)
+            return;
+        state->fired = true;
+        cancel_reads(stream);
+    });
+    struct disarm {
+        deadline_state& s;
+        ~disarm() { s.armed = false; }
+    } const guard{*state};
+
+    for (;;) {
+        auto [ec, n] = co_await http::async_read_some(stream, buffer, parser,
+                                                      net::as_tuple(net::use_awaitable));
+        if (ec == http::error::header_limit)
+            co_return read_result::header_too_large;
+        if (ec == http::error::body_limit)
+            co_return read_result::body_too_large;
+        if (!ec && parser.is_done())
+            co_return read_result::complete;
+        if (state->fired || std::chrono::steady_clock::now() >= deadline)
+            co_return read_result::timed_out;
+        if (ec) // peer closed, malformed request: a normal ending
+            co_return read_result::closed;
+    }
+}
+
+inline std::optional<rejection> refusal_of(read_result got) noexcept {
+    switch (got) {
+    case read_result::header_too_large: return rejection::header_too_large;
+    case read_result::body_too_large: return rejection::body_too_large;
+    case read_result::timed_out: return rejection::request_timeout;
+    case read_result::complete:
+    case read_result::closed: break;
+    }
+    return std::nullopt;
+}
+
+// Beast fills the message line by line as a header arrives, but once it has had to wait for
+// more it parses nothing until the header's end. The raw bytes it has not parsed yet (the
+// buffer) tell the rest of what the router needs to pick the surface whose dialect answers.
+
+// The request line, when Beast had not parsed it yet: the method, and as much of the target as
+// came.
+inline void sketch_request_line(std::string_view raw, request& req) {
+    std::string_view const line = raw.substr(0, raw.find("\r\n"));
+    auto const method_end = line.find(' ');
+    if (method_end == std::string_view::npos)
+        return;
+    if (auto const verb = http::string_to_verb(line.substr(0, method_end));
+        verb != http::verb::unknown)
+        req.method(verb);
+    std::string_view const target = line.substr(method_end + 1);
+    req.target(target.substr(0, target.find(' ')));
+}
+
+// The value of a whole `X-Amz-Target:` line among the raw bytes, if one came.
+inline std::optional<std::string_view> raw_amz_target(std::string_view raw) {
+    constexpr std::string_view name = "x-amz-target:";
+    for (std::size_t at = 0; at < raw.size();) {
+        auto const end = raw.find("\r\n", at);
+        if (end == std::string_view::npos)
+            break;
+        std::string_view line = raw.substr(at, end - at);
+        at = end + 2;
+        if (line.size() < name.size())
+            continue;
+        bool same = true;
+        for (std::size_t i = 0; i < name.size() && same; ++i) {
+            char c = line[i];
+            if (c >= 'A' && c <= 'Z')
+                c = static_cast<char>(c - 'A' + 'a');
+            same = c == name[i];
+        }
+        if (!same)
+            continue;
+        line.remove_prefix(name.size());
+        while (!line.empty() && (line.front() == ' ' || line.front() == '\t'))
+            line.remove_prefix(1);
+        return line;
+    }
+    return std::nullopt;
+}
+
+// Completes a request whose header never ended with what its raw bytes tell.
+inline void sketch_request(std::string_view raw, request& req) {
+    if (req.method() == http::verb::unknown && req.target().empty())
+        sketch_request_line(raw, req);
+    if (req.find("X-Amz-Target") == req.end())
+        if (auto const target = raw_amz_target(raw))
+            req.set("X-Amz-Target", *target);
+}
+
+// The setting a rejection enforces and its value, for the warn line.
+inline std::pair<std::string_view, std::string> limit_of(rejection why,
+                                                         session_limits const& limits) {
+    switch (why) {
+    case rejection::body_too_large:
+        return {"limits.max_body_bytes", std::to_string(limits.max_body_bytes)};
+    case rejection::header_too_large:
+        return {"limits.max_header_bytes", std::to_string(limits.max_header_bytes)};
+    case rejection::request_timeout:
+        return {"limits.request_timeout_ms", std::to_string(limits.request_timeout.count())};
+    case rejection::too_many_connections:
+        return {"limits.max_connections", std::to_string(limits.max_connections)};
+    case rejection::internal_error:
+    case rejection::store_full:
+    case rejection::store_read_only: break;
+    }
+    return {"-", "-"};
+}
+
+template <class Stream>
+void log_refusal(logger& log, Stream& stream, rejection why, session_limits const& limits) {
+    if (!log.enabled(log_level::warn))
+        return;
+    auto const [name, value] = limit_of(why, limits);
+    log.event(log_level::warn, "limit reached",
+              {{"limit", name}, {"value", value}, {"peer", peer_of(stream)}});
+}
+
+// The rejection that answers a request whose changes a failed commit lost.
+inline rejection rejection_of(std::exception_ptr const& error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (commit_failure const& e) {
+        return e.why();
+    } catch (...) {
+        return rejection::internal_error;
     }
 }
 
@@ -123,10 +312,15 @@ net::awaitable<void> run_session(Stream& stream, session_env env, session_contro
     for (;;) {
         if (ctl.stop_requested)
             break;
-        detail::expire_after(stream, env.limits.idle_timeout);
+        // A connection beyond the limit is there only to be told so: it may not hold one of the
+        // few refusal slots for a whole idle timeout.
+        detail::expire_after(
+            stream, ctl.over_limit ? std::min(env.limits.idle_timeout, env.limits.request_timeout)
+                                   : env.limits.idle_timeout);
         if (buffer.size() == 0) {
             // Wait for the first byte separately: until it arrives the session is idle, and a
-            // graceful stop may close it without losing a request.
+            // graceful stop may close it without losing a request. An idle connection that times
+            // out is closed without an answer, as every HTTP server does.
             ctl.idle = true;
             auto [ec, n] = co_await stream.async_read_some(buffer.prepare(detail::read_chunk),
                                                            net::as_tuple(net::use_awaitable));
@@ -137,16 +331,23 @@ net::awaitable<void> run_session(Stream& stream, session_env env, session_contro
         }
 
         http::request_parser<http::string_body> parser;
+        parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
+            env.limits.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
         parser.body_limit(env.limits.max_body_bytes);
-        // Peer close, timeout and malformed requests are normal endings, not exceptions.
-        auto [ec, n] =
-            co_await http::async_read(stream, buffer, parser, net::as_tuple(net::use_awaitable));
-        bool const too_large = ec == http::error::body_limit;
-        if (ec && !too_large)
+        auto const got =
+            co_await detail::read_request(stream, buffer, parser, env.limits.request_timeout);
+        if (got == detail::read_result::closed)
             break;
 
         auto const started = std::chrono::steady_clock::now();
+        std::optional<rejection> refused = detail::refusal_of(got);
+        if (!refused && ctl.over_limit)
+            refused = rejection::too_many_connections;
         request& req = parser.get();
+        if (refused && !parser.is_header_done())
+            detail::sketch_request(std::string_view(static_cast<char const*>(buffer.data().data()),
+                                                    buffer.data().size()),
+                                   req);
         call_info info;
         // Copies of the handler's names for a response replaced after a failed commit: `info`
         // may point into the response it replaces. Empty (no allocation) on the normal path.
@@ -154,8 +355,11 @@ net::awaitable<void> run_session(Stream& stream, session_env env, session_contro
         std::string handled_operation;
         response res;
         bool keep_alive = false;
-        if (too_large) {
-            res = env.routes.route(req).reject(req, rejection::body_too_large, info);
+        if (refused) {
+            res = env.routes.route(req).reject(req, *refused, info);
+            detail::log_refusal(env.log, stream, *refused, env.limits);
+            if (*refused == rejection::too_many_connections)
+                res.set(http::field::retry_after, "1");
         } else {
             res = env.routes.dispatch(req, info);
             keep_alive = req.keep_alive();
@@ -174,7 +378,7 @@ net::awaitable<void> run_session(Stream& stream, session_env env, session_contro
                 handled_surface = info.surface;
                 handled_operation = info.operation;
                 info = call_info{.surface = handled_surface, .operation = handled_operation};
-                res = env.routes.route(req).reject(req, rejection::internal_error, info);
+                res = env.routes.route(req).reject(req, detail::rejection_of(failure), info);
             }
         }
         if (ctl.stop_requested)
@@ -208,7 +412,8 @@ net::awaitable<void> run_session(Stream& stream, session_env env, session_contro
             env.log.request(req.method_string(), req.target(), info, res.result_int(), took);
         if (write_ec)
             co_return;
-        if (too_large) {
+        if (refused && *refused != rejection::too_many_connections) {
+            // The rest of the request may still be on its way: read it away before closing.
             detail::shutdown_send(stream);
             co_await detail::drain(stream, buffer);
             co_return;

@@ -1,5 +1,6 @@
 #include "store/database.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "store/error.hpp"
@@ -16,16 +17,17 @@ constexpr std::chrono::milliseconds checkpoint_interval{1000};
 
 } // namespace
 
-database::database(database_options const& options) {
+database::database(database_options const& options) : read_only_(options.read_only) {
     // Before the first connection: no global mutex around every allocation for statistics
     // nobody reads (SQLITE_MISUSE once SQLite is initialised, which changes nothing).
     static int const configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     static_cast<void>(configured);
     sqlite3* raw = nullptr;
-    int const rc = sqlite3_open_v2(
-        options.path.c_str(), &raw,
-        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
-        nullptr);
+    // Read-only is SQLite's own flag, not file permissions: it holds for root too, and a missing
+    // file is an error instead of a new empty store.
+    int const mode = read_only_ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    int const rc = sqlite3_open_v2(options.path.c_str(), &raw,
+                                   mode | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, nullptr);
     db_.reset(raw);
     if (rc != SQLITE_OK) {
         std::string const message = raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
@@ -33,25 +35,55 @@ database::database(database_options const& options) {
     }
     sqlite3_extended_result_codes(raw, 1);
     // WAL: readers never block the writer, and a commit is one append. NORMAL survives a crash of
-    // the process (the WAL is on disk before the answer); FULL also survives power loss.
+    // the process (the WAL is on disk before the answer); FULL also survives power loss. A
+    // read-only connection cannot change the journal mode: it reads the file as it is.
     exec("PRAGMA cache_size=-" + std::to_string(options.cache_kib));
     exec("PRAGMA mmap_size=" + std::to_string(options.mmap_bytes));
     exec("PRAGMA temp_store=MEMORY");
     exec("PRAGMA busy_timeout=5000");
-    // A new file holds nothing to protect until the schema exists: switching it to WAL and
-    // creating the schema without fsyncs (a rollback journal and its four syncs, then the WAL's)
-    // takes most of a cold start's time away. Any file with pages keeps the configured level.
-    bool const fresh = page_count() == 0;
-    if (fresh)
-        exec("PRAGMA synchronous=OFF");
-    exec("PRAGMA journal_mode=WAL");
-    migrate(*this);
-    exec(options.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+    if (read_only_) {
+        exec(options.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+        int const stored = stored_schema_version(*this);
+        if (stored < schema_version())
+            throw unusable_store(SQLITE_READONLY, "opened read-only, but its schema is version " +
+                                                      std::to_string(stored) +
+                                                      " and icemu needs version " +
+                                                      std::to_string(schema_version()) +
+                                                      ": open it once writable to migrate it");
+    } else {
+        // A new file holds nothing to protect until the schema exists: switching it to WAL and
+        // creating the schema without fsyncs (a rollback journal and its four syncs, then the
+        // WAL's) takes most of a cold start's time away. A file with pages keeps the configured
+        // level throughout.
+        if (page_count() == 0)
+            exec("PRAGMA synchronous=OFF");
+        exec("PRAGMA journal_mode=WAL");
+        migrate(*this);
+        exec(options.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+    }
+    if (options.max_size_bytes > 0)
+        limit_size(options.max_size_bytes);
     bool const in_memory = options.path.empty() || options.path == ":memory:" ||
                            options.path.starts_with("file::memory:");
-    if (options.background_checkpoints && !in_memory)
+    if (options.background_checkpoints && !in_memory && !read_only_)
         checkpointer_ =
             std::make_unique<checkpointer>(db_.get(), options.path, wal_pages, checkpoint_interval);
+}
+
+void database::limit_size(std::int64_t bytes) {
+    std::int64_t page_size = 0;
+    {
+        statement s(db_.get(), "PRAGMA page_size");
+        if (s.step())
+            page_size = s.column_int64(0);
+    }
+    if (page_size <= 0)
+        throw sqlite_error(SQLITE_ERROR, "cannot read the page size");
+    // SQLite never lowers max_page_count below the pages in use: it answers what applies.
+    statement s(db_.get(), "PRAGMA max_page_count=" +
+                               std::to_string(std::max<std::int64_t>(1, bytes / page_size)));
+    if (s.step())
+        max_size_bytes_ = s.column_int64(0) * page_size;
 }
 
 database::~database() {
@@ -81,6 +113,9 @@ statement& database::cached(char const* sql) {
 void database::begin() {
     if (open_)
         return;
+    // BEGIN IMMEDIATE itself succeeds on a read-only connection; fail before any work instead.
+    if (read_only_)
+        throw sqlite_error(SQLITE_READONLY, "attempt to write a readonly database");
     statement_use s(cached("BEGIN IMMEDIATE"));
     s->run();
     open_ = true;
@@ -88,15 +123,30 @@ void database::begin() {
 
 void database::commit() {
     if (broken_) {
+        // Requests answered after the loss joined the same batch, whose waiters all hear of the
+        // failure: their changes go too, so nobody is told "failed" about a change that stays.
+        int const cause = broken_cause_;
         broken_ = false;
-        throw sqlite_error(SQLITE_ABORT, "the shared write transaction was rolled back");
+        broken_cause_ = SQLITE_OK;
+        rollback();
+        std::string message = "the shared write transaction was rolled back";
+        if (cause != SQLITE_ABORT)
+            message.append(": ").append(sqlite3_errstr(cause));
+        throw sqlite_error(cause, message);
     }
     if (!open_)
         return;
+    if (sqlite3_get_autocommit(db_.get()) != 0) {
+        // SQLite ended it without a write_scope noticing: whatever it held is gone.
+        lost(SQLITE_ABORT);
+        commit();
+        return;
+    }
     try {
         statement_use s(cached("COMMIT"));
         s->run();
         open_ = false;
+        released_ = false;
     } catch (...) {
         rollback();
         throw;
@@ -107,15 +157,24 @@ void database::rollback() noexcept {
     if (!open_)
         return;
     open_ = false;
+    released_ = false;
     if (sqlite3_get_autocommit(db_.get()) == 0)
         sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
-void database::abandon() noexcept {
+void database::abandon(int cause) noexcept {
     if (!open_)
         return;
+    bool const had_changes = released_;
     rollback();
-    broken_ = true;
+    if (had_changes && !broken_) {
+        broken_ = true;
+        broken_cause_ = cause;
+    }
+}
+
+void database::lost(int cause) noexcept {
+    abandon(cause); // no ROLLBACK is sent: rollback() sees that SQLite is in autocommit again
 }
 
 std::int64_t database::page_count() {
@@ -142,6 +201,13 @@ write_scope::write_scope(database& db) : db_(db) {
 write_scope::~write_scope() {
     if (done_)
         return;
+    // SQLITE_FULL, IOERR or NOMEM in a statement that has no statement journal (a one-row
+    // INSERT) makes SQLite roll back the whole transaction, the other requests' released changes
+    // with it: there is no savepoint left to undo, and the batch must fail as a whole.
+    if (sqlite3_get_autocommit(db_.handle()) != 0) {
+        db_.lost(sqlite3_extended_errcode(db_.handle()));
+        return;
+    }
     try {
         statement_use rollback(db_.cached("ROLLBACK TO request"));
         rollback->run();
@@ -150,7 +216,7 @@ write_scope::~write_scope() {
     } catch (...) {
         // The savepoint could not be undone: abandon the whole shared transaction rather than
         // commit a half-done request later; the next commit() reports it to every waiter.
-        db_.abandon();
+        db_.abandon(sqlite3_extended_errcode(db_.handle()));
     }
 }
 
@@ -158,6 +224,7 @@ void write_scope::release() {
     statement_use s(db_.cached("RELEASE request"));
     s->run();
     done_ = true;
+    db_.released_ = true;
 }
 
 } // namespace icemu::store

@@ -15,8 +15,7 @@ namespace icemu::store {
 
 struct database_options {
     std::string path = ":memory:";
-    bool synchronous_full =
-        false; // FULL survives power loss; NORMAL (WAL) survives a process crash
+    bool synchronous_full = false; // FULL survives power loss; NORMAL (WAL) survives a process crash
     std::int64_t cache_kib = 8192;
     /// Bytes of the database file SQLite may map (read through the OS cache, no copy into its own
     /// cache; mapped pages are not anonymous memory). Bounded: 0 turns mapping off.
@@ -24,6 +23,12 @@ struct database_options {
     /// Checkpoint the WAL on a thread of its own (see checkpointer) instead of in the commit that
     /// fills it. Ignored for an in-memory database.
     bool background_checkpoints = true;
+    /// Opens the file read-only (SQLITE_OPEN_READONLY): reads work, every write throws
+    /// SQLITE_READONLY. The file must exist and hold the current schema (else unusable_store).
+    bool read_only = false;
+    /// The most the database file may hold (PRAGMA max_page_count, rounded down to whole pages,
+    /// never below its current size); 0: no limit. A write that needs more throws SQLITE_FULL.
+    std::int64_t max_size_bytes = 0;
 };
 
 /// The one SQLite connection, in WAL mode, with migrations applied. Writes go into one shared
@@ -44,16 +49,30 @@ public:
     /// must be a string literal. Use through statement_use so it is reset after use.
     statement& cached(char const* sql);
 
-    /// True while the shared write transaction is open (changes not yet durable).
+    /// True when opened read-only (database_options::read_only).
+    bool read_only() const noexcept { return read_only_; }
+    /// The size limit in bytes that applies (0: none): max_size_bytes rounded down to whole
+    /// pages, or the file's size when it was larger already.
+    std::int64_t max_size_bytes() const noexcept { return max_size_bytes_; }
+
+    /// True while the shared write transaction is open (changes not yet durable), or lost with
+    /// changes that the next commit() must report.
     bool in_transaction() const noexcept { return open_ || broken_; }
-    /// Opens the shared write transaction unless it is open.
+    /// Opens the shared write transaction unless it is open. Throws sqlite_error
+    /// (SQLITE_READONLY at once on a read-only store).
     void begin();
-    /// Commits the shared write transaction if open; on failure rolls it back and throws.
+    /// Commits the shared write transaction if open; on failure rolls it back and throws. After
+    /// the transaction was lost with released changes in it (see lost()), throws that failure
+    /// once and rolls back whatever was written since: the whole batch fails together.
     void commit();
     /// Abandons the shared write transaction if open.
     void rollback() noexcept;
-    /// Abandons it after a failure: the next commit() throws, so no waiter is told it is durable.
-    void abandon() noexcept;
+    /// Abandons it after a failure (`cause`, an extended result code): when released changes
+    /// were in it, the next commit() throws, so no waiter is told they are durable.
+    void abandon(int cause = SQLITE_ABORT) noexcept;
+    /// Records that SQLite itself rolled the shared transaction back (SQLITE_FULL, IOERR or
+    /// NOMEM in a statement without a statement journal): as abandon(cause), without a ROLLBACK.
+    void lost(int cause) noexcept;
     /// Pages the database file holds (0: a new, empty file).
     std::int64_t page_count();
     /// Bytes the database file occupies (page_count * page_size).
@@ -66,6 +85,8 @@ public:
     }
 
 private:
+    friend class write_scope; // marks released_
+    void limit_size(std::int64_t bytes);
     struct close {
         void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
     };
@@ -73,8 +94,11 @@ private:
     std::unordered_map<char const*, std::unique_ptr<statement>> cache_;
     bool open_ = false;
     bool broken_ = false;
-    std::unique_ptr<checkpointer>
-        checkpointer_; // declared last: stops before the connection closes
+    bool released_ = false;        // a write_scope released changes into the open transaction
+    int broken_cause_ = SQLITE_OK; // why the transaction with released changes was lost
+    bool read_only_ = false;
+    std::int64_t max_size_bytes_ = 0;
+    std::unique_ptr<checkpointer> checkpointer_; // last: stops before the connection closes
 };
 
 /// One request's writes: a SAVEPOINT inside the shared transaction. release() keeps them (they

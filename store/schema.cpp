@@ -163,26 +163,29 @@ CREATE INDEX requests_by_kind_status ON requests(instance_id, kind, status, seq,
 )sql",
 };
 
-int user_version(database& db) {
+} // namespace
+
+int stored_schema_version(database& db) {
     statement s(db.handle(), "PRAGMA user_version");
     return s.step() ? static_cast<int>(s.column_int64(0)) : 0;
 }
-
-} // namespace
 
 int schema_version() noexcept {
     return static_cast<int>(migrations.size());
 }
 
 void migrate(database& db) {
-    for (int version = user_version(db); version < schema_version(); ++version) {
+    for (int version = stored_schema_version(db); version < schema_version(); ++version) {
         db.exec("BEGIN IMMEDIATE");
         try {
             db.exec(migrations[static_cast<std::size_t>(version)]);
             db.exec("PRAGMA user_version=" + std::to_string(version + 1));
             db.exec("COMMIT");
         } catch (...) {
-            db.exec("ROLLBACK");
+            // SQLITE_FULL or IOERR may have rolled it back already; a second error would hide
+            // the first.
+            if (sqlite3_get_autocommit(db.handle()) == 0)
+                sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
             throw;
         }
     }

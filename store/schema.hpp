@@ -11,4 +11,7 @@ void migrate(database& db);
 /// The newest schema version migrate() produces.
 int schema_version() noexcept;
 
+/// The schema version `db` holds (PRAGMA user_version). Throws sqlite_error.
+int stored_schema_version(database& db);
+
 } // namespace icemu::store

@@ -7,6 +7,7 @@
 #include "api/core/ids.hpp"
 #include "api/json/reader.hpp"
 #include "api/json/writer.hpp"
+#include "api/storage_failure.hpp"
 
 #include <charconv>
 #include <map>
@@ -41,6 +42,21 @@ server::response error_reply(server::request const& req, admin_error const& e) {
     json::writer out;
     out.start_object().member("error", e.code).member("message", e.message).end_object();
     return json_reply(req, e.status, out.view());
+}
+
+// A refusal decided by the server, or a full or read-only store.
+admin_error rejection_error(server::rejection why) {
+    std::string_view code = "internal";
+    switch (why) {
+    case server::rejection::body_too_large: code = "payload_too_large"; break;
+    case server::rejection::header_too_large: code = "header_too_large"; break;
+    case server::rejection::request_timeout: code = "request_timeout"; break;
+    case server::rejection::too_many_connections: code = "too_many_connections"; break;
+    case server::rejection::store_full: code = "store_full"; break;
+    case server::rejection::store_read_only: code = "store_read_only"; break;
+    case server::rejection::internal_error: break;
+    }
+    return {server::status_of(why), std::string(code), std::string(server::describe(why))};
 }
 
 std::string percent_decode(std::string_view text) {
@@ -186,7 +202,7 @@ server::response surface::handle(server::request const& req, server::call_info& 
             return res;
         }
         // What is due is settled before any call is answered, admin calls included.
-        svc_.settle_due();
+        svc_.settle_due_before_call();
         json::writer out;
         if (t.path == "/_icemu/health") {
             info.operation = "health";
@@ -365,6 +381,12 @@ server::response surface::handle(server::request const& req, server::call_info& 
                           : e.code() == core::errc::conflict ? "conflict"
                                                              : "bad_request";
         return error_reply(req, {status, code, e.what()});
+    } catch (store::sqlite_error const& e) {
+        // A full or read-only store is said as such; other storage texts may hold SQL.
+        if (auto const why = storage_rejection(e.code()); why != server::rejection::internal_error)
+            return error_reply(req, rejection_error(why));
+        return error_reply(
+            req, {http::status::internal_server_error, "internal", "an internal error occurred"});
     } catch (std::exception const&) {
         return error_reply(req, {http::status::internal_server_error, "internal",
                                  "an internal error occurred"});
@@ -374,11 +396,7 @@ server::response surface::handle(server::request const& req, server::call_info& 
 server::response surface::reject(server::request const& req, server::rejection why,
                                  server::call_info& info) {
     info.surface = "admin";
-    if (why == server::rejection::body_too_large)
-        return error_reply(req, {http::status::payload_too_large, "payload_too_large",
-                                 "the body is larger than icemu accepts"});
-    return error_reply(req, {http::status::internal_server_error, "internal",
-                             "an internal error occurred; the change was not saved"});
+    return error_reply(req, rejection_error(why));
 }
 
 } // namespace icemu::api::admin

@@ -11,6 +11,7 @@
 #include "api/core/error.hpp"
 #include "api/json/reader.hpp"
 #include "api/json/writer.hpp"
+#include "api/storage_failure.hpp"
 
 namespace icemu::api::aws {
 
@@ -88,6 +89,20 @@ void authorize_call(core::service& svc, core::caller const& who, std::string_vie
         if (auto const arn = json::string_or_empty(in, member); !arn.empty())
             if (auto const instance = instance_id_of(arn); !instance.empty())
                 svc.authorize(who, operation, instance);
+// The exception name a server-side refusal is sent as. SDKs retry 503 and 500, and
+// RequestTimeoutException where it is a transient code (botocore's standard mode, JS v3); 413
+// and 431 by none (the same request would fail again).
+constexpr std::string_view rejection_type(server::rejection why) noexcept {
+    switch (why) {
+    case server::rejection::body_too_large: return "RequestEntityTooLargeException";
+    case server::rejection::header_too_large: return "RequestHeaderFieldsTooLargeException";
+    case server::rejection::request_timeout: return "RequestTimeoutException";
+    case server::rejection::too_many_connections: return "ServiceUnavailableException";
+    case server::rejection::internal_error:
+    case server::rejection::store_full:
+    case server::rejection::store_read_only: break;
+    }
+    return "InternalServerException";
 }
 
 std::string_view operation_of(server::request const& req) noexcept {
@@ -155,7 +170,7 @@ server::response surface::answer(server::request const& req, server::call_info& 
         validate_input(operation, in);
         if (svc_.tenancy_enforced())
             authorize_call(svc_, who, name, in);
-        svc_.settle_due();
+        svc_.settle_due_before_call();
         json::writer out;
         action_context ctx{in, svc_, out, std::move(who)};
         fn(ctx);
@@ -163,8 +178,13 @@ server::response surface::answer(server::request const& req, server::call_info& 
     } catch (core::error const& e) {
         code = e.code();
         message = e.what();
+    } catch (store::sqlite_error const& e) {
+        // A full or read-only store is said as such (the change was rolled back); any other
+        // storage failure stays generic: its text may hold SQL, never echoed to clients.
+        if (auto const why = storage_rejection(e.code()); why != server::rejection::internal_error)
+            message = server::describe(why);
     } catch (std::exception const&) {
-        // Storage and other failures: the text may hold SQL, so it is never echoed to clients.
+        // Other failures: the text may hold internals, so it is never echoed to clients.
     }
     return error_reply(req, to_wire(code), message, request_id);
 }
@@ -201,11 +221,8 @@ server::response surface::refuse(server::request const& req, server::rejection w
     auto const operation = operation_of(req);
     info.operation = find_action(operation).name;
     std::string const request_id = core::format_uuid(ids_.uuid());
-    if (why == server::rejection::body_too_large)
-        return error_reply(req, {http::status::payload_too_large, "RequestEntityTooLargeException"},
-                           "The request body is larger than icemu accepts.", request_id);
-    return error_reply(req, to_wire(core::errc::internal),
-                       "An internal error occurred; the change was not saved.", request_id);
+    return error_reply(req, {server::status_of(why), rejection_type(why)}, server::describe(why),
+                       request_id);
 }
 
 } // namespace icemu::api::aws

@@ -5,6 +5,7 @@
 
 #include "api/core/error.hpp"
 #include "api/core/pagination.hpp"
+#include "store/error.hpp"
 
 namespace icemu::api::core {
 
@@ -78,7 +79,7 @@ void service::ensure_initial_state() {
 
 page_result<instance> service::list_instances(page_request const& page) {
     page_token const token{"ListInstances"};
-    auto rows = resources_.list_instances(after(token, page), page.limit);
+    auto rows = resources_.list_instances(after(token, page), page_limit(page));
     return {std::move(rows.rows), next_of(token, rows)};
 }
 
@@ -209,7 +210,7 @@ page_result<permission_set> service::list_permission_sets(std::string_view insta
                                                           page_request const& page) {
     require_instance(instance_id);
     page_token const token{"ListPermissionSets", instance_id};
-    auto rows = resources_.list_permission_sets(instance_id, after(token, page), page.limit);
+    auto rows = resources_.list_permission_sets(instance_id, after(token, page), page_limit(page));
     return {std::move(rows.rows), next_of(token, rows)};
 }
 
@@ -312,7 +313,8 @@ page_result<std::string> service::list_managed_policies(std::string_view instanc
                                                         page_request const& page) {
     require_permission_set(instance_id, permission_set_id);
     page_token const token{"ListManagedPoliciesInPermissionSet", instance_id, permission_set_id};
-    auto rows = resources_.list_managed_policies(permission_set_id, after(token, page), page.limit);
+    auto rows =
+        resources_.list_managed_policies(permission_set_id, after(token, page), page_limit(page));
     return {std::move(rows.rows), next_of(token, rows)};
 }
 
@@ -359,7 +361,7 @@ page_result<customer_policy_ref> service::list_customer_managed_policies(
     page_token const token{"ListCustomerManagedPolicyReferencesInPermissionSet", instance_id,
                            permission_set_id};
     auto rows =
-        resources_.list_customer_policies(permission_set_id, after(token, page), page.limit);
+        resources_.list_customer_policies(permission_set_id, after(token, page), page_limit(page));
     return {std::move(rows.rows), next_of(token, rows)};
 }
 
@@ -419,7 +421,7 @@ page_result<tag> service::list_tags(std::string_view instance_id,
                                     page_request const& page) {
     auto const ps = require_taggable(instance_id, permission_set_id);
     page_token const token{"ListTagsForResource", instance_id, ps};
-    auto rows = resources_.list_tags(instance_id, ps, after(token, page), page.limit);
+    auto rows = resources_.list_tags(instance_id, ps, after(token, page), page_limit(page));
     return {std::move(rows.rows), next_of(token, rows)};
 }
 
@@ -456,7 +458,9 @@ async_request service::describe_request(std::string_view instance_id, std::strin
         throw error(errc::not_found, "Request with id " + std::string(id_text) + " does not exist.",
                     reason::request_not_found);
     }
-    if (row->status != request_status::in_progress || row->settle_by != store::settle_mode::polls)
+    // A read-only store cannot count polls: the request answers as it stands.
+    if (row->status != request_status::in_progress || row->settle_by != store::settle_mode::polls ||
+        db_.read_only())
         return *row;
     store::write_scope scope(db_);
     if (row->polls_left <= 1) {
@@ -475,7 +479,7 @@ page_result<request_summary> service::list_requests(std::string_view instance_id
     require_instance(instance_id);
     page_token const token{"ListRequests", to_string(kind), instance_id,
                            status ? to_string(*status) : "any"};
-    auto rows = requests_.list(instance_id, kind, status, before(token, page), page.limit);
+    auto rows = requests_.list(instance_id, kind, status, before(token, page), page_limit(page));
     return {std::move(rows.rows), next_of(token, rows)};
 }
 
@@ -486,7 +490,7 @@ page_result<std::string> service::list_accounts_for_provisioned_permission_set(
     page_token const token{"ListAccountsForProvisionedPermissionSet", instance_id,
                            permission_set_id, as_view(latest)};
     auto rows = resources_.list_provisioned_accounts(permission_set_id, latest, after(token, page),
-                                                     page.limit);
+                                                     page_limit(page));
     return {std::move(rows.rows), next_of(token, rows)};
 }
 
@@ -497,7 +501,7 @@ page_result<std::string> service::list_permission_sets_provisioned_to_account(
     page_token const token{"ListPermissionSetsProvisionedToAccount", instance_id, account_id,
                            as_view(latest)};
     auto rows = resources_.list_provisioned_permission_sets(instance_id, account_id, latest,
-                                                            after(token, page), page.limit);
+                                                            after(token, page), page_limit(page));
     return {std::move(rows.rows), next_of(token, rows)};
 }
 
@@ -541,8 +545,9 @@ page_result<assignment> service::list_assignments_for_principal(
     require_instance(instance_id);
     page_token const token{"ListAccountAssignmentsForPrincipal", instance_id, principal_type,
                            principal_id, account_id.value_or("")};
-    auto rows = resources_.list_assignments_for_principal(
-        instance_id, principal_type, principal_id, account_id, after(token, page), page.limit);
+    auto rows =
+        resources_.list_assignments_for_principal(instance_id, principal_type, principal_id,
+                                                  account_id, after(token, page), page_limit(page));
     return {std::move(rows.rows), next_of(token, rows)};
 }
 
@@ -553,11 +558,13 @@ page_result<assignment> service::list_assignments(std::string_view instance_id,
     require_permission_set(instance_id, permission_set_id);
     page_token const token{"ListAccountAssignments", instance_id, account_id, permission_set_id};
     auto rows = resources_.list_assignments(instance_id, account_id, permission_set_id,
-                                            after(token, page), page.limit);
+                                            after(token, page), page_limit(page));
     return {std::move(rows.rows), next_of(token, rows)};
 }
 
 void service::settle_due() {
+    if (db_.read_only()) // nothing can settle; reads go on answering what is stored
+        return;
     if (!next_due_)
         next_due_ = requests_.next_due();
     if (!*next_due_ || **next_due_ > clock_.now_ms())
@@ -572,6 +579,15 @@ void service::settle_due() {
         scope.release();
     }
     next_due_.reset();
+}
+
+void service::settle_due_before_call() {
+    try {
+        settle_due();
+    } catch (store::sqlite_error const&) {
+        // Rolled back: the requests stay due. Had the failure taken the shared transaction with
+        // other requests' changes, the next commit reports it to them.
+    }
 }
 
 std::optional<std::int64_t> service::next_due_wall_ms() {
@@ -689,6 +705,10 @@ scheduler_settings const& service::update_scheduler(scheduler_update const& upda
         schedule_changed();
     }
     return settings_;
+}
+
+std::int64_t service::page_limit(page_request const& page) const noexcept {
+    return std::min(page.limit, options_.max_page_size);
 }
 
 health_info service::health() {

@@ -23,6 +23,9 @@ struct service_options {
     /// Tenancy (the verify auth mode): an instance belongs to its owner account, and
     /// authorize() refuses every other account. Off (the open mode): nothing is filtered.
     bool enforce_tenancy = false;
+    /// The largest page any list answers: a larger MaxResults / limit gets a shorter page with a
+    /// next token (the APIs allow fewer items than asked for).
+    std::int64_t max_page_size = 100;
 };
 
 /// The provisioning API, shared by every surface: validation of state (existence, conflicts),
@@ -222,8 +225,13 @@ public:
                                   std::string_view permission_set_id);
 
     // The lifecycle.
-    /// Settles every request due by the scheduler's clock. Cheap when nothing is due.
+    /// Settles every request due by the scheduler's clock. Cheap when nothing is due. Throws
+    /// store::sqlite_error (the settlement rolled back) when the store cannot take it.
     void settle_due();
+    /// settle_due() before a call is answered: a storage failure (a full or read-only store)
+    /// leaves those requests due instead of failing the call, so reads keep working; the
+    /// scheduler timer retries them and logs the failure.
+    void settle_due_before_call();
     /// The earliest due time in wall-clock epoch ms (virtual time minus the offset), if any.
     std::optional<std::int64_t> next_due_wall_ms();
 
@@ -281,6 +289,8 @@ private:
     bool apply_outcome_rules(async_request& row);
     std::optional<std::string> permission_set_name(std::string_view instance_id,
                                                    std::string_view permission_set_id);
+    /// The page size a list reads: the request's, capped by options_.max_page_size.
+    std::int64_t page_limit(page_request const& page) const noexcept;
 
     store::database& db_;
     store::resources resources_;

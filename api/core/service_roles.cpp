@@ -50,7 +50,7 @@ page_result<named_policy> service::list_named_managed_policies(std::string_view 
     // The AWS list's binding: a marker of either surface continues the other's list.
     page_token const token{"ListManagedPoliciesInPermissionSet", instance_id, permission_set_id};
     return result_of(token, store::roles(db_).list_named_managed_policies(
-                                permission_set_id, after(token, page), page.limit));
+                                permission_set_id, after(token, page), page_limit(page)));
 }
 
 void service::attach_managed_role(std::string_view instance_id, std::string_view permission_set_id,
@@ -90,8 +90,8 @@ page_result<named_policy> service::list_managed_roles(std::string_view instance_
                                                       page_request const& page) {
     require_permission_set(instance_id, permission_set_id);
     page_token const token{"ListManagedRolesInPermissionSet", instance_id, permission_set_id};
-    return result_of(token, store::roles(db_).list_managed_roles(permission_set_id,
-                                                                 after(token, page), page.limit));
+    return result_of(token, store::roles(db_).list_managed_roles(
+                                permission_set_id, after(token, page), page_limit(page)));
 }
 
 void service::put_custom_role(std::string_view instance_id, std::string_view permission_set_id,
@@ -143,8 +143,8 @@ page_result<assignment> service::list_account_assignments(
         return list_assignments(instance_id, account_id, *permission_set_id, page);
     require_instance(instance_id);
     page_token const token{"ListAccountAssignments", instance_id, account_id, "*"};
-    return result_of(token, resources_.list_account_assignments(instance_id, account_id,
-                                                                after(token, page), page.limit));
+    return result_of(token, resources_.list_account_assignments(
+                                instance_id, account_id, after(token, page), page_limit(page)));
 }
 
 core::permission_set_summary service::permission_set_summary(std::string_view instance_id) {

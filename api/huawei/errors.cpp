@@ -69,4 +69,20 @@ wire_error internal_error() {
     return {http::status::internal_server_error, "IIC.500", "Internal Server Error."};
 }
 
+wire_error rejection_error(server::rejection why) {
+    std::string const text(server::describe(why));
+    switch (why) {
+    case server::rejection::body_too_large:
+    case server::rejection::header_too_large:
+        return {server::status_of(why), "IIC.400", "Bad Request: " + text};
+    case server::rejection::request_timeout: return {server::status_of(why), "IIC.408", text};
+    case server::rejection::too_many_connections: return {server::status_of(why), "IIC.503", text};
+    case server::rejection::store_full:
+    case server::rejection::store_read_only:
+        return {server::status_of(why), "IIC.500", "Internal Server Error: " + text};
+    case server::rejection::internal_error: break;
+    }
+    return internal_error();
+}
+
 } // namespace icemu::api::huawei

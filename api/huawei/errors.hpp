@@ -26,5 +26,8 @@ struct error_context {
 wire_error to_wire(core::error const& e, error_context const& ctx);
 /// 500 IIC.500 (no Huawei code is documented for an internal error: icemu's choice).
 wire_error internal_error();
+/// A refusal decided by the server or a storage failure (icemu's choice of codes: 413 and 431
+/// are IIC.400, 408 IIC.408, 503 IIC.503, 500 IIC.500 with the reason).
+wire_error rejection_error(server::rejection why);
 
 } // namespace icemu::api::huawei

@@ -10,6 +10,7 @@
 #include "api/huawei/routes.hpp"
 #include "api/json/reader.hpp"
 #include "api/json/writer.hpp"
+#include "api/storage_failure.hpp"
 
 namespace icemu::api::huawei {
 
@@ -179,15 +180,19 @@ server::response surface::answer(server::request const& req, server::call_info& 
         }
         if (svc_.tenancy_enforced())
             authorize_call(svc_, who, r.operation, found.params);
-        svc_.settle_due();
+        svc_.settle_due_before_call();
         json::writer out;
         route_context rc{found.params, q, body, svc_, who, out};
         r.fn(rc);
         return reply(req, http::status::ok, std::string(out.view()), request_id);
     } catch (core::error const& e) {
         return error_reply(req, to_wire(e, ctx), request_id);
+    } catch (store::sqlite_error const& e) {
+        // A full or read-only store is said as such (the change was rolled back); any other
+        // storage failure stays generic: its text may hold SQL, never echoed to clients.
+        return error_reply(req, rejection_error(storage_rejection(e.code())), request_id);
     } catch (std::exception const&) {
-        // Storage and other failures: the text may hold SQL, so it is never echoed to clients.
+        // Other failures: the text may hold internals, so it is never echoed to clients.
     }
     return error_reply(req, internal_error(), request_id);
 }
@@ -199,12 +204,7 @@ server::response surface::reject(server::request const& req, server::rejection w
     if (found.result == server::path_router::outcome::found)
         info.operation = routes()[found.route].operation;
     auto const request_id = new_request_id(ids_);
-    auto res = why == server::rejection::body_too_large
-                   ? error_reply(req,
-                                 {http::status::payload_too_large, "IIC.400",
-                                  "Bad Request: the body is larger than icemu accepts."},
-                                 request_id)
-                   : error_reply(req, internal_error(), request_id);
+    auto res = error_reply(req, rejection_error(why), request_id);
     info.request_id = res["X-Request-Id"];
     return res;
 }

@@ -11,6 +11,7 @@
 #include "server/message.hpp"
 #include "store/database.hpp"
 #include "tests/support/fixed_clock.hpp"
+#include "tests/support/memory_db.hpp"
 
 namespace {
 
@@ -65,6 +66,35 @@ struct harness {
 
     fixed_clock time;
     store::database db{{}};
+    core::service svc{db, time.clock, options()};
+    aws::surface surface{svc};
+    server::call_info info;
+};
+
+// The AWS surface over a store opened with `options` (the default instance is created when the
+// store is writable).
+struct harness_on {
+    explicit harness_on(store::database_options const& options) : db(options) {
+        if (!db.read_only())
+            svc.ensure_initial_state();
+    }
+
+    server::response call(std::string_view operation, std::string body) {
+        server::request req{http::verb::post, "/", 11};
+        req.set("X-Amz-Target", "SWBExternalService." + std::string(operation));
+        req.body() = std::move(body);
+        req.prepare_payload();
+        return surface.handle(req, info);
+    }
+
+    void create_permission_set(std::string const& name) {
+        REQUIRE(call("CreatePermissionSet", std::string(R"({"InstanceArn":")") + instance_arn +
+                                                R"(","Name":")" + name + R"("})")
+                    .result() == http::status::ok);
+    }
+
+    fixed_clock time;
+    store::database db;
     core::service svc{db, time.clock, options()};
     aws::surface surface{svc};
     server::call_info info;
@@ -252,11 +282,83 @@ TEST_CASE("aws surface renders server rejections in its error format", "[aws]") 
 
     auto const too_large = h.surface.reject(req, server::rejection::body_too_large, h.info);
     check_error(too_large, http::status::payload_too_large, "RequestEntityTooLargeException",
-                "The request body is larger than icemu accepts.");
+                "The request body is larger than icemu accepts (limits.max_body_bytes).");
     CHECK(h.info.operation == "CreatePermissionSet");
     CHECK(h.info.request_id == too_large["x-amzn-RequestId"]);
 
     check_error(h.surface.reject(req, server::rejection::internal_error, h.info),
                 http::status::internal_server_error, "InternalServerException",
                 "An internal error occurred; the change was not saved.");
+    check_error(h.surface.reject(req, server::rejection::header_too_large, h.info),
+                http::status::request_header_fields_too_large,
+                "RequestHeaderFieldsTooLargeException",
+                "The request headers are larger than icemu accepts (limits.max_header_bytes).");
+    check_error(h.surface.reject(req, server::rejection::request_timeout, h.info),
+                http::status::request_timeout, "RequestTimeoutException",
+                "The request did not arrive completely within limits.request_timeout_ms.");
+    check_error(h.surface.reject(req, server::rejection::too_many_connections, h.info),
+                http::status::service_unavailable, "ServiceUnavailableException",
+                "icemu has as many connections open as it accepts (limits.max_connections); "
+                "retry later.");
+    check_error(h.surface.reject(req, server::rejection::store_full, h.info),
+                http::status::internal_server_error, "InternalServerException",
+                "The store is full (store.max_size_mib, or the disk): the change was not saved.");
+    check_error(h.surface.reject(req, server::rejection::store_read_only, h.info),
+                http::status::internal_server_error, "InternalServerException",
+                "The store is read-only (store.read_only): the change was not saved.");
+}
+
+TEST_CASE("aws surface says a write failed because the store is read-only, and reads on", "[aws]") {
+    icemu::test::temp_dir dir;
+    auto options = dir.db_options();
+    {
+        harness_on writable(options);
+        writable.create_permission_set("Kept");
+        writable.db.commit();
+    }
+    options.read_only = true;
+    harness_on h(options);
+    check_error(h.call("CreatePermissionSet", std::string(R"({"InstanceArn":")") + instance_arn +
+                                                  R"(","Name":"Refused"})"),
+                http::status::internal_server_error, "InternalServerException",
+                "The store is read-only (store.read_only): the change was not saved.");
+    CHECK_FALSE(h.db.in_transaction());
+    auto const listed =
+        h.call("ListPermissionSets", std::string(R"({"InstanceArn":")") + instance_arn + R"("})");
+    REQUIRE(listed.result() == http::status::ok);
+    CHECK(parse(listed)["PermissionSets"].Size() == 1);
+}
+
+TEST_CASE("aws surface answers reads when what is due cannot settle in the store", "[aws]") {
+    harness h;
+    std::string const ps = h.create_permission_set("Due");
+    auto const created =
+        parse(h.call("CreateAccountAssignment",
+                     std::string(R"({"InstanceArn":")") + instance_arn +
+                         R"(","TargetId":"111122223333","TargetType":"AWS_ACCOUNT",)"
+                         R"("PermissionSetArn":")" +
+                         ps +
+                         R"(","PrincipalType":"USER",)"
+                         R"("PrincipalId":"9067639464-9039c8fc-c296-4863-a233-a59111da7aa3"})"));
+    std::string const id = created["AccountAssignmentCreationStatus"]["RequestId"].GetString();
+    core::scheduler_update due_now;
+    due_now.mode = core::scheduler_mode::automatic;
+    due_now.delay_min_ms = 0;
+    due_now.delay_max_ms = 0;
+    h.svc.update_scheduler(due_now);
+    h.db.commit();
+    // Every write fails as on a read-only store, settlement included.
+    h.db.exec("PRAGMA query_only=1");
+    std::string const describe = std::string(R"({"InstanceArn":")") + instance_arn +
+                                 R"(","AccountAssignmentCreationRequestId":")" + id + R"("})";
+    auto res = h.call("DescribeAccountAssignmentCreationStatus", describe);
+    REQUIRE(res.result() == http::status::ok);
+    CHECK(std::string(parse(res)["AccountAssignmentCreationStatus"]["Status"].GetString()) ==
+          "IN_PROGRESS");
+    h.db.rollback();
+    h.db.exec("PRAGMA query_only=0");
+    res = h.call("DescribeAccountAssignmentCreationStatus", describe);
+    REQUIRE(res.result() == http::status::ok);
+    CHECK(std::string(parse(res)["AccountAssignmentCreationStatus"]["Status"].GetString()) ==
+          "SUCCEEDED");
 }

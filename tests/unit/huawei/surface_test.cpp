@@ -6,6 +6,8 @@
 #include <regex>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "api/core/error.hpp"
 #include "api/core/service.hpp"
@@ -267,4 +269,40 @@ TEST_CASE("huawei: a body over the limit is rejected as 413 in Huawei format", "
     CHECK(error_of(res).first == "IIC.400");
     CHECK(h.info.operation == "CreatePermissionSet");
     CHECK(h.info.surface == "huawei");
+}
+
+TEST_CASE("huawei: server refusals and storage failures have their own codes", "[huawei]") {
+    harness h;
+    server::request req{http::verb::get, h.base() + "/permission-sets", 11};
+    using server::rejection;
+    struct expected {
+        rejection why;
+        http::status status;
+        std::string code;
+        std::string message;
+    };
+    for (auto const& e : std::vector<expected>{
+             {rejection::header_too_large, http::status::request_header_fields_too_large, "IIC.400",
+              "Bad Request: The request headers are larger than icemu accepts "
+              "(limits.max_header_bytes)."},
+             {rejection::request_timeout, http::status::request_timeout, "IIC.408",
+              "The request did not arrive completely within limits.request_timeout_ms."},
+             {rejection::too_many_connections, http::status::service_unavailable, "IIC.503",
+              "icemu has as many connections open as it accepts (limits.max_connections); "
+              "retry later."},
+             {rejection::store_full, http::status::internal_server_error, "IIC.500",
+              "Internal Server Error: The store is full (store.max_size_mib, or the disk): the "
+              "change was not saved."},
+             {rejection::store_read_only, http::status::internal_server_error, "IIC.500",
+              "Internal Server Error: The store is read-only (store.read_only): the change was "
+              "not saved."},
+             {rejection::internal_error, http::status::internal_server_error, "IIC.500",
+              "Internal Server Error."},
+         }) {
+        auto const res = h.surface.reject(req, e.why, h.info);
+        CHECK(res.result() == e.status);
+        CHECK(error_of(res) == std::pair{e.code, e.message});
+        CHECK(std::regex_match(std::string(res["X-Request-Id"]), hex32));
+        CHECK(h.info.operation == "ListPermissionSets");
+    }
 }

@@ -104,6 +104,12 @@ TEST_CASE("config defaults equal the shipped conf/icemu.json", "[server]") {
     CHECK(file.store_cache_kib == defaults.store_cache_kib);
     CHECK(file.max_body_bytes == defaults.max_body_bytes);
     CHECK(file.idle_timeout == defaults.idle_timeout);
+    CHECK(file.max_header_bytes == defaults.max_header_bytes);
+    CHECK(file.request_timeout == defaults.request_timeout);
+    CHECK(file.max_connections == defaults.max_connections);
+    CHECK(file.max_page_size == defaults.max_page_size);
+    CHECK(file.store_max_size_mib == defaults.store_max_size_mib);
+    CHECK(file.store_read_only == defaults.store_read_only);
     REQUIRE(file.instances.size() == 1);
     CHECK(file.instances[0].owner_account_id == defaults.instances[0].owner_account_id);
     CHECK(file.faults_json == defaults.faults_json);
@@ -483,4 +489,97 @@ TEST_CASE("config refuses bad auth and admin settings", "[server]") {
     CHECK(file_error(R"({"auth": {"credentials": [{"access_key_id": "a", "secret_access_key": "b",
         "account_id": "111111111111", "session_token": ""}]}})") ==
           "FILE: auth.credentials[0].session_token: must not be empty");
+TEST_CASE("config reads every limit and store setting from the file, variables and flags",
+          "[server]") {
+    config const defaults = load({}).cfg;
+    CHECK(defaults.max_header_bytes == 16384);
+    CHECK(defaults.request_timeout == std::chrono::milliseconds(10000));
+    CHECK(defaults.idle_timeout == std::chrono::milliseconds(60000));
+    CHECK(defaults.max_connections == 1024);
+    CHECK(defaults.max_page_size == 100);
+    CHECK(defaults.store_max_size_mib == 0);
+    CHECK_FALSE(defaults.store_read_only);
+
+    temp_file const file(R"({
+      "store": {"max_size_mib": 3, "read_only": true},
+      "limits": {"max_header_bytes": 2048, "request_timeout_ms": 1500, "idle_timeout_ms": 900,
+                 "max_connections": 7, "max_page_size": 5}})");
+    config const f = load({"--config", file.path()}).cfg;
+    CHECK(f.store_max_size_mib == 3);
+    CHECK(f.store_read_only);
+    CHECK(f.max_header_bytes == 2048);
+    CHECK(f.request_timeout == std::chrono::milliseconds(1500));
+    CHECK(f.idle_timeout == std::chrono::milliseconds(900));
+    CHECK(f.max_connections == 7);
+    CHECK(f.max_page_size == 5);
+
+    config const e =
+        load({}, {"ICEMU_MAX_HEADER_BYTES=4096", "ICEMU_REQUEST_TIMEOUT_MS=250",
+                  "ICEMU_IDLE_TIMEOUT_MS=300", "ICEMU_MAX_CONNECTIONS=2", "ICEMU_MAX_PAGE_SIZE=1",
+                  "ICEMU_STORE_MAX_SIZE_MIB=1", "ICEMU_STORE_READ_ONLY=true"})
+            .cfg;
+    CHECK(e.max_header_bytes == 4096);
+    CHECK(e.request_timeout == std::chrono::milliseconds(250));
+    CHECK(e.idle_timeout == std::chrono::milliseconds(300));
+    CHECK(e.max_connections == 2);
+    CHECK(e.max_page_size == 1);
+    CHECK(e.store_max_size_mib == 1);
+    CHECK(e.store_read_only);
+
+    // Flags beat the variables.
+    config const g =
+        load({"--max-header-bytes=1024", "--request-timeout-ms", "100", "--idle-timeout-ms", "100",
+              "--max-connections", "65536", "--max-page-size", "100", "--store-max-size-mib", "0",
+              "--store-read-only", "0"},
+             {"ICEMU_STORE_READ_ONLY=1", "ICEMU_MAX_CONNECTIONS=2"})
+            .cfg;
+    CHECK(g.max_header_bytes == 1024);
+    CHECK(g.request_timeout == std::chrono::milliseconds(100));
+    CHECK(g.idle_timeout == std::chrono::milliseconds(100));
+    CHECK(g.max_connections == 65536);
+    CHECK(g.max_page_size == 100);
+    CHECK(g.store_max_size_mib == 0);
+    CHECK_FALSE(g.store_read_only);
+}
+
+TEST_CASE("config refuses bad limit and store values naming them", "[server]") {
+    CHECK(error_of({"--max-header-bytes", "1023"}) ==
+          R"(--max-header-bytes: "1023" is not an integer between 1024 and 1048576)");
+    CHECK(error_of({}, {"ICEMU_REQUEST_TIMEOUT_MS=0"}) ==
+          R"(ICEMU_REQUEST_TIMEOUT_MS: "0" is not an integer between 100 and 2147483647)");
+    CHECK(error_of({"--idle-timeout-ms", "1s"}) ==
+          R"(--idle-timeout-ms: "1s" is not an integer between 100 and 2147483647)");
+    CHECK(error_of({"--max-connections", "0"}) ==
+          R"(--max-connections: "0" is not an integer between 1 and 65536)");
+    CHECK(error_of({}, {"ICEMU_MAX_PAGE_SIZE=101"}) ==
+          R"(ICEMU_MAX_PAGE_SIZE: "101" is not an integer between 1 and 100)");
+    CHECK(error_of({"--store-max-size-mib", "-1"}) ==
+          R"(--store-max-size-mib: "-1" is not an integer between 0 and 1048576)");
+    CHECK(error_of({}, {"ICEMU_STORE_READ_ONLY=yes"}) ==
+          R"(ICEMU_STORE_READ_ONLY: "yes" is not true, false, 1 or 0)");
+    CHECK(file_error(R"({"limits": {"max_connections": 65537}})") ==
+          "FILE: limits.max_connections: 65537 is not between 1 and 65536");
+    CHECK(file_error(R"({"limits": {"request_timeout_ms": 99}})") ==
+          "FILE: limits.request_timeout_ms: 99 is not between 100 and 2147483647");
+    CHECK(file_error(R"({"limits": {"max_page_size": 0}})") ==
+          "FILE: limits.max_page_size: 0 is not between 1 and 100");
+    CHECK(file_error(R"({"limits": {"max_header_bytes": 1048577}})") ==
+          "FILE: limits.max_header_bytes: 1048577 is not between 1024 and 1048576");
+    CHECK(file_error(R"({"store": {"read_only": "true"}})") ==
+          "FILE: store.read_only: expected a boolean, got a string");
+    CHECK(file_error(R"({"store": {"max_size_mib": 1.5}})") ==
+          "FILE: store.max_size_mib: expected an integer, got a number");
+    CHECK(error_of({"--db", ":memory:", "--store-read-only", "true"}) ==
+          "store.read_only: an in-memory store (:memory:) cannot be read-only");
+}
+
+TEST_CASE("usage lists the limit and store flags with their variables", "[server]") {
+    std::string const text = usage();
+    for (char const* word :
+         {"--max-header-bytes", "ICEMU_MAX_HEADER_BYTES", "--max-connections",
+          "ICEMU_MAX_CONNECTIONS", "--request-timeout-ms", "ICEMU_REQUEST_TIMEOUT_MS",
+          "--idle-timeout-ms", "ICEMU_IDLE_TIMEOUT_MS", "--max-page-size", "ICEMU_MAX_PAGE_SIZE",
+          "--store-max-size-mib", "ICEMU_STORE_MAX_SIZE_MIB", "--store-read-only",
+          "ICEMU_STORE_READ_ONLY"})
+        CHECK(text.find(word) != std::string::npos);
 }

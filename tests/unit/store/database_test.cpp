@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <thread>
 
@@ -247,6 +248,120 @@ TEST_CASE("database reports a file it cannot open", "[store]") {
 }
 
 TEST_CASE("the WAL is checkpointed by the background thread, not by commits", "[store]") {
+namespace {
+
+// A file store whose table `t` has room for a few rows at most: max_size_bytes is the size it
+// has once `t` exists plus `spare_pages` pages.
+store::database_options tight_store(temp_dir const& dir, std::int64_t spare_pages) {
+    auto options = dir.db_options();
+    std::int64_t size = 0;
+    {
+        store::database db(options);
+        db.exec("CREATE TABLE t(x INTEGER, pad TEXT)");
+        size = db.size_bytes();
+    }
+    options.max_size_bytes = size + spare_pages * 4096;
+    return options;
+}
+
+// Inserts rows of 3 KiB until SQLite answers SQLITE_FULL; returns that error's code.
+int fill_until_full(store::database& db, std::int64_t first) {
+    for (std::int64_t x = first; x < first + 1000; ++x) {
+        store::statement s(db.handle(), "INSERT INTO t(x, pad) VALUES (?, ?)");
+        s.bind(1, x).bind(2, std::string(3000, 'p'));
+        try {
+            s.run();
+        } catch (store::sqlite_error const& e) {
+            return e.code();
+        }
+    }
+    return SQLITE_OK;
+}
+
+std::string integrity(store::database& db) {
+    store::statement s(db.handle(), "PRAGMA integrity_check");
+    REQUIRE(s.step());
+    return std::string(s.column_text(0));
+}
+
+} // namespace
+
+TEST_CASE("max_size_bytes caps the file: a write beyond it throws SQLITE_FULL", "[store]") {
+    temp_dir dir;
+    auto const options = tight_store(dir, 4);
+    store::database db(options);
+    CHECK(db.max_size_bytes() == options.max_size_bytes);
+    {
+        store::write_scope scope(db);
+        CHECK(fill_until_full(db, 1) == SQLITE_FULL);
+    }
+    // Nothing was released into the transaction SQLite rolled back: no batch to fail.
+    CHECK_FALSE(db.in_transaction());
+    CHECK_NOTHROW(db.commit());
+    CHECK(count_rows(db, "t") == 0);
+    CHECK(integrity(db) == "ok");
+    // Small writes still fit in the pages the store has.
+    {
+        store::write_scope scope(db);
+        insert_value(db, 7);
+        scope.release();
+    }
+    db.commit();
+    CHECK(has_value(db, 7));
+}
+
+TEST_CASE("max_size_bytes never shrinks a store below its size", "[store]") {
+    temp_dir dir;
+    auto options = tight_store(dir, 0);
+    std::int64_t const size = options.max_size_bytes;
+    options.max_size_bytes = 4096;
+    store::database db(options);
+    CHECK(db.max_size_bytes() == size);
+    CHECK(db.size_bytes() == size);
+}
+
+TEST_CASE("SQLITE_FULL that rolls back the shared transaction fails the whole batch", "[store]") {
+    temp_dir dir;
+    store::database db(tight_store(dir, 4));
+    {
+        store::write_scope earlier(db); // another request's change, answered, not yet committed
+        insert_value(db, 1);
+        earlier.release();
+    }
+    {
+        // A one-row INSERT has no statement journal: SQLITE_FULL ends the whole transaction.
+        store::write_scope failing(db);
+        CHECK(fill_until_full(db, 100) == SQLITE_FULL);
+        REQUIRE(sqlite3_get_autocommit(db.handle()) != 0);
+    }
+    CHECK(db.in_transaction()); // lost with a released change: the next commit must say so
+    {
+        store::write_scope later(db); // answered after the loss, before the commit: same batch
+        insert_value(db, 2);
+        later.release();
+    }
+    REQUIRE_THROWS_MATCHES(
+        db.commit(), store::sqlite_error,
+        Catch::Predicate<store::sqlite_error>(
+            [](store::sqlite_error const& e) {
+                return e.code() == SQLITE_FULL &&
+                       std::string(e.what()) ==
+                           "the shared write transaction was rolled back: database or disk is full";
+            },
+            "SQLITE_FULL, naming the loss"));
+    CHECK_FALSE(db.in_transaction());
+    CHECK(count_rows(db, "t") == 0); // neither the earlier nor the later change stayed
+    CHECK(integrity(db) == "ok");
+    {
+        store::write_scope next(db);
+        insert_value(db, 3);
+        next.release();
+    }
+    CHECK_NOTHROW(db.commit());
+    CHECK(count_rows(db, "t") == 1);
+}
+
+TEST_CASE("a read-only store reads and refuses every write at once", "[store]") {
     temp_dir dir;
     auto options = dir.db_options();
     {
@@ -281,4 +396,58 @@ TEST_CASE("background checkpoints can be turned off and never run for :memory:",
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     CHECK(off.background_checkpoints() == 0);
     CHECK(memory.background_checkpoints() == 0);
+        db.exec("CREATE TABLE t(x INTEGER)");
+        insert_value(db, 5);
+    }
+    options.read_only = true;
+    store::database db(options);
+    CHECK(db.read_only());
+    CHECK(has_value(db, 5));
+    REQUIRE_THROWS_MATCHES(
+        store::write_scope(db), store::sqlite_error,
+        Catch::Predicate<store::sqlite_error>(
+            [](store::sqlite_error const& e) { return e.code() == SQLITE_READONLY; },
+            "SQLITE_READONLY"));
+    CHECK_FALSE(db.in_transaction());
+    CHECK_THROWS_AS(db.exec("INSERT INTO t(x) VALUES (6)"), store::sqlite_error);
+    CHECK(count_rows(db, "t") == 1);
+}
+
+TEST_CASE("a read-only store must exist and hold the current schema", "[store]") {
+    temp_dir dir;
+    auto options = dir.db_options();
+    options.read_only = true;
+    SECTION("a missing file is not created") {
+        CHECK_THROWS_MATCHES(
+            store::database(options), store::sqlite_error,
+            Catch::Predicate<store::sqlite_error>(
+                [](store::sqlite_error const& e) { return e.code() == SQLITE_CANTOPEN; },
+                "SQLITE_CANTOPEN"));
+        CHECK_FALSE(std::filesystem::exists(options.path));
+    }
+    SECTION("an older schema cannot be migrated") {
+        sqlite3* raw = nullptr;
+        REQUIRE(sqlite3_open(options.path.c_str(), &raw) == SQLITE_OK);
+        REQUIRE(sqlite3_exec(raw, "CREATE TABLE x(y); PRAGMA user_version=1", nullptr, nullptr,
+                             nullptr) == SQLITE_OK);
+        sqlite3_close(raw);
+        std::string const expected =
+            "opened read-only, but its schema is version 1 and icemu "
+            "needs version " +
+            std::to_string(store::schema_version()) + ": open it once writable to migrate it";
+        CHECK_THROWS_MATCHES(store::database(options), store::unusable_store,
+                             Catch::Predicate<store::unusable_store>(
+                                 [&](store::unusable_store const& e) {
+                                     return e.code() == SQLITE_READONLY && e.what() == expected;
+                                 },
+                                 "unusable_store naming both versions"));
+    }
+}
+
+TEST_CASE("classify tells a full and a read-only store from other failures", "[store]") {
+    CHECK(store::classify(SQLITE_FULL) == store::failure::full);
+    CHECK(store::classify(SQLITE_READONLY) == store::failure::read_only);
+    CHECK(store::classify(SQLITE_READONLY_DBMOVED) == store::failure::read_only);
+    CHECK(store::classify(SQLITE_IOERR_WRITE) == store::failure::other);
+    CHECK(store::classify(SQLITE_CONSTRAINT_UNIQUE) == store::failure::other);
 }
