@@ -89,6 +89,8 @@ void authorize_call(core::service& svc, core::caller const& who, std::string_vie
         if (auto const arn = json::string_or_empty(in, member); !arn.empty())
             if (auto const instance = instance_id_of(arn); !instance.empty())
                 svc.authorize(who, operation, instance);
+}
+
 // The exception name a server-side refusal is sent as. SDKs retry 503 and 500, and
 // RequestTimeoutException where it is a transient code (botocore's standard mode, JS v3); 413
 // and 431 by none (the same request would fail again).

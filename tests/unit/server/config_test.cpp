@@ -489,6 +489,8 @@ TEST_CASE("config refuses bad auth and admin settings", "[server]") {
     CHECK(file_error(R"({"auth": {"credentials": [{"access_key_id": "a", "secret_access_key": "b",
         "account_id": "111111111111", "session_token": ""}]}})") ==
           "FILE: auth.credentials[0].session_token: must not be empty");
+}
+
 TEST_CASE("config reads every limit and store setting from the file, variables and flags",
           "[server]") {
     config const defaults = load({}).cfg;
