@@ -2,12 +2,14 @@
 # icemu's benchmark: one command. Installs wrk and nginx when missing (Debian packages), builds
 # icemu's release preset (icemu and icemu_fill) when needed, then runs bench/compare.py, which
 # starts and stops icemu, moto_server (when on PATH) and nginx itself and prints the table and
-# the ratios of DESIGN.md §9.
+# the ratios of DESIGN.md §9. The huawei-* workloads make the same calls on the Huawei Cloud
+# surface (/v1/...) and run against icemu and nginx only (moto has no Huawei API).
 #
 #   bench/compare.sh                       every workload at 1, 32 and 256 connections, 10 s each
 #   bench/compare.sh --quick               2 s runs at 32 connections (a check of the harness)
 #   bench/compare.sh --scale               1,000 vs 1,000,000 stored requests, cold start, RssAnon
 #   bench/compare.sh --duration 5 --connections 32,256 --rounds 3 --workloads read-assignment
+#   bench/compare.sh --quick --workloads huawei     the Huawei workloads only (aws: the AWS ones)
 #
 # Environment: ICEMU_BIN / ICEMU_FILL_BIN use prebuilt binaries (no build); ICEMU_BENCH_PRESET
 # picks another configure/build preset (release). Run `bench/compare.sh --help` for every option.

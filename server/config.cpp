@@ -505,6 +505,8 @@ private:
             else if (name(m) == "cache_kib")
                 cfg_.store_cache_kib =
                     in_range(at(path), integer(m.value, path), 1, 4 * 1024 * 1024);
+            else if (name(m) == "mmap_mib")
+                cfg_.store_mmap_mib = in_range(at(path), integer(m.value, path), 0, 1024 * 1024);
             else if (name(m) == "max_size_mib")
                 cfg_.store_max_size_mib =
                     in_range(at(path), integer(m.value, path), 0, max_store_mib);

@@ -61,6 +61,7 @@ struct config {
     std::string fixtures;                   // a JSON file or a folder of them; empty: none
     std::string store_synchronous = "normal"; // normal | full
     std::int64_t store_cache_kib = 8192;
+    std::int64_t store_mmap_mib = 256;
     std::size_t max_body_bytes = 1024 * 1024;
     std::chrono::milliseconds idle_timeout{60000};
     std::size_t max_header_bytes = 16 * 1024;

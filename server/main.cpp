@@ -120,6 +120,7 @@ int serve(server::config const& cfg) {
                                           cfg.store_cache_kib};
     store_options.read_only = cfg.store_read_only;
     store_options.max_size_bytes = cfg.store_max_size_mib * 1024 * 1024;
+    store_options.mmap_bytes = cfg.store_mmap_mib * 1024 * 1024;
     store::database db(store_options);
     if (store_options.max_size_bytes > 0 && db.max_size_bytes() > store_options.max_size_bytes)
         log.event(server::log_level::warn,

@@ -4,6 +4,8 @@
 // session_test_stream.cpp): everyone else links against those instantiations.
 
 #include <algorithm>
+#include <array>
+#include <boost/asio/write.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -254,6 +256,29 @@ struct close_hook {
     }
 };
 
+// The status line and header fields of `res`, as Beast's serializer writes them, into `out`
+// (reused for the connection's life). The body then goes out as a second buffer of the same
+// gathered write: one sendmsg, no copy of the body and none of the serializer's per-buffer
+// iteration (about a quarter of a Describe's instructions under callgrind).
+inline void write_head(response const& res, std::string& out) {
+    out.clear();
+    out.append(res.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+    char code[4] = {static_cast<char>('0' + res.result_int() / 100 % 10),
+                    static_cast<char>('0' + res.result_int() / 10 % 10),
+                    static_cast<char>('0' + res.result_int() % 10), ' '};
+    out.append(code, sizeof code);
+    auto const reason = res.reason();
+    out.append(reason.data(), reason.size());
+    out.append("\r\n");
+    for (auto const& field : res) {
+        auto const name = field.name_string();
+        auto const value = field.value();
+        out.append(name.data(), name.size()).append(": ").append(value.data(), value.size());
+        out.append("\r\n");
+    }
+    out.append("\r\n");
+}
+
 inline std::string describe(std::exception_ptr const& error) {
     try {
         std::rethrow_exception(error);
@@ -283,6 +308,7 @@ net::awaitable<void> run_session(Stream& stream, session_env env, session_contro
 
     // One buffer for the whole keep-alive connection: requests after the first allocate nothing.
     beast::flat_buffer buffer;
+    std::string head; // the response's status line and fields, reused likewise
     for (;;) {
         if (ctl.stop_requested)
             break;
@@ -366,8 +392,19 @@ net::awaitable<void> run_session(Stream& stream, session_env env, session_contro
             co_await pause(stream.get_executor(), info.delay);
 
         detail::expire_after(stream, env.limits.idle_timeout);
-        auto [write_ec, written] =
-            co_await http::async_write(stream, res, net::as_tuple(net::use_awaitable));
+        beast::error_code write_ec;
+        if (res.chunked()) { // never on icemu's own answers, which all carry Content-Length
+            auto [ec_chunked, n_chunked] =
+                co_await http::async_write(stream, res, net::as_tuple(net::use_awaitable));
+            write_ec = ec_chunked;
+        } else {
+            detail::write_head(res, head);
+            std::array<net::const_buffer, 2> const parts{net::buffer(head),
+                                                         net::buffer(res.body())};
+            auto [ec_plain, n_plain] =
+                co_await net::async_write(stream, parts, net::as_tuple(net::use_awaitable));
+            write_ec = ec_plain;
+        }
         auto const took = std::chrono::steady_clock::now() - started;
         if (env.stats != nullptr)
             env.stats->record(info, res.result_int(), took);

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "store/statement.hpp"
+#include <sqlite3.h>
 
 #include <cstdint>
 #include <memory>
@@ -8,7 +8,8 @@
 #include <string_view>
 #include <unordered_map>
 
-#include <sqlite3.h>
+#include "store/checkpointer.hpp"
+#include "store/statement.hpp"
 
 namespace icemu::store {
 
@@ -16,6 +17,12 @@ struct database_options {
     std::string path = ":memory:";
     bool synchronous_full = false; // FULL survives power loss; NORMAL (WAL) survives a process crash
     std::int64_t cache_kib = 8192;
+    /// Bytes of the database file SQLite may map (read through the OS cache, no copy into its own
+    /// cache; mapped pages are not anonymous memory). Bounded: 0 turns mapping off.
+    std::int64_t mmap_bytes = 256 * 1024 * 1024;
+    /// Checkpoint the WAL on a thread of its own (see checkpointer) instead of in the commit that
+    /// fills it. Ignored for an in-memory database.
+    bool background_checkpoints = true;
     /// Opens the file read-only (SQLITE_OPEN_READONLY): reads work, every write throws
     /// SQLITE_READONLY. The file must exist and hold the current schema (else unusable_store).
     bool read_only = false;
@@ -66,10 +73,16 @@ public:
     /// Records that SQLite itself rolled the shared transaction back (SQLITE_FULL, IOERR or
     /// NOMEM in a statement without a statement journal): as abandon(cause), without a ROLLBACK.
     void lost(int cause) noexcept;
+    /// Pages the database file holds (0: a new, empty file).
+    std::int64_t page_count();
     /// Bytes the database file occupies (page_count * page_size).
     std::int64_t size_bytes();
     /// Moves the WAL's content into the database file (PASSIVE: never waits).
     void checkpoint() noexcept;
+    /// Checkpoints the background thread has run (0 without one).
+    std::uint64_t background_checkpoints() const {
+        return checkpointer_ ? checkpointer_->runs() : 0;
+    }
 
 private:
     friend class write_scope; // marks released_
@@ -85,6 +98,7 @@ private:
     int broken_cause_ = SQLITE_OK; // why the transaction with released changes was lost
     bool read_only_ = false;
     std::int64_t max_size_bytes_ = 0;
+    std::unique_ptr<checkpointer> checkpointer_; // last: stops before the connection closes
 };
 
 /// One request's writes: a SAVEPOINT inside the shared transaction. release() keeps them (they

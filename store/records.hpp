@@ -91,6 +91,14 @@ struct request_row {
     std::string surface; // "aws" or "huawei": where it was created
 };
 
+/// What a list of requests shows of each: read from a covering index, never from the table.
+struct request_summary {
+    request_id id{};
+    std::int64_t seq = 0;
+    request_status status = request_status::in_progress;
+    std::int64_t created_ms = 0;
+};
+
 /// One page of a keyset-paginated list: `next_after` is the key to continue from, if any.
 template <typename Row>
 struct page {

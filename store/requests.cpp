@@ -37,6 +37,17 @@ request_row read_request(statement const& s) {
     return row;
 }
 
+request_summary read_summary(statement const& s) {
+    request_summary row;
+    auto const blob = s.column_blob(0);
+    if (blob.size() == row.id.size())
+        std::copy(blob.begin(), blob.end(), row.id.begin());
+    row.seq = s.column_int64(1);
+    row.status = static_cast<request_status>(s.column_int64(2));
+    row.created_ms = s.column_int64(3);
+    return row;
+}
+
 std::int64_t as_int(auto e) {
     return static_cast<std::int64_t>(e);
 }
@@ -79,22 +90,24 @@ std::optional<request_row> requests::find(request_id const& id) {
     return read_request(*s);
 }
 
-page<request_row> requests::list(std::string_view instance_id, request_kind kind,
-                                 std::optional<request_status> status, std::int64_t before,
-                                 std::int64_t limit) {
+page<request_summary> requests::list(std::string_view instance_id, request_kind kind,
+                                     std::optional<request_status> status, std::int64_t before,
+                                     std::int64_t limit) {
     if (status) {
-        statement_use s(db_.cached("SELECT " ICEMU_REQUEST_COLUMNS
-                                   " FROM requests WHERE instance_id = ? AND kind = ? AND "
-                                   "status = ? AND seq < ? ORDER BY seq DESC LIMIT ?"));
+        statement_use s(
+            db_.cached("SELECT id, seq, status, created_ms FROM requests "
+                       "INDEXED BY requests_by_kind_status WHERE instance_id = ? AND "
+                       "kind = ? AND status = ? AND seq < ? ORDER BY seq DESC LIMIT ?"));
         s->bind(1, instance_id).bind(2, as_int(kind)).bind(3, as_int(*status)).bind(4, before);
         s->bind(5, limit + 1);
-        return read_page<request_row>(*s, limit, read_request, 1);
+        return read_page<request_summary>(*s, limit, read_summary, 1);
     }
-    statement_use s(db_.cached("SELECT " ICEMU_REQUEST_COLUMNS
-                               " FROM requests WHERE instance_id = ? AND kind = ? AND seq < ? "
-                               "ORDER BY seq DESC LIMIT ?"));
+    statement_use s(
+        db_.cached("SELECT id, seq, status, created_ms FROM requests "
+                   "INDEXED BY requests_by_kind WHERE instance_id = ? AND kind = ? AND "
+                   "seq < ? ORDER BY seq DESC LIMIT ?"));
     s->bind(1, instance_id).bind(2, as_int(kind)).bind(3, before).bind(4, limit + 1);
-    return read_page<request_row>(*s, limit, read_request, 1);
+    return read_page<request_summary>(*s, limit, read_summary, 1);
 }
 
 std::vector<request_row> requests::list_all(request_filter const& filter) {

@@ -29,9 +29,10 @@ public:
     std::int64_t insert(request_row& row);
     std::optional<request_row> find(request_id const& id);
     /// Requests of one kind in an instance, newest first; `before` is the seq of the last row seen.
-    page<request_row> list(std::string_view instance_id, request_kind kind,
-                           std::optional<request_status> status, std::int64_t before,
-                           std::int64_t limit);
+    /// Reads only the covering index (migration 5), so a page costs the same at any table size.
+    page<request_summary> list(std::string_view instance_id, request_kind kind,
+                               std::optional<request_status> status, std::int64_t before,
+                               std::int64_t limit);
     /// Every request matching `filter`, oldest first (the admin listing).
     std::vector<request_row> list_all(request_filter const& filter);
 

@@ -153,6 +153,14 @@ END;
 -- CreateInstance's ClientToken: a retry with the same token answers the same instance.
 ALTER TABLE instances ADD COLUMN client_token TEXT;
 )sql",
+    R"sql(
+-- List…Status pages read the index alone: each entry carries what a page shows (the id is in
+-- every index of a WITHOUT ROWID table), so no page looks a row up in the table.
+DROP INDEX requests_by_kind;
+CREATE INDEX requests_by_kind ON requests(instance_id, kind, seq, status, created_ms);
+DROP INDEX requests_by_kind_status;
+CREATE INDEX requests_by_kind_status ON requests(instance_id, kind, status, seq, created_ms);
+)sql",
 };
 
 } // namespace

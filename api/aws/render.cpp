@@ -79,7 +79,7 @@ void render(json::writer& out, core::permissions_boundary const& boundary) {
 void render_provisioning_status(json::writer& out, core::async_request const& row) {
     out.start_object();
     out.member("Status", core::to_string(row.status));
-    out.member("RequestId", core::format_uuid(row.id));
+    out.member("RequestId", core::uuid_chars(row.id).view());
     out.member("AccountId", row.account_id);
     out.member("PermissionSetArn", permission_set_arn(row.instance_id, row.permission_set_id));
     out.member("FailureReason", row.failure_reason);
@@ -90,7 +90,7 @@ void render_provisioning_status(json::writer& out, core::async_request const& ro
 void render_assignment_status(json::writer& out, core::async_request const& row) {
     out.start_object();
     out.member("Status", core::to_string(row.status));
-    out.member("RequestId", core::format_uuid(row.id));
+    out.member("RequestId", core::uuid_chars(row.id).view());
     out.member("FailureReason", row.failure_reason);
     out.member("TargetId", row.account_id);
     out.member("TargetType", "AWS_ACCOUNT");
@@ -101,10 +101,10 @@ void render_assignment_status(json::writer& out, core::async_request const& row)
     out.end_object();
 }
 
-void render_status_metadata(json::writer& out, core::async_request const& row) {
+void render_status_metadata(json::writer& out, core::request_summary const& row) {
     out.start_object();
     out.member("Status", core::to_string(row.status));
-    out.member("RequestId", core::format_uuid(row.id));
+    out.member("RequestId", core::uuid_chars(row.id).view());
     out.key("CreatedDate").epoch_seconds(row.created_ms);
     out.end_object();
 }

@@ -30,6 +30,6 @@ void render_provisioning_status(json::writer& out, core::async_request const& ro
 /// AccountAssignmentOperationStatus.
 void render_assignment_status(json::writer& out, core::async_request const& row);
 /// The slim {Status, RequestId, CreatedDate} form of the List*Status operations.
-void render_status_metadata(json::writer& out, core::async_request const& row);
+void render_status_metadata(json::writer& out, core::request_summary const& row);
 
 } // namespace icemu::api::aws

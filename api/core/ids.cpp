@@ -50,16 +50,20 @@ request_id id_source::uuid() {
     return id;
 }
 
-std::string format_uuid(request_id const& id) {
-    std::string out;
-    out.reserve(36);
+uuid_text uuid_chars(request_id const& id) noexcept {
+    uuid_text out;
+    char* p = out.chars.data();
     for (std::size_t i = 0; i < id.size(); ++i) {
         if (i == 4 || i == 6 || i == 8 || i == 10)
-            out.push_back('-');
-        out.push_back(hex_digits[id[i] >> 4]);
-        out.push_back(hex_digits[id[i] & 0xf]);
+            *p++ = '-';
+        *p++ = hex_digits[id[i] >> 4];
+        *p++ = hex_digits[id[i] & 0xf];
     }
     return out;
+}
+
+std::string format_uuid(request_id const& id) {
+    return std::string(uuid_chars(id).view());
 }
 
 std::optional<request_id> parse_uuid(std::string_view text) noexcept {

@@ -2,6 +2,7 @@
 
 #include "api/core/model.hpp"
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <random>
@@ -25,6 +26,12 @@ private:
 
 /// The 36-character lowercase text of a request id.
 std::string format_uuid(request_id const& id);
+/// The same text in a fixed array (no allocation), e.g. for a list page's hundred ids.
+struct uuid_text {
+    std::array<char, 36> chars;
+    std::string_view view() const noexcept { return {chars.data(), chars.size()}; }
+};
+uuid_text uuid_chars(request_id const& id) noexcept;
 /// Parses a 36-character UUID (either case); nullopt if it is not one.
 std::optional<request_id> parse_uuid(std::string_view text) noexcept;
 /// True for exactly 16 lowercase hex characters.

@@ -13,6 +13,7 @@ using instance = store::instance_row;
 using permission_set = store::permission_set_row;
 using assignment = store::assignment_row;
 using async_request = store::request_row;
+using request_summary = store::request_summary;
 using request_kind = store::request_kind;
 using request_status = store::request_status;
 using request_id = store::request_id;

@@ -185,9 +185,9 @@ public:
     /// A request of `kind` in the instance by its id text; counts as a describe (polls mode).
     async_request describe_request(std::string_view instance_id, std::string_view id_text,
                                    request_kind kind);
-    page_result<async_request> list_requests(std::string_view instance_id, request_kind kind,
-                                             std::optional<request_status> status,
-                                             page_request const& page);
+    page_result<request_summary> list_requests(std::string_view instance_id, request_kind kind,
+                                               std::optional<request_status> status,
+                                               page_request const& page);
     /// `latest`: only accounts at (true) or behind (false) the permission set's version.
     page_result<std::string> list_accounts_for_provisioned_permission_set(
         std::string_view instance_id, std::string_view permission_set_id,

@@ -46,7 +46,6 @@ void service::attach_managed_policy(std::string_view instance_id,
 page_result<named_policy> service::list_named_managed_policies(std::string_view instance_id,
                                                                std::string_view permission_set_id,
                                                                page_request const& page) {
-    require_instance(instance_id);
     require_permission_set(instance_id, permission_set_id);
     // The AWS list's binding: a marker of either surface continues the other's list.
     page_token const token{"ListManagedPoliciesInPermissionSet", instance_id, permission_set_id};
@@ -89,7 +88,6 @@ void service::detach_managed_role(std::string_view instance_id, std::string_view
 page_result<named_policy> service::list_managed_roles(std::string_view instance_id,
                                                       std::string_view permission_set_id,
                                                       page_request const& page) {
-    require_instance(instance_id);
     require_permission_set(instance_id, permission_set_id);
     page_token const token{"ListManagedRolesInPermissionSet", instance_id, permission_set_id};
     return result_of(token, store::roles(db_).list_managed_roles(
@@ -107,7 +105,6 @@ void service::put_custom_role(std::string_view instance_id, std::string_view per
 
 std::optional<std::string> service::get_custom_role(std::string_view instance_id,
                                                     std::string_view permission_set_id) {
-    require_instance(instance_id);
     require_permission_set(instance_id, permission_set_id);
     return store::roles(db_).custom_role(permission_set_id);
 }

@@ -8,8 +8,9 @@ namespace {
 
 constexpr std::string_view urn_prefix = "identitycenter:::permissionset:ins-";
 
-void write_status(json::writer& out, core::async_request const& row) {
-    out.member("request_id", core::format_uuid(row.id));
+template <typename Row> // core::async_request or core::request_summary
+void write_status(json::writer& out, Row const& row) {
+    out.member("request_id", core::uuid_chars(row.id).view());
     out.member("status", core::to_string(row.status));
 }
 
@@ -84,7 +85,7 @@ void render_assignment_status(json::writer& out, core::async_request const& row)
     out.end_object();
 }
 
-void render_status_metadata(json::writer& out, core::async_request const& row) {
+void render_status_metadata(json::writer& out, core::request_summary const& row) {
     out.start_object();
     out.member("created_date", row.created_ms);
     write_status(out, row);

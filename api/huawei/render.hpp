@@ -30,7 +30,7 @@ void render_provisioning_status(json::writer& out, core::async_request const& ro
 /// AccountAssignmentOperationStatusDto.
 void render_assignment_status(json::writer& out, core::async_request const& row);
 /// The {created_date, request_id, status} items of the status lists.
-void render_status_metadata(json::writer& out, core::async_request const& row);
+void render_status_metadata(json::writer& out, core::request_summary const& row);
 /// AccountAssignmentDto.
 void render(json::writer& out, core::assignment const& row);
 /// `"page_info": {"next_marker": <string|null>, "current_count": n}`.

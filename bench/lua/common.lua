@@ -1,6 +1,8 @@
 -- Shared by the wrk scripts of bench/ (loaded with dofile; BENCH_DIR is the bench/ folder).
 -- Sends the headers an AWS SDK sends to sso-admin (a static, unchecked SigV4 header: icemu runs
--- with auth open, and moto reads its region from it), numbers the threads, and prints one line
+-- with auth open, and moto reads its region from it) or, for the huawei_*.lua scripts, those a
+-- Huawei Cloud SDK sends to Identity Center (a static, unchecked SDK-HMAC-SHA256 header and
+-- X-Domain-Id, the caller's account), numbers the threads, and prints one line
 --   BENCH_RESULT {"requests":..,"rps":..,"p50_us":..,"p99_us":..,"non2xx":..,"socket_errors":..}
 -- from done(). non-2xx comes from wrk's own count of error statuses (summary.errors.status) so
 -- that no Lua runs per response; BENCH_CHECK=1 adds a response() callback that counts every
@@ -29,6 +31,24 @@ function bench.headers(op)
             .. "SignedHeaders=content-type;host;x-amz-date;x-amz-target, "
             .. "Signature=595dd5eb0000000000000000000000000000000000000000000000000000abcd",
     }
+end
+
+-- The headers the npm Huawei core client signs (Content-Type on every call, GET included);
+-- X-Domain-Id is the caller's account, 32 hex characters.
+function bench.huawei_headers()
+    return {
+        ["Content-Type"] = "application/json",
+        ["X-Domain-Id"] = "0a6d25d23900d45c0faac010e0fb4de0",
+        ["X-Sdk-Date"] = "20261123T083958Z",
+        ["Authorization"] = "SDK-HMAC-SHA256 Access=AKTESTEXAMPLE0000000, "
+            .. "SignedHeaders=content-type;host;x-domain-id;x-sdk-date, "
+            .. "Signature=7d3c0f4e0000000000000000000000000000000000000000000000000000abcd",
+    }
+end
+
+-- The path prefix of a Huawei call: /v1/instances/ins-<16 hex> (BENCH_INSTANCE_ID).
+function bench.huawei_instance_path()
+    return "/v1/instances/" .. bench.env("BENCH_INSTANCE_ID")
 end
 
 -- One id a line; errors if the file is missing or empty.

@@ -111,10 +111,11 @@ std::vector<std::string> names(std::vector<core::permission_set> const& rows) {
     return out;
 }
 
-std::vector<std::string> uuids(std::vector<core::async_request> const& rows) {
+template <typename Row> // core::async_request or core::request_summary
+std::vector<std::string> uuids(std::vector<Row> const& rows) {
     std::vector<std::string> out;
     for (auto const& row : rows)
-        out.push_back(uuid(row));
+        out.push_back(core::format_uuid(row.id));
     return out;
 }
 

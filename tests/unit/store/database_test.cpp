@@ -1,9 +1,11 @@
 #include "store/database.hpp"
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <thread>
 
 #include "store/error.hpp"
 #include "store/schema.hpp"
@@ -417,4 +419,41 @@ TEST_CASE("classify tells a full and a read-only store from other failures", "[s
     CHECK(store::classify(SQLITE_READONLY_DBMOVED) == store::failure::read_only);
     CHECK(store::classify(SQLITE_IOERR_WRITE) == store::failure::other);
     CHECK(store::classify(SQLITE_CONSTRAINT_UNIQUE) == store::failure::other);
+}
+
+TEST_CASE("the WAL is checkpointed by the background thread, not by commits", "[store]") {
+    temp_dir dir;
+    auto options = dir.db_options();
+    {
+        store::database db(options);
+        db.exec("CREATE TABLE big(x BLOB)");
+        CHECK(db.background_checkpoints() == 0);
+        // ~1,200 pages of 4 KiB in the WAL: past the threshold that wakes the checkpointer.
+        for (int batch = 0; batch < 12; ++batch) {
+            db.exec("BEGIN");
+            db.exec(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100)"
+                " INSERT INTO big SELECT randomblob(4000) FROM n");
+            db.exec("COMMIT");
+        }
+        auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (db.background_checkpoints() == 0 && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        CHECK(db.background_checkpoints() > 0);
+    }
+    store::database again(options);
+    CHECK(count_rows(again, "big") == 1200);
+}
+
+TEST_CASE("background checkpoints can be turned off and never run for :memory:", "[store]") {
+    temp_dir dir;
+    auto options = dir.db_options();
+    options.background_checkpoints = false;
+    store::database off(options);
+    store::database memory({});
+    off.exec("CREATE TABLE t(x)");
+    memory.exec("CREATE TABLE t(x)");
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    CHECK(off.background_checkpoints() == 0);
+    CHECK(memory.background_checkpoints() == 0);
 }
