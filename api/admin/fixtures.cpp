@@ -209,7 +209,8 @@ void load_file(fs::path const& path, core::fixture_set& out) {
     std::string const file = path.string();
     std::string const text = read_text(path);
     rapidjson::Document doc;
-    doc.Parse(text.data(), text.size());
+    // Iterative: a file of 100,000 `[` must be refused, not overflow the stack.
+    doc.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
     if (doc.HasParseError()) {
         auto const offset = doc.GetErrorOffset();
         auto const line =
