@@ -143,6 +143,8 @@ void world::check(server::request const& req, server::response const& res) {
     if (&owner == &aws_) {
         if (!one_of(status, {200, 400, 413, 501}) && !(status == 500 && rules))
             violation("AWS status outside 200/400/413/501", req, res);
+        if (status == 200 && req.method() != http::verb::post)
+            violation("AWS operation run for a method other than POST", req, res);
         if (res[http::field::content_type] != "application/x-amz-json-1.1")
             violation("AWS answer without its content type", req, res);
         if (res["x-amzn-RequestId"].size() != 36)
