@@ -67,12 +67,21 @@ rapidjson::Value const* duplicate_name(rapidjson::Value const& root) {
         }
         if (!v.IsObject())
             continue;
-        names.clear();
-        for (auto const& m : v.GetObject()) {
-            names.emplace_back(m.name.GetString(), m.name.GetStringLength());
+        auto const members = v.GetObject();
+        for (auto const& m : members)
             if (m.value.IsObject() || m.value.IsArray())
                 pending.push_back(&m.value);
+        // What SDKs send: a few members, compared pairwise without allocating.
+        if (members.MemberCount() <= 16) {
+            for (auto a = members.MemberBegin(); a != members.MemberEnd(); ++a)
+                for (auto b = a + 1; b != members.MemberEnd(); ++b)
+                    if (a->name == b->name)
+                        return &a->name;
+            continue;
         }
+        names.clear();
+        for (auto const& m : members)
+            names.emplace_back(m.name.GetString(), m.name.GetStringLength());
         std::sort(names.begin(), names.end());
         auto const twice = std::adjacent_find(names.begin(), names.end());
         if (twice != names.end())
