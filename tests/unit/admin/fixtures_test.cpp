@@ -115,6 +115,5 @@ TEST_CASE("fixtures nested 1000000 deep are refused, not a stack overflow", "[ad
     temp_dir dir;
     auto const file = (dir.path() / "deep.json").string();
     write(file, std::string(1000000, '['));
-    CHECK(failure(file) == "fixtures " + file +
-                               ": not valid JSON: Invalid value. (line 1)");
+    CHECK(failure(file) == "fixtures " + file + ": not valid JSON: Invalid value. (line 1)");
 }
