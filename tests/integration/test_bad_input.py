@@ -224,8 +224,9 @@ class BadInputTestCase(IcemuTestCase):
         for method in ("BREW", "PROPFIND", "GET", "PUT", "DELETE"):
             self.assertAws("ListInstances", b"{}", 400, "UnknownOperationException",
                            method=method)
-        self.assertAws("No\xffSuch".encode("latin-1").decode("latin-1"), b"{}", 400,
-                       "UnknownOperationException")
+        # The target is echoed, its byte 0xff (not UTF-8) as U+FFFD: the answer stays UTF-8.
+        self.assertAws("No\xffSuch", b"{}", 400, "UnknownOperationException",
+                       "Unknown operation SWBExternalService.No\ufffdSuch.")
         self.assertAws("../ListInstances", b"{}", 400, "UnknownOperationException")
 
     # ---- the Huawei surface ------------------------------------------------------------------
@@ -288,6 +289,8 @@ class BadInputTestCase(IcemuTestCase):
             answer = self.assertHuawei(method, BASE + "/permission-sets", b"", 405, "IIC.405")
             self.assertIn(method, answer["error_msg"])
         self.assertHuawei("BREW", "/v1/nothing", b"", 404, "IIC.404")
+        self.assertHuawei("GET", "/v1/\xc0\xae\xc0\xae/instances", b"", 404, "IIC.404",
+                          "Not Found: no API at GET /v1/\ufffd\ufffd\ufffd\ufffd/instances.")
 
     # ---- the admin API -----------------------------------------------------------------------
 
@@ -317,6 +320,8 @@ class BadInputTestCase(IcemuTestCase):
         self.assertAdmin("POST", "/_icemu/reset?instance=%00", b"", 400, "bad_request")
         self.assertAdmin("GET", "/_icemu/../_icemu/health", b"", 404, "not_found")
         self.assertAdmin("GET", "/_icemu/%ff%fe", b"", 404, "not_found")
+        self.assertAdmin("GET", "/_icemu/\xff\xfe", b"", 404, "not_found",
+                         "no admin call /_icemu/\ufffd\ufffd")
         for method in ("BREW", "PROPFIND", "DELETE"):
             self.assertAdmin(method, "/_icemu/health", b"", 405, "method_not_allowed")
 
