@@ -133,6 +133,10 @@ void world::restore() {
     last_request = "00000000-0000-4000-8000-000000000000";
 }
 
+void world::apply_fixtures(api::core::fixture_set const& fixtures) {
+    api::core::apply_fixtures(db_, fixtures, clock_);
+}
+
 void world::check(server::request const& req, server::response const& res) {
     unsigned const status = res.result_int();
     // A fault rule may ask for an internal error; nothing else may produce one.

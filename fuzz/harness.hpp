@@ -14,6 +14,7 @@
 #include "api/admin/surface.hpp"
 #include "api/aws/surface.hpp"
 #include "api/core/clock.hpp"
+#include "api/core/fixtures.hpp"
 #include "api/core/service.hpp"
 #include "api/huawei/surface.hpp"
 #include "server/message.hpp"
@@ -47,6 +48,8 @@ public:
     server::response reject_too_large(server::request const& req);
     /// Throws away everything the last input changed.
     void restore();
+    /// Applies fixtures to the store as a first start does (core::apply_fixtures).
+    void apply_fixtures(api::core::fixture_set const& fixtures);
 
     /// The answer's contract, for the surface the router chose: a status the surface may
     /// answer, a body that is valid UTF-8 JSON in the surface's error dialect, the request id

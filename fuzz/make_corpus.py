@@ -108,7 +108,7 @@ def aws_http(operation, payload):
 
 
 def seeds():
-    out = {"aws": {}, "huawei": {}, "http": {}, "config": {}}
+    out = {"aws": {}, "huawei": {}, "http": {}, "config": {}, "fixtures": {}}
 
     a = out["aws"]
     a["list_instances"] = aws(("ListInstances", {}), ("ListInstances", {"MaxResults": 1}))
@@ -362,6 +362,19 @@ def seeds():
     c["bad"] = b'{"listen": "127.0.0.1:99999", "threads": 1e400, "unknown": [' + b"[" * 100
     c["args_env"] = (b'{"db": "x.db"}\x00--listen\x00127.0.0.1:0\x00--scheduler-delay-ms=5-10'
                      b"\x00ICEMU_SCHEDULER_SEED=42\x00ICEMU_MAX_BODY_BYTES=2048\x00healthcheck")
+    f = out["fixtures"]
+    with open(os.path.join(ROOT, "docker/fixtures/example.json"), "rb") as fh:
+        f["example"] = fh.read()
+    f["permission_sets_only"] = body({"permission_sets": [
+        {"name": "A", "description": "d", "session_duration": "PT12H"}, {"name": "B"}]})
+    f["instances"] = body({"instances": [
+        {"owner_account_id": "210987654321", "name": "second"},
+        {"owner_account_id": HW_ACCOUNT}]})
+    f["assignment_unknown_set"] = body({"assignments": [
+        {"permission_set": "Nope", "account_id": ACCOUNT, "principal_type": "USER",
+         "principal_id": PRINCIPAL}]})
+    f["duplicate_name"] = body({"permission_sets": [{"name": "A"}, {"name": "A"}]})
+    f["bad"] = b'{"instances": [{"owner_account_id": 12}], "permission_sets": {"name": "x"}, "x": ['
     return out
 
 

@@ -5,7 +5,7 @@
 # leak, timeout (-timeout=5) or memory blow-up (-rss_limit_mb=1024) and prints the reproducer.
 # Prints runs, exec/s, coverage (cov = edges, ft = features) and corpus size per target.
 #
-#   scripts/fuzz.sh [SECONDS] [NAME...]     # NAME: http aws huawei config (default: all built)
+#   scripts/fuzz.sh [SECONDS] [NAME...]     # NAME: http aws huawei config fixtures (default: all)
 #   ICEMU_FUZZ_KEEP=1 scripts/fuzz.sh ...   # keep the working directory (grown corpora, logs)
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
