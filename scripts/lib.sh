@@ -3,9 +3,10 @@
 # (and ICEMU_ROOT), it runs nothing.
 #
 #   icemu_cd_root             cd to the repository root (works from any cwd)
-#   icemu_install_deps [--test]
+#   icemu_install_deps [--test] [--fuzz] [--valgrind]
 #                             install the Debian packages the build needs (and, with --test, the
-#                             test clients) when missing; idempotent; root or sudo
+#                             test clients; --fuzz: clang and libFuzzer for scripts/fuzz.sh;
+#                             --valgrind: valgrind) when missing; idempotent; root or sudo
 #   stage NAME CMD [ARG...]   run CMD as one timed stage under `set -e`; prints
 #                             "==> stage NAME: 12.3 s"; on failure prints which stage failed
 #                             and returns its status. Call it as a plain command (never after
@@ -18,6 +19,11 @@ ICEMU_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # libboost1.74-dev: apt removes the latter if it is installed.
 ICEMU_BUILD_PACKAGES=(g++ cmake ninja-build pkg-config libboost1.81-dev libsqlite3-dev
     rapidjson-dev catch2 libssl-dev libpcre2-dev)
+
+# The fuzz targets (scripts/fuzz.sh): clang with its libFuzzer and sanitizer runtimes.
+ICEMU_FUZZ_PACKAGES=(clang libclang-rt-14-dev)
+# scripts/valgrind.sh.
+ICEMU_VALGRIND_PACKAGES=(valgrind)
 
 icemu_cd_root() {
     cd "$ICEMU_ROOT"
@@ -46,18 +52,21 @@ icemu_as_root() {
 }
 
 icemu_install_deps() {
-    local with_test=0
-    case "${1:-}" in
-    "") ;;
-    --test) with_test=1 ;;
-    *)
-        echo "icemu_install_deps: unknown option '$1' (expected --test)" >&2
-        return 2
-        ;;
-    esac
+    local with_test=0 extra=() opt
+    for opt in "$@"; do
+        case "$opt" in
+        --test) with_test=1 ;;
+        --fuzz) extra+=("${ICEMU_FUZZ_PACKAGES[@]}") ;;
+        --valgrind) extra+=("${ICEMU_VALGRIND_PACKAGES[@]}") ;;
+        *)
+            echo "icemu_install_deps: unknown option '$opt' (expected --test, --fuzz, --valgrind)" >&2
+            return 2
+            ;;
+        esac
+    done
 
     local missing=() pkg
-    for pkg in "${ICEMU_BUILD_PACKAGES[@]}"; do
+    for pkg in "${ICEMU_BUILD_PACKAGES[@]}" "${extra[@]}"; do
         icemu_pkg_installed "$pkg" || missing+=("$pkg")
     done
 

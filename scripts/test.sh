@@ -2,7 +2,9 @@
 # Install what is missing, then run the whole suite: the release workflow (unit + every
 # integration test), then the sanitizer build (ASan + UBSan, leak detection) on the unit tests and
 # the integration tests labelled `asan` (all of them, the AWS CLI ones included),
-# then the Docker image (scripts/container-smoke.sh: built with podman, health, a boto3 smoke).
+# then the Docker image (scripts/container-smoke.sh: built with podman, health, a boto3 smoke),
+# then the libFuzzer targets for 20 s each (scripts/fuzz.sh), then three integration modules
+# against the release binary under valgrind (scripts/valgrind.sh).
 # Stops at the first failing stage, names it, and exits non-zero. Works from any cwd.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -30,3 +32,5 @@ stage debug-configure cmake --preset debug
 stage debug-build cmake --build --preset debug
 stage debug-test ctest --preset debug -L 'unit|asan'
 stage container bash scripts/container-smoke.sh
+stage fuzz bash scripts/fuzz.sh 20
+stage valgrind bash scripts/valgrind.sh

@@ -284,6 +284,27 @@ std::string identity_store_id(std::string_view where, std::string_view value) {
 
 using json_value = rapidjson::Value;
 
+constexpr std::size_t max_faults_depth = 32;
+
+// The nesting depth of `root` (1 for a scalar), walked without recursion.
+std::size_t depth_of(json_value const& root) {
+    std::size_t deepest = 0;
+    std::vector<std::pair<json_value const*, std::size_t>> pending{{&root, 1}};
+    while (!pending.empty()) {
+        auto const [v, depth] = pending.back();
+        pending.pop_back();
+        deepest = std::max(deepest, depth);
+        if (v->IsObject()) {
+            for (auto const& m : v->GetObject())
+                pending.emplace_back(&m.value, depth + 1);
+        } else if (v->IsArray()) {
+            for (auto const& item : v->GetArray())
+                pending.emplace_back(&item, depth + 1);
+        }
+    }
+    return deepest;
+}
+
 class file_reader {
 public:
     file_reader(config& cfg, std::string file) : cfg_(cfg), file_(std::move(file)) {}
@@ -594,6 +615,10 @@ private:
 
     void faults(json_value const& v) {
         object(v, "faults");
+        // Writing it back recurses once per level: a rule is 4 levels deep, so 32 is plenty.
+        if (depth_of(v) > max_faults_depth)
+            fail(at("faults"),
+                 "nested deeper than " + std::to_string(max_faults_depth) + " levels");
         rapidjson::StringBuffer text;
         rapidjson::Writer<rapidjson::StringBuffer> writer(text);
         v.Accept(writer);
@@ -619,15 +644,7 @@ std::string read_file(std::string const& path) {
 }
 
 void apply_file(config& cfg, std::string const& path) {
-    std::string const text = read_file(path);
-    rapidjson::Document doc;
-    doc.Parse(text.data(), text.size());
-    if (doc.HasParseError())
-        throw config_error(path + ": invalid JSON at offset " +
-                           std::to_string(doc.GetErrorOffset()) + ": " +
-                           rapidjson::GetParseError_En(doc.GetParseError()));
-    file_reader(cfg, path).read(doc);
-    cfg.config_file = path;
+    apply_config_text(cfg, read_file(path), path);
 }
 
 // --- environment and flags ----------------------------------------------------------------------
@@ -808,6 +825,18 @@ std::optional<std::string_view> env_value(char const* const* envp, std::string_v
 }
 
 } // namespace
+
+void apply_config_text(config& cfg, std::string_view text, std::string const& file) {
+    rapidjson::Document doc;
+    // Iterative: a file of 100,000 `[` must be refused, not overflow the stack.
+    doc.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
+    if (doc.HasParseError())
+        throw config_error(file + ": invalid JSON at offset " +
+                           std::to_string(doc.GetErrorOffset()) + ": " +
+                           rapidjson::GetParseError_En(doc.GetParseError()));
+    file_reader(cfg, file).read(doc);
+    cfg.config_file = file;
+}
 
 startup load_config(int argc, char const* const* argv, char const* const* envp) {
     parsed_args args = parse_args(argc, argv);

@@ -5,6 +5,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace icemu::server {
@@ -87,6 +88,10 @@ struct startup {
 /// `conf/icemu.json` when present), then `ICEMU_*` environment variables, then flags.
 /// Throws config_error naming the key, variable or flag at fault.
 startup load_config(int argc, char const* const* argv, char const* const* envp);
+
+/// Applies the JSON text of a configuration file over `cfg`, as `--config FILE` does (`file`
+/// names it in messages). Throws config_error naming the key at fault.
+void apply_config_text(config& cfg, std::string_view text, std::string const& file);
 
 /// The text of `icemu --help`.
 std::string usage();

@@ -15,6 +15,7 @@ namespace {
 constexpr std::string_view match_keys[] = {
     "operation",           "kind",       "surface",        "instance_id",  "permission_set_id",
     "permission_set_name", "account_id", "principal_type", "principal_id", "probability"};
+constexpr std::int64_t max_latency_ms = 60LL * 60 * 1000;
 
 [[noreturn]] void refuse(std::string const& where, std::string const& what) {
     throw rules_error(where + ": " + what);
@@ -146,8 +147,12 @@ core::fault_error parse_error(rapidjson::Value const& obj, std::string const& wh
                                     " is not ThrottlingException, InternalServerException, "
                                     "AccessDeniedException or ConflictException");
     out.code = *parsed;
-    if (auto const* latency = json::find(obj, "latency_ms"))
+    if (auto const* latency = json::find(obj, "latency_ms")) {
+        // The session waits on a timer: an hour is plenty, and keeps the duration in range.
         out.latency_ms = int_of(*latency, where + ".latency_ms", 0);
+        if (out.latency_ms > max_latency_ms)
+            refuse(where + ".latency_ms", "must be at most " + std::to_string(max_latency_ms));
+    }
     return out;
 }
 

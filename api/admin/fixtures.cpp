@@ -206,10 +206,15 @@ void read_list(std::string const& file, value const& doc, char const* key, std::
 }
 
 void load_file(fs::path const& path, core::fixture_set& out) {
-    std::string const file = path.string();
-    std::string const text = read_text(path);
+    read_fixtures_text(read_text(path), path.string(), out);
+}
+
+} // namespace
+
+void read_fixtures_text(std::string_view text, std::string const& file, core::fixture_set& out) {
     rapidjson::Document doc;
-    doc.Parse(text.data(), text.size());
+    // Iterative: a file of 100,000 `[` must be refused, not overflow the stack.
+    doc.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
     if (doc.HasParseError()) {
         auto const offset = doc.GetErrorOffset();
         auto const line =
@@ -230,8 +235,6 @@ void load_file(fs::path const& path, core::fixture_set& out) {
     read_list(file, doc, "permission_sets", out.permission_sets, read_permission_set);
     read_list(file, doc, "assignments", out.assignments, read_assignment);
 }
-
-} // namespace
 
 core::fixture_set load_fixtures(std::string const& path) {
     core::fixture_set out;

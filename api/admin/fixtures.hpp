@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "api/core/fixtures.hpp"
 
@@ -20,5 +21,9 @@ namespace icemu::api::admin {
 /// assignment). Values are checked against the AWS constraints. Throws std::runtime_error with one
 /// line naming the file and the field: "fixtures a.json: permission_sets[0].name: ...".
 core::fixture_set load_fixtures(std::string const& path);
+
+/// Reads one fixtures file's JSON `text` (named `file` in messages) into `out`, as
+/// load_fixtures does for each file. Throws as load_fixtures.
+void read_fixtures_text(std::string_view text, std::string const& file, core::fixture_set& out);
 
 } // namespace icemu::api::admin

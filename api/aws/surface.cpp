@@ -132,6 +132,13 @@ server::response surface::answer(server::request const& req, server::call_info& 
     auto const operation = operation_of(req);
     auto const [name, fn] = find_action(operation);
     info.operation = name;
+    if (req.method() != http::verb::post) {
+        // JSON 1.1 calls are POSTs; any other method names no operation (icemu's choice).
+        return error_reply(
+            req, {http::status::bad_request, "UnknownOperationException"},
+            "The JSON 1.1 protocol takes POST, not " + std::string(req.method_string()) + ".",
+            request_id);
+    }
     if (fn == nullptr && is_modelled_operation(operation)) {
         // 501 is not retried by any SDK: an unimplemented operation fails at once.
         return error_reply(req, {http::status::not_implemented, "NotImplementedException"},

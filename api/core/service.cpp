@@ -17,6 +17,10 @@ constexpr std::string_view conflicting_operation = "There is a conflicting opera
 // resource.
 constexpr std::int64_t max_policies = 20;
 constexpr std::int64_t max_tags = 50;
+// Bounds that keep due times (now + offset + delay) far from int64 overflow: the configuration's
+// one-day delay limit, and a virtual clock at most about 100 years ahead of wall time.
+constexpr std::int64_t max_delay_ms = 24LL * 60 * 60 * 1000;
+constexpr std::int64_t max_clock_offset_ms = 100LL * 366 * 24 * 60 * 60 * 1000;
 
 // Keyset position of an ascending list: after the token's row, or from the start.
 std::int64_t after(page_token const& token, page_request const& page) {
@@ -622,6 +626,10 @@ async_request service::settle(std::string_view id_text, request_status status,
 std::vector<request_id> service::advance_clock(std::int64_t ms) {
     if (ms < 0)
         throw error(errc::invalid_argument, "ms must be a non-negative integer");
+    if (ms > max_clock_offset_ms - clock_.offset_ms())
+        throw error(errc::invalid_argument, "ms would move the clock more than " +
+                                                std::to_string(max_clock_offset_ms) +
+                                                " ms (about 100 years) ahead of wall time");
     std::vector<request_id> settled;
     store::write_scope scope(db_);
     clock_.set_offset_ms(clock_.offset_ms() + ms);
@@ -681,6 +689,9 @@ scheduler_settings const& service::update_scheduler(scheduler_update const& upda
         throw error(errc::invalid_argument, "delay_ms needs 0 <= min <= max (got min " +
                                                 std::to_string(next.delay_min_ms) + ", max " +
                                                 std::to_string(next.delay_max_ms) + ")");
+    if (next.delay_max_ms > max_delay_ms)
+        throw error(errc::invalid_argument,
+                    "delay_ms is limited to " + std::to_string(max_delay_ms) + " ms (one day)");
     if (next.polls < 1)
         throw error(errc::invalid_argument, "polls must be at least 1");
     bool const mode_changed = next.mode != settings_.mode;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "api/json/utf8.hpp"
+
 #include <charconv>
 #include <cstdint>
 #include <cstring>
@@ -23,12 +25,18 @@ public:
     writer& end_object() { w_.EndObject(); return *this; }
     writer& start_array() { w_.StartArray(); return *this; }
     writer& end_array() { w_.EndArray(); return *this; }
+    /// Keys and strings that are not valid UTF-8 (a header or path echoed in a message) are
+    /// written with U+FFFD in place of each bad byte: the answer stays valid JSON.
     writer& key(std::string_view k) {
+        if (!is_utf8(k))
+            return key(to_utf8(k));
         if (!w_.unescaped(k))
             w_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
         return *this;
     }
     writer& string(std::string_view v) {
+        if (!is_utf8(v))
+            return string(to_utf8(v));
         if (!w_.unescaped(v))
             w_.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
         return *this;

@@ -18,6 +18,7 @@ import http.client
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -36,10 +37,15 @@ ACCESS_KEY_ID = "AKIDEXAMPLE"
 SECRET_ACCESS_KEY = "secret"
 DEFAULT_ACCOUNT = "123456789012"
 
-# Sanitizer builds on a loaded 2-core machine are slow: every wait allows this much.
-START_TIMEOUT_S = 20.0
-STOP_TIMEOUT_S = 20.0
+# Sanitizer builds on a loaded 2-core machine are slow: every wait allows this much (more under
+# valgrind: scripts/valgrind.sh sets ICEMU_START_TIMEOUT_S and ICEMU_STOP_TIMEOUT_S).
+START_TIMEOUT_S = float(os.environ.get("ICEMU_START_TIMEOUT_S", "20"))
+STOP_TIMEOUT_S = float(os.environ.get("ICEMU_STOP_TIMEOUT_S", "20"))
 HTTP_TIMEOUT_S = 30.0
+
+# A command that icemu runs under, e.g. ICEMU_WRAPPER="valgrind --error-exitcode=1" (split as a
+# shell would; read here, never passed to icemu).
+WRAPPER = shlex.split(os.environ.get("ICEMU_WRAPPER", ""))
 
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 INSTANCE_ARN_RE = re.compile(r"arn:aws:sso:::instance/ssoins-([0-9a-f]{16})")
@@ -115,8 +121,8 @@ class Icemu:
     # ---- lifecycle -------------------------------------------------------------------------
 
     def command(self):
-        return [self.binary, "--listen", "127.0.0.1:0", "--port-file", self.port_file,
-                "--db", self.db] + self.args
+        return WRAPPER + [self.binary, "--listen", "127.0.0.1:0", "--port-file", self.port_file,
+                          "--db", self.db] + self.args
 
     def child_env(self):
         env = {k: v for k, v in os.environ.items()

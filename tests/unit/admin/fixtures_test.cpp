@@ -110,3 +110,10 @@ TEST_CASE("fixtures that cannot be used stop with one line naming the file and f
         CHECK(failure(file) == "fixtures " + file + ": assignments: must be an array");
     }
 }
+
+TEST_CASE("fixtures nested 1000000 deep are refused, not a stack overflow", "[admin]") {
+    temp_dir dir;
+    auto const file = (dir.path() / "deep.json").string();
+    write(file, std::string(1000000, '['));
+    CHECK(failure(file) == "fixtures " + file + ": not valid JSON: Invalid value. (line 1)");
+}
