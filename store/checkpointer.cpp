@@ -8,11 +8,15 @@ checkpointer::checkpointer(sqlite3* writer, std::string const& path, int thresho
                            std::chrono::milliseconds interval)
     : writer_(writer), threshold_(threshold_pages), interval_(interval) {
     sqlite3* raw = nullptr;
-    int const rc = sqlite3_open_v2(
-        path.c_str(), &raw,
-        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_URI,
-        nullptr);
+    // The same flags as the request connection (no URI), so both name the same file.
+    int rc = sqlite3_open_v2(path.c_str(), &raw,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
+                             nullptr);
     own_.reset(raw);
+    // A connection that has read nothing has not opened the WAL yet and takes the file for a
+    // rollback-journal one: its checkpoints would do nothing. One read opens the WAL for good.
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(raw, "PRAGMA schema_version", nullptr, nullptr, nullptr);
     if (rc != SQLITE_OK)
         throw sqlite_error(rc, "cannot open " + path + " for checkpoints: " +
                                    (raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
@@ -34,6 +38,11 @@ checkpointer::~checkpointer() {
 std::uint64_t checkpointer::runs() const {
     std::lock_guard lock(mutex_);
     return runs_;
+}
+
+std::uint64_t checkpointer::frames_copied() const {
+    std::lock_guard lock(mutex_);
+    return copied_;
 }
 
 int checkpointer::on_commit(void* self, sqlite3*, char const*, int pages) noexcept {
@@ -66,10 +75,14 @@ void checkpointer::run() noexcept {
         if (due || last) {
             lock.unlock();
             // PASSIVE: copies what no reader still needs and never waits for the writer.
-            sqlite3_wal_checkpoint_v2(own_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
-                                      nullptr);
+            int frames = 0;
+            int copied = 0;
+            int const rc = sqlite3_wal_checkpoint_v2(own_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                                     &frames, &copied);
             lock.lock();
             ++runs_;
+            if (rc == SQLITE_OK && copied > 0)
+                copied_ += static_cast<std::uint64_t>(copied);
         }
         if (last)
             return;

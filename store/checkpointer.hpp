@@ -32,6 +32,8 @@ public:
 
     /// Checkpoints run so far (for tests).
     std::uint64_t runs() const;
+    /// WAL frames those checkpoints copied into the database file (for tests).
+    std::uint64_t frames_copied() const;
 
 private:
     static int on_commit(void* self, sqlite3* db, char const* name, int pages) noexcept;
@@ -51,6 +53,7 @@ private:
     bool stop_ = false;
     std::atomic<bool> dirty_flag_{false}; // a commit since the last checkpoint
     std::uint64_t runs_ = 0;
+    std::uint64_t copied_ = 0;
     std::thread thread_;
 };
 

@@ -83,6 +83,10 @@ public:
     std::uint64_t background_checkpoints() const {
         return checkpointer_ ? checkpointer_->runs() : 0;
     }
+    /// WAL frames the background thread copied into the database file (0 without one).
+    std::uint64_t background_frames_copied() const {
+        return checkpointer_ ? checkpointer_->frames_copied() : 0;
+    }
 
 private:
     friend class write_scope; // marks released_
