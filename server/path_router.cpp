@@ -36,10 +36,14 @@ std::string_view path_params::operator[](std::string_view name) const noexcept {
     return {};
 }
 
-std::string path_router::percent_decode(std::string_view text) {
+std::string path_router::percent_decode(std::string_view text, bool plus_is_space) {
     std::string out;
     out.reserve(text.size());
     for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '+' && plus_is_space) {
+            out.push_back(' ');
+            continue;
+        }
         if (text[i] == '%' && i + 2 < text.size()) {
             int const hi = hex_value(text[i + 1]);
             int const lo = hex_value(text[i + 2]);

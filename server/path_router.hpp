@@ -47,8 +47,10 @@ public:
     /// The route for `method` and `target` (a request target; its query string is ignored).
     match find(http::verb method, std::string_view target) const;
 
-    /// `%XX` decoded; `+` is kept (paths are not form-encoded). Invalid escapes are kept as is.
-    static std::string percent_decode(std::string_view text);
+    /// `%XX` decoded; `+` is kept (paths are not form-encoded) unless `plus_is_space` (query
+    /// strings). Invalid escapes are kept as is. The one decoder of every surface and of the
+    /// signature checks.
+    static std::string percent_decode(std::string_view text, bool plus_is_space = false);
 
 private:
     struct segment {

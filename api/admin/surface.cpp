@@ -8,8 +8,8 @@
 #include "api/json/reader.hpp"
 #include "api/json/writer.hpp"
 #include "api/storage_failure.hpp"
+#include "server/path_router.hpp"
 
-#include <charconv>
 #include <map>
 
 namespace icemu::api::admin {
@@ -59,27 +59,6 @@ admin_error rejection_error(server::rejection why) {
     return {server::status_of(why), std::string(code), std::string(server::describe(why))};
 }
 
-std::string percent_decode(std::string_view text) {
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '+') {
-            out.push_back(' ');
-            continue;
-        }
-        if (text[i] == '%' && i + 2 < text.size() + 0 && i + 2 <= text.size() - 1) {
-            int value = 0;
-            auto const [p, ec] = std::from_chars(text.data() + i + 1, text.data() + i + 3, value, 16);
-            if (ec == std::errc() && p == text.data() + i + 3) {
-                out.push_back(static_cast<char>(value));
-                i += 2;
-                continue;
-            }
-        }
-        out.push_back(text[i]);
-    }
-    return out;
-}
-
 struct target {
     std::string path;
     std::map<std::string, std::string, std::less<>> query;
@@ -97,8 +76,8 @@ target split_target(std::string_view raw) {
         auto const pair = rest.substr(0, amp);
         auto const eq = pair.find('=');
         if (!pair.empty())
-            t.query[percent_decode(pair.substr(0, eq))] =
-                eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1));
+            t.query[server::path_router::percent_decode(pair.substr(0, eq), true)] =
+                eq == std::string_view::npos ? "" : server::path_router::percent_decode(pair.substr(eq + 1), true);
         rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
     }
     return t;

@@ -1,18 +1,10 @@
 #include "api/auth/canonical.hpp"
 
+#include "server/path_router.hpp"
+
 namespace icemu::api::auth {
 
 namespace {
-
-int hex_value(char c) noexcept {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 bool unreserved(char c) noexcept {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -24,29 +16,6 @@ bool blank(char c) noexcept {
 }
 
 } // namespace
-
-std::string percent_decode(std::string_view text, bool plus_is_space) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        char const c = text[i];
-        if (c == '+' && plus_is_space) {
-            out.push_back(' ');
-            continue;
-        }
-        if (c == '%' && i + 2 < text.size()) {
-            int const hi = hex_value(text[i + 1]);
-            int const lo = hex_value(text[i + 2]);
-            if (hi >= 0 && lo >= 0) {
-                out.push_back(static_cast<char>(hi * 16 + lo));
-                i += 2;
-                continue;
-            }
-        }
-        out.push_back(c);
-    }
-    return out;
-}
 
 std::string uri_encode(std::string_view text, bool keep_slash) {
     constexpr char digits[] = "0123456789ABCDEF";
@@ -75,10 +44,10 @@ std::vector<std::pair<std::string, std::string>> query_pairs(std::string_view qu
         if (pair.empty())
             continue;
         auto const eq = pair.find('=');
-        out.emplace_back(percent_decode(pair.substr(0, eq), plus_is_space),
-                         eq == std::string_view::npos
-                             ? std::string()
-                             : percent_decode(pair.substr(eq + 1), plus_is_space));
+        out.emplace_back(server::path_router::percent_decode(pair.substr(0, eq), plus_is_space),
+                         eq == std::string_view::npos ? std::string()
+                                                      : server::path_router::percent_decode(
+                                                            pair.substr(eq + 1), plus_is_space));
     }
     return out;
 }

@@ -9,9 +9,6 @@
 
 namespace icemu::api::auth {
 
-/// Decodes %XX escapes (and `+` as a space when `plus_is_space`); a malformed escape is kept
-/// as it is.
-std::string percent_decode(std::string_view text, bool plus_is_space);
 
 /// Percent-encodes every byte except the unreserved `A-Z a-z 0-9 - _ . ~` (and `/` when
 /// `keep_slash`), with uppercase hex digits, as both signing schemes do.

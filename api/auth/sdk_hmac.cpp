@@ -5,6 +5,7 @@
 
 #include "api/auth/canonical.hpp"
 #include "api/auth/crypto.hpp"
+#include "server/path_router.hpp"
 
 namespace icemu::api::auth {
 
@@ -61,7 +62,7 @@ bool contains(std::vector<std::string_view> const& names, std::string_view name)
 } // namespace
 
 std::string sdk_hmac_canonical_uri(std::string_view raw_path) {
-    std::string const path = percent_decode(raw_path, false);
+    std::string const path = server::path_router::percent_decode(raw_path);
     std::string out;
     std::string_view rest = path;
     for (;;) {

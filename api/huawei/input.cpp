@@ -24,9 +24,7 @@ std::string hex_id_of(std::string_view text, std::string_view prefix, std::strin
 }
 
 std::string form_decode(std::string_view text) {
-    std::string plus_as_space(text);
-    std::replace(plus_as_space.begin(), plus_as_space.end(), '+', ' ');
-    return server::path_router::percent_decode(plus_as_space);
+    return server::path_router::percent_decode(text, true);
 }
 
 std::string length_rule(std::string_view field, std::size_t min, std::size_t max) {
