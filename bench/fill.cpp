@@ -128,7 +128,10 @@ struct sampler {
 
 int run(options const& o) {
     auto const started = std::chrono::steady_clock::now();
-    store::database db({o.db, false, o.cache_kib});
+    store::database_options db_options;
+    db_options.path = o.db;
+    db_options.cache_kib = o.cache_kib;
+    store::database db(db_options);
     api::core::clock clock;
     api::core::service_options svc_options;
     svc_options.scheduler.mode = api::core::scheduler_mode::manual;
@@ -160,7 +163,7 @@ int run(options const& o) {
             db.begin();
         }
         store::request_row row;
-        row.id = ids.uuid();
+        row.id = ids.request_uuid();
         row.status = store::request_status::succeeded;
         row.instance_id = instance_id;
         row.permission_set_id = ps.id;

@@ -2,7 +2,9 @@
 
 #include <tuple>
 
+#include "store/error.hpp"
 #include "store/page_reader.hpp"
+#include "store/request_keys.hpp"
 
 namespace icemu::store {
 
@@ -13,11 +15,18 @@ namespace {
     "principal_id, failure_reason, created_ms, due_ms, settle_by, polls_left, planned_status, " \
     "planned_reason, surface"
 
+// The id of the key in column `column` (see request_keys.hpp).
+request_id id_in(statement const& s, int column) noexcept {
+    request_key key;
+    auto const blob = s.column_blob(column);
+    if (blob.size() == key.bytes.size())
+        std::copy(blob.begin(), blob.end(), key.bytes.begin());
+    return id_of(key);
+}
+
 request_row read_request(statement const& s) {
     request_row row;
-    auto const blob = s.column_blob(0);
-    if (blob.size() == row.id.size())
-        std::copy(blob.begin(), blob.end(), row.id.begin());
+    row.id = id_in(s, 0);
     row.seq = s.column_int64(1);
     row.kind = static_cast<request_kind>(s.column_int64(2));
     row.status = static_cast<request_status>(s.column_int64(3));
@@ -39,9 +48,7 @@ request_row read_request(statement const& s) {
 
 request_summary read_summary(statement const& s) {
     request_summary row;
-    auto const blob = s.column_blob(0);
-    if (blob.size() == row.id.size())
-        std::copy(blob.begin(), blob.end(), row.id.begin());
+    row.id = id_in(s, 0);
     row.seq = s.column_int64(1);
     row.status = static_cast<request_status>(s.column_int64(2));
     row.created_ms = s.column_int64(3);
@@ -61,10 +68,16 @@ requests::requests(database& db) : db_(db) {
 }
 
 std::int64_t requests::insert(request_row& row) {
+    if (!is_request_id(row.id))
+        throw sqlite_error(SQLITE_MISUSE, "a request id must be a version-4 UUID");
     row.seq = last_seq_ + 1;
     statement_use s(db_.cached("INSERT INTO requests(" ICEMU_REQUEST_COLUMNS
                                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    s->bind_blob(1, row.id).bind(2, row.seq).bind(3, as_int(row.kind)).bind(4, as_int(row.status));
+    auto const key = key_of(row.id);
+    s->bind_blob(1, key.bytes)
+        .bind(2, row.seq)
+        .bind(3, as_int(row.kind))
+        .bind(4, as_int(row.status));
     s->bind(5, row.instance_id).bind(6, row.permission_set_id).bind(7, row.account_id);
     s->bind(8, row.principal_type).bind(9, row.principal_id).bind(10, row.failure_reason);
     s->bind(11, row.created_ms);
@@ -83,8 +96,11 @@ std::int64_t requests::insert(request_row& row) {
 }
 
 std::optional<request_row> requests::find(request_id const& id) {
+    if (!is_request_id(id)) // no key: another version's bits would name a v4 id's request
+        return std::nullopt;
     statement_use s(db_.cached("SELECT " ICEMU_REQUEST_COLUMNS " FROM requests WHERE id = ?"));
-    s->bind_blob(1, id);
+    auto const key = key_of(id);
+    s->bind_blob(1, key.bytes);
     if (!s->step())
         return std::nullopt;
     return read_request(*s);
@@ -188,13 +204,13 @@ bool requests::settle(request_id const& id, request_status status,
     statement_use s(db_.cached(
         "UPDATE requests SET status = ?, failure_reason = ?, due_ms = NULL WHERE id = ? AND "
         "status = 0"));
-    s->bind(1, as_int(status)).bind(2, reason).bind_blob(3, id);
+    s->bind(1, as_int(status)).bind(2, reason).bind_blob(3, key_of(id).bytes);
     return s->run() > 0;
 }
 
 void requests::set_polls_left(request_id const& id, std::int64_t polls_left) {
     statement_use s(db_.cached("UPDATE requests SET polls_left = ? WHERE id = ?"));
-    s->bind(1, polls_left).bind_blob(2, id);
+    s->bind(1, polls_left).bind_blob(2, key_of(id).bytes);
     s->run();
 }
 
@@ -206,7 +222,7 @@ void requests::reschedule(request_id const& id, settle_mode by, std::optional<st
     s->bind(1, as_int(by));
     if (due_ms)
         s->bind(2, *due_ms);
-    s->bind(3, polls_left).bind_blob(4, id);
+    s->bind(3, polls_left).bind_blob(4, key_of(id).bytes);
     s->run();
 }
 

@@ -25,8 +25,11 @@ public:
     /// Reads the sequence high-water mark.
     explicit requests(database& db);
 
-    /// Stores a new request; assigns and returns its seq.
+    /// Stores a new request; assigns and returns its seq. Its id must be a version-4 UUID
+    /// (is_request_id; new ones from new_request_id): it is stored as its key (request_keys.hpp).
+    /// Throws sqlite_error (SQLITE_MISUSE) for another id.
     std::int64_t insert(request_row& row);
+    /// The request with this id; nothing for an unknown id or one that is not version 4.
     std::optional<request_row> find(request_id const& id);
     /// Requests of one kind in an instance, newest first; `before` is the seq of the last row seen.
     /// Reads only the covering index (migration 5), so a page costs the same at any table size.

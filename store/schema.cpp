@@ -1,9 +1,11 @@
 #include "store/schema.hpp"
 
+#include <algorithm>
 #include <array>
 #include <string>
 
 #include "store/database.hpp"
+#include "store/request_keys.hpp"
 
 namespace icemu::store {
 
@@ -161,7 +163,26 @@ CREATE INDEX requests_by_kind ON requests(instance_id, kind, seq, status, create
 DROP INDEX requests_by_kind_status;
 CREATE INDEX requests_by_kind_status ON requests(instance_id, kind, status, seq, created_ms);
 )sql",
+    R"sql(
+-- Requests are keyed by a time-ordered key whose permutation is the id (request_keys.hpp); the
+-- rows stored before keep their ids: each is re-keyed under the key that gives that id back.
+UPDATE requests SET id = icemu_request_key(id);
+)sql",
 };
+
+// icemu_request_key(id): the key of a stored id (migration 6). A blob of another size is kept.
+void request_key_function(sqlite3_context* context, int, sqlite3_value** args) {
+    auto const* data = static_cast<unsigned char const*>(sqlite3_value_blob(args[0]));
+    request_id id{};
+    if (data == nullptr || sqlite3_value_bytes(args[0]) != static_cast<int>(id.size())) {
+        sqlite3_result_value(context, args[0]);
+        return;
+    }
+    std::copy(data, data + id.size(), id.begin());
+    auto const key = key_of(id);
+    sqlite3_result_blob(context, key.bytes.data(), static_cast<int>(key.bytes.size()),
+                        SQLITE_TRANSIENT);
+}
 
 } // namespace
 
@@ -175,6 +196,9 @@ int schema_version() noexcept {
 }
 
 void migrate(database& db) {
+    sqlite3_create_function_v2(db.handle(), "icemu_request_key", 1,
+                               SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, &request_key_function,
+                               nullptr, nullptr, nullptr);
     for (int version = stored_schema_version(db); version < schema_version(); ++version) {
         db.exec("BEGIN IMMEDIATE");
         try {

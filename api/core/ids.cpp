@@ -3,6 +3,9 @@
 #include <openssl/sha.h>
 
 #include <array>
+#include <chrono>
+
+#include "store/request_keys.hpp"
 
 namespace icemu::api::core {
 
@@ -48,6 +51,13 @@ request_id id_source::uuid() {
     id[6] = static_cast<unsigned char>((id[6] & 0x0f) | 0x40);
     id[8] = static_cast<unsigned char>((id[8] & 0x3f) | 0x80);
     return id;
+}
+
+request_id id_source::request_uuid() {
+    auto const now = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now().time_since_epoch());
+    std::uint64_t const high = engine_();
+    return store::new_request_id(now.count(), high, engine_());
 }
 
 uuid_text uuid_chars(request_id const& id) noexcept {

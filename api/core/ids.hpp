@@ -17,8 +17,11 @@ public:
     id_source();
     /// 16 lowercase hex characters.
     std::string hex16();
-    /// A random (version 4) request id.
+    /// A random (version 4) UUID, e.g. a call's x-amzn-RequestId.
     request_id uuid();
+    /// A new async request's id: as random-looking as uuid(), but its storage key orders by
+    /// creation time (store::new_request_id), so that it is stored next to the previous one.
+    request_id request_uuid();
 
 private:
     std::mt19937_64 engine_;

@@ -787,7 +787,7 @@ void service::put_tags(std::string_view instance_id, std::string_view permission
 }
 
 async_request service::start_request(caller const& who, async_request row, bool settle_now) {
-    row.id = ids_.uuid();
+    row.id = ids_.request_uuid();
     row.status = request_status::in_progress;
     row.created_ms = clock_.now_ms();
     row.surface = std::string(who.surface);

@@ -199,7 +199,7 @@ class KillNineTest(IcemuTestCase):
         finally:
             db.close()
         now_ms = int(time.time() * 1000)
-        return {str(uuid.UUID(bytes=bytes(rid))) for rid, due in rows
+        return {str(uuid.UUID(bytes=id_of_key(bytes(key)))) for key, due in rows
                 if due is not None and due <= now_ms}
 
     def test_every_acknowledged_write_survives_kill_9_twice(self):
@@ -225,6 +225,31 @@ class KillNineTest(IcemuTestCase):
         self.icemu.stop()
         with sqlite3.connect(self.icemu.db) as db:
             self.assertEqual(db.execute("PRAGMA integrity_check").fetchone()[0], "ok")
+
+
+# store/request_keys.cpp, written again from its description: the table is keyed by a 122-bit
+# key; the id is a six-round Feistel permutation of it over the free bits of a version-4 UUID.
+ROUND_KEYS = (0x9e3779b97f4a7c15, 0xbf58476d1ce4e5b9, 0x94d049bb133111eb,
+              0x2545f4914f6cdd1d, 0xd6e8feb86659fd93, 0xa0761d6478bd642f)
+MASK61, MASK64 = (1 << 61) - 1, (1 << 64) - 1
+
+
+def fmix64(v):
+    v ^= v >> 33
+    v = (v * 0xff51afd7ed558ccd) & MASK64
+    v ^= v >> 33
+    v = (v * 0xc4ceb9fe1a85ec53) & MASK64
+    return v ^ (v >> 33)
+
+
+def id_of_key(key):
+    value = int.from_bytes(key, "big")
+    left, right = value >> 61, value & MASK61
+    for k in ROUND_KEYS:
+        left, right = right, left ^ (fmix64(right ^ k) & MASK61)
+    free = (left << 61) | right  # 48 bits, 12 bits, 62 bits around the fixed ones
+    first, middle, last = free >> 74, (free >> 62) & 0xfff, free & ((1 << 62) - 1)
+    return ((first << 80) | (0x4 << 76) | (middle << 64) | (0b10 << 62) | last).to_bytes(16, "big")
 
 
 def policy(tag, size):

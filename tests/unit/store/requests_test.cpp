@@ -17,9 +17,12 @@ using icemu::test::temp_dir;
 
 constexpr std::int64_t newest = std::numeric_limits<std::int64_t>::max();
 
+// A version-4 UUID, as every stored request's id is (see store/request_keys.hpp).
 store::request_id id_of(unsigned char n) {
     store::request_id id{};
     id[0] = 0xab;
+    id[6] = 0x40;
+    id[8] = 0x80;
     id[15] = n;
     return id;
 }
