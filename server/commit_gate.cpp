@@ -49,6 +49,18 @@ void commit_gate::flush_soon() {
     schedule();
 }
 
+void commit_gate::share_reads(std::function<void()> begin, std::function<void()> end) {
+    begin_read_ = std::move(begin);
+    end_read_ = std::move(end);
+}
+
+void commit_gate::before_dispatch() {
+    if (!begin_read_)
+        return;
+    begin_read_();
+    schedule();
+}
+
 void commit_gate::schedule() {
     if (scheduled_)
         return;
@@ -71,6 +83,8 @@ void commit_gate::flush() {
     } catch (...) {
         error = std::current_exception();
     }
+    if (end_read_)
+        end_read_();
     if (!waiters) {
         if (error && on_error_)
             on_error_(error);

@@ -36,6 +36,13 @@ public:
     /// Schedules a flush with no waiter (for changes made outside a request, e.g. settlement).
     void flush_soon();
 
+    /// Shares one read transaction among the requests dispatched in one round of the executor:
+    /// before_dispatch() calls `begin` (which opens it unless a transaction is open) and
+    /// schedules a flush, which calls `end` after any commit. Without it, each read is its own.
+    void share_reads(std::function<void()> begin, std::function<void()> end);
+    /// Called before a request is dispatched (see share_reads).
+    void before_dispatch();
+
 private:
     struct batch;
     void schedule();
@@ -45,6 +52,8 @@ private:
     std::function<bool()> pending_;
     std::function<void()> commit_;
     std::function<void(std::exception_ptr)> on_error_;
+    std::function<void()> begin_read_;
+    std::function<void()> end_read_;
     std::shared_ptr<batch> next_; // the waiters of the next flush; null when none
     bool scheduled_ = false;      // a flush is posted and has not run yet
     std::shared_ptr<bool> alive_; // lets a posted flush outlive a destroyed gate safely

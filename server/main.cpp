@@ -116,8 +116,10 @@ int serve(server::config const& cfg) {
                      cfg.config_file.c_str(), e.what());
         return 2;
     }
-    store::database_options store_options{cfg.db, cfg.store_synchronous == "full",
-                                          cfg.store_cache_kib};
+    store::database_options store_options;
+    store_options.path = cfg.db;
+    store_options.synchronous_full = cfg.store_synchronous == "full";
+    store_options.cache_kib = cfg.store_cache_kib;
     store_options.read_only = cfg.store_read_only;
     store_options.max_size_bytes = cfg.store_max_size_mib * 1024 * 1024;
     store_options.mmap_bytes = cfg.store_mmap_mib * 1024 * 1024;
@@ -154,6 +156,7 @@ int serve(server::config const& cfg) {
         [&log](std::exception_ptr) {
             log.event(server::log_level::error, "commit failed; the batch was rolled back");
         });
+    gate.share_reads([&db] { db.begin_read(); }, [&db] { db.end_read(); });
     server::scheduler_timer timer(
         ioc.get_executor(),
         [&svc]() -> std::optional<std::chrono::system_clock::time_point> {

@@ -361,6 +361,7 @@ net::awaitable<void> run_session(Stream& stream, session_env env, session_contro
             if (*refused == rejection::too_many_connections)
                 res.set(http::field::retry_after, "1");
         } else {
+            env.gate.before_dispatch();
             res = env.routes.dispatch(req, info);
             keep_alive = req.keep_alive();
             std::exception_ptr failure;

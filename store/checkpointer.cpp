@@ -4,9 +4,8 @@
 
 namespace icemu::store {
 
-checkpointer::checkpointer(sqlite3* writer, std::string const& path, int threshold_pages,
-                           std::chrono::milliseconds interval)
-    : writer_(writer), threshold_(threshold_pages), interval_(interval) {
+checkpointer::checkpointer(sqlite3* writer, std::string const& path, checkpoint_settings settings)
+    : writer_(writer), settings_(settings) {
     sqlite3* raw = nullptr;
     // The same flags as the request connection (no URI), so both name the same file.
     int rc = sqlite3_open_v2(path.c_str(), &raw,
@@ -45,9 +44,18 @@ std::uint64_t checkpointer::frames_copied() const {
     return copied_;
 }
 
-int checkpointer::on_commit(void* self, sqlite3*, char const*, int pages) noexcept {
+int checkpointer::on_commit(void* self, sqlite3* db, char const*, int pages) noexcept {
     auto& me = *static_cast<checkpointer*>(self);
-    if (pages >= me.threshold_) {
+    // Frames this commit added: all of them when it started the WAL over.
+    me.fresh_ += pages >= me.last_pages_ ? pages - me.last_pages_ : pages;
+    me.last_pages_ = pages;
+    if (me.catch_up_.exchange(false, std::memory_order_relaxed)) {
+        // The few frames the background pass left (SQLite's own autocheckpoint runs here too).
+        sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+        me.catch_ups_.fetch_add(1, std::memory_order_relaxed);
+    }
+    if (me.fresh_ >= me.settings_.threshold_pages) {
+        me.fresh_ = 0;
         me.wake();
         return SQLITE_OK;
     }
@@ -55,6 +63,17 @@ int checkpointer::on_commit(void* self, sqlite3*, char const*, int pages) noexce
     if (!me.dirty_flag_.load(std::memory_order_relaxed))
         me.dirty_flag_.store(true, std::memory_order_relaxed);
     return SQLITE_OK;
+}
+
+// Syncs the database file after each pass. SQLite syncs it only when a pass caught up with the
+// WAL, which under sustained writes is the writer's catch-up alone: that fsync then flushed every
+// page the background passes had copied (11-18 ms measured, on the request thread).
+void checkpointer::sync_database() noexcept {
+    sqlite3_file* file = nullptr;
+    if (sqlite3_file_control(own_.get(), "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK ||
+        file == nullptr || file->pMethods == nullptr)
+        return;
+    file->pMethods->xSync(file, SQLITE_SYNC_NORMAL);
 }
 
 void checkpointer::wake() noexcept {
@@ -68,7 +87,7 @@ void checkpointer::wake() noexcept {
 void checkpointer::run() noexcept {
     std::unique_lock lock(mutex_);
     for (;;) {
-        cv_.wait_for(lock, interval_, [this] { return wanted_ || stop_; });
+        cv_.wait_for(lock, settings_.interval, [this] { return wanted_ || stop_; });
         bool const last = stop_;
         bool const due = wanted_ || dirty_flag_.exchange(false, std::memory_order_relaxed);
         wanted_ = false;
@@ -79,6 +98,11 @@ void checkpointer::run() noexcept {
             int copied = 0;
             int const rc = sqlite3_wal_checkpoint_v2(own_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
                                                      &frames, &copied);
+            if (rc == SQLITE_OK && copied > 0)
+                sync_database();
+            if (rc == SQLITE_OK && frames >= settings_.restart_pages &&
+                frames - copied <= settings_.residual_pages)
+                catch_up_.store(true, std::memory_order_relaxed);
             lock.lock();
             ++runs_;
             if (rc == SQLITE_OK && copied > 0)

@@ -8,15 +8,6 @@
 
 namespace icemu::store {
 
-namespace {
-
-// The WAL size (in pages) that wakes the checkpointer: SQLite's own autocheckpoint default.
-constexpr int wal_pages = 1000;
-// And how often it looks at a WAL that has grown less than that.
-constexpr std::chrono::milliseconds checkpoint_interval{1000};
-
-} // namespace
-
 database::database(database_options const& options) : read_only_(options.read_only) {
     // Before the first connection: no global mutex around every allocation for statistics
     // nobody reads (SQLITE_MISUSE once SQLite is initialised, which changes nothing).
@@ -67,7 +58,7 @@ database::database(database_options const& options) : read_only_(options.read_on
                            options.path.starts_with("file::memory:");
     if (options.background_checkpoints && !in_memory && !read_only_)
         checkpointer_ =
-            std::make_unique<checkpointer>(db_.get(), options.path, wal_pages, checkpoint_interval);
+            std::make_unique<checkpointer>(db_.get(), options.path, options.checkpoints);
 }
 
 void database::limit_size(std::int64_t bytes) {
@@ -116,9 +107,39 @@ void database::begin() {
     // BEGIN IMMEDIATE itself succeeds on a read-only connection; fail before any work instead.
     if (read_only_)
         throw sqlite_error(SQLITE_READONLY, "attempt to write a readonly database");
+    // Not upgraded in place: BEGIN IMMEDIATE takes the write lock before anything is read.
+    end_read();
     statement_use s(cached("BEGIN IMMEDIATE"));
     s->run();
     open_ = true;
+}
+
+void database::begin_read() noexcept {
+    if (open_ || reading_ || sqlite3_get_autocommit(db_.get()) == 0)
+        return;
+    try {
+        statement_use s(cached("BEGIN"));
+        s->run();
+        reading_ = true;
+    } catch (...) { // the reads then run in autocommit, each its own transaction
+    }
+}
+
+void database::end_read() noexcept {
+    if (!reading_)
+        return;
+    reading_ = false;
+    // Nothing to write: COMMIT only releases the read lock. SQLite may have ended the
+    // transaction itself after an I/O error, leaving autocommit on.
+    if (open_ || sqlite3_get_autocommit(db_.get()) != 0)
+        return;
+    try {
+        statement_use s(cached("COMMIT"));
+        s->run();
+    } catch (...) {
+    }
+    if (sqlite3_get_autocommit(db_.get()) == 0) // never left open for begin() to trip over
+        sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 void database::commit() {

@@ -1,9 +1,12 @@
 #include "server/commit_gate.hpp"
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 namespace {
 
@@ -83,4 +86,42 @@ TEST_CASE("commit gate wakes each batch with its own commit", "[server]") {
     ioc.run();
     CHECK(commits == 2);
     CHECK(woken == 2);
+}
+
+TEST_CASE("commit gate shares one read transaction per round and ends it after the commit",
+          "[server]") {
+    net::io_context ioc;
+    std::vector<std::string> events;
+    bool dirty = false;
+    commit_gate gate(
+        ioc.get_executor(), [&] { return dirty; },
+        [&] {
+            events.push_back("commit");
+            dirty = false;
+        });
+    gate.share_reads([&] { events.push_back("begin"); }, [&] { events.push_back("end"); });
+    // Three requests dispatched in one round: each asks, one flush ends the shared transaction.
+    gate.before_dispatch();
+    gate.before_dispatch();
+    dirty = true; // the second request wrote
+    gate.before_dispatch();
+    CHECK(events == std::vector<std::string>{"begin", "begin", "begin"}); // nothing ended inline
+    ioc.run();
+    CHECK(events == std::vector<std::string>{"begin", "begin", "begin", "commit", "end"});
+    // The next round opens and ends its own.
+    ioc.restart();
+    gate.before_dispatch();
+    ioc.run();
+    CHECK(events.back() == "end");
+    CHECK(std::count(events.begin(), events.end(), "end") == 2);
+}
+
+TEST_CASE("commit gate without share_reads leaves reads alone", "[server]") {
+    net::io_context ioc;
+    int commits = 0;
+    commit_gate gate(
+        ioc.get_executor(), [] { return false; }, [&] { ++commits; });
+    gate.before_dispatch(); // schedules nothing
+    CHECK(ioc.run() == 0);
+    CHECK(commits == 0);
 }
