@@ -36,9 +36,10 @@ public:
     /// Schedules a flush with no waiter (for changes made outside a request, e.g. settlement).
     void flush_soon();
 
-    /// Shares one read transaction among the requests dispatched in one round of the executor:
-    /// before_dispatch() calls `begin` (which opens it unless a transaction is open) and
-    /// schedules a flush, which calls `end` after any commit. Without it, each read is its own.
+    /// Shares one read transaction among the requests dispatched together: before_dispatch()
+    /// calls `begin` (which opens it unless a transaction is open) and schedules a flush unless
+    /// one is posted already; that flush calls `end` after any commit. Without it, each read is
+    /// its own transaction.
     void share_reads(std::function<void()> begin, std::function<void()> end);
     /// Called before a request is dispatched (see share_reads).
     void before_dispatch();

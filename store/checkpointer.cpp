@@ -51,8 +51,12 @@ int checkpointer::on_commit(void* self, sqlite3* db, char const*, int pages) noe
     me.last_pages_ = pages;
     if (me.catch_up_.exchange(false, std::memory_order_relaxed)) {
         // The few frames the background pass left (SQLite's own autocheckpoint runs here too).
-        sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-        me.catch_ups_.fetch_add(1, std::memory_order_relaxed);
+        // SQLITE_BUSY: the thread's next pass is running; the commit after it tries again.
+        if (sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) ==
+            SQLITE_OK)
+            me.catch_ups_.fetch_add(1, std::memory_order_relaxed);
+        else
+            me.catch_up_.store(true, std::memory_order_relaxed);
     }
     if (me.fresh_ >= me.settings_.threshold_pages) {
         me.fresh_ = 0;
@@ -68,12 +72,13 @@ int checkpointer::on_commit(void* self, sqlite3* db, char const*, int pages) noe
 // Syncs the database file after each pass. SQLite syncs it only when a pass caught up with the
 // WAL, which under sustained writes is the writer's catch-up alone: that fsync then flushed every
 // page the background passes had copied (11-18 ms measured, on the request thread).
-void checkpointer::sync_database() noexcept {
+// False when it failed: then no catch-up may let the WAL start over on top of those pages.
+bool checkpointer::sync_database() noexcept {
     sqlite3_file* file = nullptr;
     if (sqlite3_file_control(own_.get(), "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK ||
         file == nullptr || file->pMethods == nullptr)
-        return;
-    file->pMethods->xSync(file, SQLITE_SYNC_NORMAL);
+        return false;
+    return file->pMethods->xSync(file, SQLITE_SYNC_NORMAL) == SQLITE_OK;
 }
 
 void checkpointer::wake() noexcept {
@@ -98,15 +103,22 @@ void checkpointer::run() noexcept {
             int copied = 0;
             int const rc = sqlite3_wal_checkpoint_v2(own_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
                                                      &frames, &copied);
-            if (rc == SQLITE_OK && copied > 0)
-                sync_database();
-            if (rc == SQLITE_OK && frames >= settings_.restart_pages &&
+            // `copied` counts every frame of this WAL in the database file, not only this pass's:
+            // what this pass added is the difference (all of it when the WAL started over).
+            int fresh = 0;
+            if (rc == SQLITE_OK) {
+                fresh = frames >= last_frames_ && copied >= last_copied_ ? copied - last_copied_
+                                                                         : copied;
+                last_frames_ = frames;
+                last_copied_ = copied;
+            }
+            bool const synced = fresh == 0 || sync_database();
+            if (rc == SQLITE_OK && synced && frames >= settings_.restart_pages &&
                 frames - copied <= settings_.residual_pages)
                 catch_up_.store(true, std::memory_order_relaxed);
             lock.lock();
             ++runs_;
-            if (rc == SQLITE_OK && copied > 0)
-                copied_ += static_cast<std::uint64_t>(copied);
+            copied_ += static_cast<std::uint64_t>(fresh);
         }
         if (last)
             return;

@@ -52,7 +52,7 @@ public:
 private:
     static int on_commit(void* self, sqlite3* db, char const* name, int pages) noexcept;
     void wake() noexcept;
-    void sync_database() noexcept;
+    bool sync_database() noexcept;
     void run() noexcept;
 
     struct close {
@@ -64,6 +64,9 @@ private:
     // The writer's thread only (the hook):
     int last_pages_ = 0; // the WAL's frames after the previous commit
     int fresh_ = 0;      // frames added since the thread was last woken
+    // The thread's only: the WAL's frames and the frames copied, after the previous pass.
+    int last_frames_ = 0;
+    int last_copied_ = 0;
     // Shared:
     std::atomic<bool> catch_up_{false}; // a pass left a large WAL nearly copied
     std::atomic<std::uint64_t> catch_ups_{0};

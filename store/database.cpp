@@ -32,6 +32,13 @@ database::database(database_options const& options) : read_only_(options.read_on
     exec("PRAGMA mmap_size=" + std::to_string(options.mmap_bytes));
     exec("PRAGMA temp_store=MEMORY");
     exec("PRAGMA busy_timeout=5000");
+    // A newer icemu's store may mean something else by the same rows (migration 6 changed what
+    // a request's key is): refuse it rather than misread it or write rows it would misread.
+    if (int const stored = stored_schema_version(*this); stored > schema_version())
+        throw unusable_store(SQLITE_ERROR, "its schema is version " + std::to_string(stored) +
+                                               ", newer than this icemu's (" +
+                                               std::to_string(schema_version()) +
+                                               "): open it with the icemu that wrote it");
     if (read_only_) {
         exec(options.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
         int const stored = stored_schema_version(*this);
@@ -78,6 +85,7 @@ void database::limit_size(std::int64_t bytes) {
 }
 
 database::~database() {
+    end_read();
     // Statements first: sqlite3_close_v2 would otherwise defer the close until they are gone.
     cache_.clear();
     rollback();

@@ -530,3 +530,18 @@ TEST_CASE("sustained writes restart the WAL: the writer finishes what the thread
     CHECK(std::filesystem::file_size(wal) < 1500u * 4120u);
     CHECK(count_rows(db, "big") == 3000);
 }
+
+TEST_CASE("a store of a newer schema is refused, not misread", "[store]") {
+    temp_dir dir;
+    auto const options = dir.db_options();
+    {
+        store::database db(options);
+        db.exec("PRAGMA user_version=" + std::to_string(store::schema_version() + 1));
+    }
+    try {
+        store::database again(options);
+        FAIL("opened a store of a newer schema");
+    } catch (store::unusable_store const& e) {
+        CHECK(std::string(e.what()).find("newer than this icemu's") != std::string::npos);
+    }
+}

@@ -6,6 +6,7 @@
 #include <random>
 #include <set>
 
+#include "api/core/ids.hpp"
 #include "store/database.hpp"
 #include "store/error.hpp"
 #include "store/requests.hpp"
@@ -61,6 +62,18 @@ TEST_CASE("a request id and its key map to each other both ways", "[store]") {
     key.bytes[0] = 0x03;
     key.bytes[7] = 0xff;
     CHECK(store::key_of(store::id_of(key)) == key);
+}
+
+TEST_CASE("the permutation is pinned: an id means the same request in every version", "[store]") {
+    // Values from tests/integration/test_crash.py's own implementation of the same network.
+    store::request_key one;
+    one.bytes[15] = 1;
+    CHECK(icemu::api::core::format_uuid(store::id_of(one)) ==
+          "e4aed7fb-3bed-4c76-9c31-2412c142bf49");
+    store::request_key key{{0x01, 0x8f, 0x2a, 0x3b, 0x4c, 0x5d, 0x6e, 0x7f, 0x80, 0x91, 0xa2, 0xb3,
+                            0xc4, 0xd5, 0xe6, 0xf7}};
+    CHECK(icemu::api::core::format_uuid(store::id_of(key)) ==
+          "5280fba2-f47f-44fc-930b-8f9dda40307e");
 }
 
 TEST_CASE("new request ids are version 4, unique, random-looking, and their keys ordered",
