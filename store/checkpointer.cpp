@@ -51,12 +51,17 @@ int checkpointer::on_commit(void* self, sqlite3* db, char const*, int pages) noe
     me.last_pages_ = pages;
     if (me.catch_up_.exchange(false, std::memory_order_relaxed)) {
         // The few frames the background pass left (SQLite's own autocheckpoint runs here too).
-        // SQLITE_BUSY: the thread's next pass is running; the commit after it tries again.
-        if (sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) ==
-            SQLITE_OK)
-            me.catch_ups_.fetch_add(1, std::memory_order_relaxed);
-        else
+        // SQLITE_BUSY: the thread's next pass is running; the commit after it tries again. A
+        // reader still using older frames (another connection) keeps them from being copied: the
+        // WAL cannot start over yet, and the thread's next pass decides again.
+        int frames = 0;
+        int copied = 0;
+        int const rc =
+            sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied);
+        if (rc != SQLITE_OK)
             me.catch_up_.store(true, std::memory_order_relaxed);
+        else if (copied == frames)
+            me.catch_ups_.fetch_add(1, std::memory_order_relaxed);
     }
     if (me.fresh_ >= me.settings_.threshold_pages) {
         me.fresh_ = 0;

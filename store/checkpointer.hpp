@@ -46,12 +46,14 @@ public:
     std::uint64_t runs() const;
     /// WAL frames those checkpoints copied into the database file (for tests).
     std::uint64_t frames_copied() const;
-    /// Checkpoints the writer's hook ran to finish a large WAL (for tests).
+    /// Asks the thread for a pass now (as the hook does per `threshold_pages` new frames).
+    void wake() noexcept;
+    /// Checkpoints the writer's hook ran that copied all of a large WAL, so that the next commit
+    /// starts it over (for tests).
     std::uint64_t catch_ups() const { return catch_ups_.load(std::memory_order_relaxed); }
 
 private:
     static int on_commit(void* self, sqlite3* db, char const* name, int pages) noexcept;
-    void wake() noexcept;
     bool sync_database() noexcept;
     void run() noexcept;
 

@@ -93,10 +93,6 @@ public:
     std::uint64_t background_checkpoints() const {
         return checkpointer_ ? checkpointer_->runs() : 0;
     }
-    /// Checkpoints the writer ran to let a large WAL start over (0 without a checkpointer).
-    std::uint64_t catch_up_checkpoints() const {
-        return checkpointer_ ? checkpointer_->catch_ups() : 0;
-    }
     /// WAL frames the background thread copied into the database file (0 without one).
     std::uint64_t background_frames_copied() const {
         return checkpointer_ ? checkpointer_->frames_copied() : 0;
