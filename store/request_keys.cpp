@@ -1,5 +1,7 @@
 #include "store/request_keys.hpp"
 
+#include <cstring>
+
 namespace icemu::store {
 
 namespace {
@@ -32,39 +34,40 @@ struct halves {
     std::uint64_t right;
 };
 
-std::uint64_t load_be(unsigned char const* p, std::size_t n) noexcept {
-    std::uint64_t v = 0;
-    for (std::size_t i = 0; i < n; ++i)
-        v = (v << 8) | p[i];
-    return v;
+// 16 bytes as two big-endian words, and back.
+std::uint64_t load_be(unsigned char const* p) noexcept {
+    std::uint64_t v;
+    std::memcpy(&v, p, 8);
+    return __builtin_bswap64(v);
 }
 
-void store_be(std::uint64_t v, unsigned char* p, std::size_t n) noexcept {
-    for (std::size_t i = n; i-- > 0; v >>= 8)
-        p[i] = static_cast<unsigned char>(v & 0xff);
+void store_be(std::uint64_t v, unsigned char* p) noexcept {
+    v = __builtin_bswap64(v);
+    std::memcpy(p, &v, 8);
 }
 
 // A key's 122 bits (bytes big-endian, top 6 bits zero) as halves, and back.
 halves split_key(request_key const& key) noexcept {
-    std::uint64_t const hi = load_be(key.bytes.data(), 8) & ((std::uint64_t{1} << 58) - 1);
-    std::uint64_t const lo = load_be(key.bytes.data() + 8, 8);
+    std::uint64_t const hi = load_be(key.bytes.data()) & ((std::uint64_t{1} << 58) - 1);
+    std::uint64_t const lo = load_be(key.bytes.data() + 8);
     return {(hi << 3) | (lo >> 61), lo & mask61};
 }
 
 request_key join_key(halves h) noexcept {
     request_key key;
-    store_be(h.left >> 3, key.bytes.data(), 8);
-    store_be((h.left << 61) | h.right, key.bytes.data() + 8, 8);
+    store_be(h.left >> 3, key.bytes.data());
+    store_be((h.left << 61) | h.right, key.bytes.data() + 8);
     return key;
 }
 
-// An id's 122 free bits: 48 before the version nibble, 12 between it and the variant bits, 62
-// after them.
+// An id's 122 free bits: 48 before the version nibble (4), 12 between it and the variant bits
+// (10), 62 after them.
 halves split_id(request_id const& id) noexcept {
-    std::uint64_t const first = load_be(id.data(), 6);                        // 48
-    std::uint64_t const middle = (std::uint64_t{id[6] & 0x0fu} << 8) | id[7]; // 12
-    std::uint64_t const last =
-        (std::uint64_t{id[8] & 0x3fu} << 56) | load_be(id.data() + 9, 7); // 62
+    std::uint64_t const hi = load_be(id.data());
+    std::uint64_t const lo = load_be(id.data() + 8);
+    std::uint64_t const first = hi >> 16;                           // 48
+    std::uint64_t const middle = hi & 0x0fff;                       // 12
+    std::uint64_t const last = lo & ((std::uint64_t{1} << 62) - 1); // 62
     // left = first 48 bits + top 13 of the next 74; right = the remaining 61.
     std::uint64_t const rest_hi = (middle << 1) | (last >> 61); // 13 bits
     return {(first << 13) | rest_hi, last & mask61};
@@ -75,12 +78,9 @@ request_id join_id(halves h) noexcept {
     std::uint64_t const rest_hi = h.left & 0x1fff;
     std::uint64_t const middle = rest_hi >> 1;
     std::uint64_t const last = ((rest_hi & 1) << 61) | h.right;
-    request_id id{};
-    store_be(first, id.data(), 6);
-    id[6] = static_cast<unsigned char>(0x40 | (middle >> 8));
-    id[7] = static_cast<unsigned char>(middle & 0xff);
-    id[8] = static_cast<unsigned char>(0x80 | ((last >> 56) & 0x3f));
-    store_be(last, id.data() + 9, 7);
+    request_id id;
+    store_be((first << 16) | 0x4000 | middle, id.data());
+    store_be((std::uint64_t{0x80} << 56) | last, id.data() + 8);
     return id;
 }
 
@@ -88,6 +88,7 @@ request_id join_id(halves h) noexcept {
 
 request_id id_of(request_key const& key) noexcept {
     halves h = split_key(key);
+#pragma GCC unroll 6
     for (std::size_t round = 0; round < round_keys.size(); ++round)
         h = {h.right, h.left ^ round_value(h.right, round)};
     return join_id(h);
@@ -110,8 +111,8 @@ request_id new_request_id(std::int64_t unix_ms, std::uint64_t random_hi,
     // 48 bits of time then 74 random: the 122-bit value's top 58 bits hold the time and 10
     // random bits, the low 64 the rest.
     request_key key;
-    store_be((ms << 10) | (random_hi & 0x3ff), key.bytes.data(), 8);
-    store_be(random_lo, key.bytes.data() + 8, 8);
+    store_be((ms << 10) | (random_hi & 0x3ff), key.bytes.data());
+    store_be(random_lo, key.bytes.data() + 8);
     return id_of(key);
 }
 

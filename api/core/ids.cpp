@@ -4,6 +4,7 @@
 
 #include <array>
 #include <chrono>
+#include <cstring>
 
 #include "store/request_keys.hpp"
 
@@ -60,15 +61,26 @@ request_id id_source::request_uuid() {
     return store::new_request_id(now.count(), high, engine_());
 }
 
+namespace {
+
+// Each byte's two hex digits, and where each byte of a UUID goes in its text: a list page
+// formats a hundred ids.
+constexpr auto hex_pairs = [] {
+    std::array<std::array<char, 2>, 256> pairs{};
+    for (std::size_t b = 0; b < pairs.size(); ++b)
+        pairs[b] = {hex_digits[b >> 4], hex_digits[b & 0xf]};
+    return pairs;
+}();
+constexpr std::array<std::size_t, 16> uuid_offsets{0,  2,  4,  6,  9,  11, 14, 16,
+                                                   19, 21, 24, 26, 28, 30, 32, 34};
+
+} // namespace
+
 uuid_text uuid_chars(request_id const& id) noexcept {
     uuid_text out;
-    char* p = out.chars.data();
-    for (std::size_t i = 0; i < id.size(); ++i) {
-        if (i == 4 || i == 6 || i == 8 || i == 10)
-            *p++ = '-';
-        *p++ = hex_digits[id[i] >> 4];
-        *p++ = hex_digits[id[i] & 0xf];
-    }
+    out.chars[8] = out.chars[13] = out.chars[18] = out.chars[23] = '-';
+    for (std::size_t i = 0; i < id.size(); ++i)
+        std::memcpy(out.chars.data() + uuid_offsets[i], hex_pairs[id[i]].data(), 2);
     return out;
 }
 
