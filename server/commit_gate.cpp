@@ -54,6 +54,10 @@ void commit_gate::share_reads(std::function<void()> begin, std::function<void()>
     end_read_ = std::move(end);
 }
 
+void commit_gate::after_commit(std::function<void()> fn) {
+    after_commit_ = std::move(fn);
+}
+
 void commit_gate::before_dispatch() {
     if (!begin_read_)
         return;
@@ -77,22 +81,29 @@ void commit_gate::flush() {
     std::shared_ptr<batch> const waiters = std::move(next_);
     next_.reset();
     std::exception_ptr error;
+    bool committed = false;
     try {
-        if (pending_())
+        if (pending_()) {
             commit_();
+            committed = true;
+        }
     } catch (...) {
         error = std::current_exception();
     }
     if (end_read_)
         end_read_();
-    if (!waiters) {
-        if (error && on_error_)
-            on_error_(error);
-        return;
+    if (waiters) {
+        waiters->done = true;
+        waiters->error = error;
+        waiters->wake.cancel(); // queues their completions
+    } else if (error && on_error_) {
+        on_error_(error);
     }
-    waiters->done = true;
-    waiters->error = error;
-    waiters->wake.cancel();
+    if (committed && after_commit_)
+        net::post(ex_, [this, alive = alive_] {
+            if (*alive)
+                after_commit_();
+        });
 }
 
 } // namespace icemu::server

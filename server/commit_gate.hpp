@@ -44,6 +44,10 @@ public:
     /// Called before a request is dispatched (see share_reads).
     void before_dispatch();
 
+    /// `fn` runs after each flush that committed, posted behind the completions of that flush's
+    /// waiters: for work that must not delay their answers (the WAL's catch-up checkpoint).
+    void after_commit(std::function<void()> fn);
+
 private:
     struct batch;
     void schedule();
@@ -55,6 +59,7 @@ private:
     std::function<void(std::exception_ptr)> on_error_;
     std::function<void()> begin_read_;
     std::function<void()> end_read_;
+    std::function<void()> after_commit_;
     std::shared_ptr<batch> next_; // the waiters of the next flush; null when none
     bool scheduled_ = false;      // a flush is posted and has not run yet
     std::shared_ptr<bool> alive_; // lets a posted flush outlive a destroyed gate safely

@@ -157,6 +157,7 @@ int serve(server::config const& cfg) {
             log.event(server::log_level::error, "commit failed; the batch was rolled back");
         });
     gate.share_reads([&db] { db.begin_read(); }, [&db] { db.end_read(); });
+    gate.after_commit([&db] { db.finish_wal(); });
     server::scheduler_timer timer(
         ioc.get_executor(),
         [&svc]() -> std::optional<std::chrono::system_clock::time_point> {

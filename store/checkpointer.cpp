@@ -44,25 +44,11 @@ std::uint64_t checkpointer::frames_copied() const {
     return copied_;
 }
 
-int checkpointer::on_commit(void* self, sqlite3* db, char const*, int pages) noexcept {
+int checkpointer::on_commit(void* self, sqlite3*, char const*, int pages) noexcept {
     auto& me = *static_cast<checkpointer*>(self);
     // Frames this commit added: all of them when it started the WAL over.
     me.fresh_ += pages >= me.last_pages_ ? pages - me.last_pages_ : pages;
     me.last_pages_ = pages;
-    if (me.catch_up_.exchange(false, std::memory_order_relaxed)) {
-        // The few frames the background pass left (SQLite's own autocheckpoint runs here too).
-        // SQLITE_BUSY: the thread's next pass is running; the commit after it tries again. A
-        // reader still using older frames (another connection) keeps them from being copied: the
-        // WAL cannot start over yet, and the thread's next pass decides again.
-        int frames = 0;
-        int copied = 0;
-        int const rc =
-            sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied);
-        if (rc != SQLITE_OK)
-            me.catch_up_.store(true, std::memory_order_relaxed);
-        else if (copied == frames)
-            me.catch_ups_.fetch_add(1, std::memory_order_relaxed);
-    }
     if (me.fresh_ >= me.settings_.threshold_pages) {
         me.fresh_ = 0;
         me.wake();
@@ -72,6 +58,24 @@ int checkpointer::on_commit(void* self, sqlite3* db, char const*, int pages) noe
     if (!me.dirty_flag_.load(std::memory_order_relaxed))
         me.dirty_flag_.store(true, std::memory_order_relaxed);
     return SQLITE_OK;
+}
+
+bool checkpointer::finish_wal() noexcept {
+    if (!catch_up_.exchange(false, std::memory_order_relaxed))
+        return false;
+    // The few frames the background pass left. SQLITE_BUSY: the thread's next pass is running;
+    // the next call tries again. A reader still using older frames (another connection) keeps
+    // them from being copied: the WAL cannot start over yet, and the thread's next pass decides
+    // again.
+    int frames = 0;
+    int copied = 0;
+    int const rc =
+        sqlite3_wal_checkpoint_v2(writer_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied);
+    if (rc != SQLITE_OK)
+        catch_up_.store(true, std::memory_order_relaxed);
+    else if (copied == frames)
+        catch_ups_.fetch_add(1, std::memory_order_relaxed);
+    return true;
 }
 
 // Syncs the database file after each pass. SQLite syncs it only when a pass caught up with the

@@ -22,9 +22,10 @@ namespace icemu::store {
 /// The writer starts the WAL over from its beginning only when a checkpoint has copied all of it,
 /// which a thread of its own never manages under sustained writes: commits land while it copies
 /// (a 5 s write benchmark grew the WAL to 600 MiB). So once the WAL holds `restart_pages` frames
-/// and a background pass has left at most `residual_pages` uncopied, the next commit's hook copies
-/// those few on the writer's own thread, where no commit can land in between, and the write after
-/// it restarts the WAL.
+/// and a background pass has left at most `residual_pages` uncopied, finish_wal() (called on the
+/// writer's thread between transactions: the commit gate calls it after a commit, once that
+/// commit's answers are on their way) copies those few, where no commit can land in between, and
+/// the write after it restarts the WAL.
 struct checkpoint_settings {
     int threshold_pages = 1000;
     std::chrono::milliseconds interval{1000};
@@ -48,7 +49,13 @@ public:
     std::uint64_t frames_copied() const;
     /// Asks the thread for a pass now (as the hook does per `threshold_pages` new frames).
     void wake() noexcept;
-    /// Checkpoints the writer's hook ran that copied all of a large WAL, so that the next commit
+    /// True when a pass left a large WAL nearly copied (see finish_wal).
+    bool catch_up_due() const noexcept { return catch_up_.load(std::memory_order_relaxed); }
+    /// On the writer's thread, outside any transaction of its connection: copies what the last
+    /// pass left of a large WAL, so that the next commit starts it over. False when no pass asked
+    /// for it. Its fsyncs (WAL, then database file) take 2-5 ms here: hence not in the commit.
+    bool finish_wal() noexcept;
+    /// finish_wal() calls that copied all of a large WAL, so that the next commit
     /// starts it over (for tests).
     std::uint64_t catch_ups() const { return catch_ups_.load(std::memory_order_relaxed); }
 

@@ -217,6 +217,14 @@ std::int64_t database::size_bytes() {
     return size->step() ? pages * size->column_int64(0) : 0;
 }
 
+void database::finish_wal() noexcept {
+    if (!checkpointer_ || open_ || !checkpointer_->catch_up_due())
+        return;
+    end_read(); // a checkpoint cannot run inside the connection's own transaction
+    if (sqlite3_get_autocommit(db_.get()) != 0)
+        checkpointer_->finish_wal();
+}
+
 void database::checkpoint() noexcept {
     sqlite3_wal_checkpoint_v2(db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
 }

@@ -15,7 +15,8 @@ namespace icemu::store {
 
 struct database_options {
     std::string path = ":memory:";
-    bool synchronous_full = false; // FULL survives power loss; NORMAL (WAL) survives a process crash
+    bool synchronous_full =
+        false; // FULL survives power loss; NORMAL (WAL) survives a process crash
     std::int64_t cache_kib = 8192;
     /// Bytes of the database file SQLite may map (read through the OS cache, no copy into its own
     /// cache; mapped pages are not anonymous memory). Bounded: 0 turns mapping off.
@@ -93,6 +94,10 @@ public:
     std::uint64_t background_checkpoints() const {
         return checkpointer_ ? checkpointer_->runs() : 0;
     }
+    /// Copies what the background checkpoints left of a large WAL so that the next commit
+    /// starts it over (checkpointer::finish_wal), if a pass asked for it: ends a shared read
+    /// first; does nothing inside a write transaction or without a checkpointer.
+    void finish_wal() noexcept;
     /// WAL frames the background thread copied into the database file (0 without one).
     std::uint64_t background_frames_copied() const {
         return checkpointer_ ? checkpointer_->frames_copied() : 0;

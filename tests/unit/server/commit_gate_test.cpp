@@ -125,3 +125,48 @@ TEST_CASE("commit gate without share_reads leaves reads alone", "[server]") {
     CHECK(ioc.run() == 0);
     CHECK(commits == 0);
 }
+
+TEST_CASE("commit gate runs after_commit behind the waiters' wake-ups and only after a commit",
+          "[server]") {
+    net::io_context ioc;
+    std::vector<std::string> events;
+    bool dirty = true;
+    bool fail = false;
+    commit_gate gate(
+        ioc.get_executor(), [&] { return dirty; },
+        [&] {
+            if (fail)
+                throw std::runtime_error("disk full");
+            events.push_back("commit");
+            dirty = false;
+        },
+        [](std::exception_ptr) {});
+    gate.after_commit([&] { events.push_back("after"); });
+    auto waiter = [&](std::string name) -> net::awaitable<void> {
+        co_await gate.wait();
+        events.push_back(name); // where a session writes its answer
+    };
+    auto rethrow = [](std::exception_ptr e) {
+        if (e)
+            std::rethrow_exception(e);
+    };
+    net::co_spawn(ioc, waiter("answer 1"), rethrow);
+    net::co_spawn(ioc, waiter("answer 2"), rethrow);
+    ioc.run();
+    CHECK(events == std::vector<std::string>{"commit", "answer 1", "answer 2", "after"});
+
+    // Nothing pending: a flush commits nothing and nothing runs after it.
+    events.clear();
+    ioc.restart();
+    gate.flush_soon();
+    ioc.run();
+    CHECK(events.empty());
+
+    // A failed commit: no after_commit either.
+    dirty = true;
+    fail = true;
+    ioc.restart();
+    gate.flush_soon();
+    ioc.run();
+    CHECK(events.empty());
+}
