@@ -73,7 +73,7 @@ bool checkpointer::finish_wal() noexcept {
         sqlite3_wal_checkpoint_v2(writer_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied);
     if (rc != SQLITE_OK)
         catch_up_.store(true, std::memory_order_relaxed);
-    else if (copied == frames)
+    else if (frames > 0 && copied == frames)
         catch_ups_.fetch_add(1, std::memory_order_relaxed);
     return true;
 }

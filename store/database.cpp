@@ -117,6 +117,13 @@ void database::begin() {
         throw sqlite_error(SQLITE_READONLY, "attempt to write a readonly database");
     // Not upgraded in place: BEGIN IMMEDIATE takes the write lock before anything is read.
     end_read();
+    // A catch-up that finish_wal() had to put off (a write was open) runs here, before this
+    // write: under a steady stream of writes there may always be one open after a commit.
+    if (catch_up_put_off_) {
+        catch_up_put_off_ = false;
+        if (checkpointer_ && checkpointer_->catch_up_due())
+            checkpointer_->finish_wal();
+    }
     statement_use s(cached("BEGIN IMMEDIATE"));
     s->run();
     open_ = true;
@@ -218,11 +225,14 @@ std::int64_t database::size_bytes() {
 }
 
 void database::finish_wal() noexcept {
-    if (!checkpointer_ || open_ || !checkpointer_->catch_up_due())
+    if (!checkpointer_ || !checkpointer_->catch_up_due())
         return;
     end_read(); // a checkpoint cannot run inside the connection's own transaction
-    if (sqlite3_get_autocommit(db_.get()) != 0)
-        checkpointer_->finish_wal();
+    if (open_ || sqlite3_get_autocommit(db_.get()) == 0) {
+        catch_up_put_off_ = true; // the next begin() runs it
+        return;
+    }
+    checkpointer_->finish_wal();
 }
 
 void database::checkpoint() noexcept {

@@ -96,8 +96,15 @@ public:
     }
     /// Copies what the background checkpoints left of a large WAL so that the next commit
     /// starts it over (checkpointer::finish_wal), if a pass asked for it: ends a shared read
-    /// first; does nothing inside a write transaction or without a checkpointer.
+    /// first. Inside a write transaction it leaves the copy to the next begin(), before its
+    /// BEGIN. Nothing without a checkpointer.
     void finish_wal() noexcept;
+    /// True when a background pass asked for a catch-up (see finish_wal).
+    bool catch_up_due() const noexcept { return checkpointer_ && checkpointer_->catch_up_due(); }
+    /// Catch-ups that copied all of a large WAL (0 without a checkpointer; for tests).
+    std::uint64_t catch_up_checkpoints() const {
+        return checkpointer_ ? checkpointer_->catch_ups() : 0;
+    }
     /// WAL frames the background thread copied into the database file (0 without one).
     std::uint64_t background_frames_copied() const {
         return checkpointer_ ? checkpointer_->frames_copied() : 0;
@@ -112,7 +119,8 @@ private:
     std::unique_ptr<sqlite3, close> db_;
     std::unordered_map<char const*, std::unique_ptr<statement>> cache_;
     bool open_ = false;
-    bool reading_ = false; // a read transaction of begin_read() is open
+    bool reading_ = false;          // a read transaction of begin_read() is open
+    bool catch_up_put_off_ = false; // finish_wal() found a write open: begin() runs it
     bool broken_ = false;
     bool released_ = false;        // a write_scope released changes into the open transaction
     int broken_cause_ = SQLITE_OK; // why the transaction with released changes was lost

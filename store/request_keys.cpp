@@ -1,5 +1,6 @@
 #include "store/request_keys.hpp"
 
+#include <bit>
 #include <cstring>
 
 namespace icemu::store {
@@ -34,15 +35,23 @@ struct halves {
     std::uint64_t right;
 };
 
-// 16 bytes as two big-endian words, and back.
+// 16 bytes as two big-endian words, and back (whatever the machine's byte order: an id must
+// mean the same request everywhere).
+std::uint64_t big_endian(std::uint64_t v) noexcept {
+    if constexpr (std::endian::native == std::endian::little)
+        return __builtin_bswap64(v);
+    else
+        return v;
+}
+
 std::uint64_t load_be(unsigned char const* p) noexcept {
     std::uint64_t v;
     std::memcpy(&v, p, 8);
-    return __builtin_bswap64(v);
+    return big_endian(v);
 }
 
 void store_be(std::uint64_t v, unsigned char* p) noexcept {
-    v = __builtin_bswap64(v);
+    v = big_endian(v);
     std::memcpy(p, &v, 8);
 }
 

@@ -615,6 +615,42 @@ TEST_CASE("the writer copies the frames a pass left so that the WAL starts over"
     CHECK(count_rows(db, "big") == 260);
 }
 
+TEST_CASE("a catch-up put off by an open write runs at the next begin", "[store]") {
+    temp_dir dir;
+    auto options = dir.db_options();
+    options.checkpoints.threshold_pages = 1'000'000; // passes by the timer only
+    options.checkpoints.interval = std::chrono::milliseconds(10);
+    options.checkpoints.restart_pages = 200;
+    store::database db(options);
+    db.exec("CREATE TABLE big(x BLOB)");
+    insert_blobs(db);
+    // A reader of another connection keeps the pass from copying the frames after it, so the
+    // WAL grows past 200 frames and the pass leaves it nearly copied: a catch-up is due.
+    store::database reader(options);
+    reader.begin_read();
+    REQUIRE(count_rows(reader, "big") == 10);
+    for (int i = 0; i < 20; ++i)
+        insert_blobs(db);
+    // The timer's next pass sees the WAL past 200 frames with 200 left behind the reader.
+    auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!db.catch_up_due() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    REQUIRE(db.catch_up_due());
+    reader.end_read();
+
+    db.begin(); // a write of the same round is open when the gate's hook runs
+    db.finish_wal();
+    CHECK(db.catch_up_checkpoints() == 0);
+    db.exec("INSERT INTO big VALUES (x'00')");
+    db.commit();
+    db.begin(); // runs the catch-up before its BEGIN
+    CHECK(db.catch_up_checkpoints() == 1);
+    CHECK(db.in_transaction());
+    db.exec("INSERT INTO big VALUES (x'01')");
+    db.commit();
+    CHECK(count_rows(db, "big") == 212);
+}
+
 TEST_CASE("a store of a newer schema is refused, not misread", "[store]") {
     temp_dir dir;
     auto const options = dir.db_options();
