@@ -3,10 +3,13 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "store/checkpointer.hpp"
 #include "store/statement.hpp"
@@ -76,6 +79,12 @@ public:
     /// the transaction was lost with released changes in it (see lost()), throws that failure
     /// once and rolls back whatever was written since: the whole batch fails together.
     void commit();
+    /// `fn` runs inside the shared write transaction just before each commit() that commits
+    /// it (not when it fails or was abandoned): for a value that many writes of one batch
+    /// change, written once. If it throws, the commit fails as a whole. `owner` identifies it
+    /// for remove_before_commit(), which its owner must call before it goes away.
+    void add_before_commit(void const* owner, std::function<void()> fn);
+    void remove_before_commit(void const* owner) noexcept;
     /// Abandons the shared write transaction if open.
     void rollback() noexcept;
     /// Abandons it after a failure (`cause`, an extended result code): when released changes
@@ -118,6 +127,7 @@ private:
     };
     std::unique_ptr<sqlite3, close> db_;
     std::unordered_map<char const*, std::unique_ptr<statement>> cache_;
+    std::vector<std::pair<void const*, std::function<void()>>> before_commit_;
     bool open_ = false;
     bool reading_ = false;          // a read transaction of begin_read() is open
     bool catch_up_put_off_ = false; // finish_wal() found a write open: begin() runs it
@@ -129,11 +139,22 @@ private:
     std::unique_ptr<checkpointer> checkpointer_; // last: stops before the connection closes
 };
 
+/// Tag of a write_scope whose writes are one statement (see there).
+struct single_statement_t {
+    explicit single_statement_t() = default;
+};
+inline constexpr single_statement_t single_statement{};
+
 /// One request's writes: a SAVEPOINT inside the shared transaction. release() keeps them (they
 /// become durable at the next commit()); leaving the scope without release() rolls them back.
 class write_scope {
 public:
     explicit write_scope(database& db);
+    /// For writes that are one statement: no savepoint (two statements fewer per request). A
+    /// statement that fails leaves nothing behind in SQLite (its constraints are checked before
+    /// it writes), or else rolls the whole transaction back, which the scope reports as with a
+    /// savepoint.
+    write_scope(database& db, single_statement_t);
     ~write_scope();
     write_scope(write_scope const&) = delete;
     write_scope& operator=(write_scope const&) = delete;
@@ -141,6 +162,7 @@ public:
 
 private:
     database& db_;
+    bool savepoint_ = true;
     bool done_ = false;
 };
 

@@ -62,9 +62,26 @@ std::int64_t as_int(auto e) {
 } // namespace
 
 requests::requests(database& db) : db_(db) {
-    statement_use s(db_.cached("SELECT value FROM meta WHERE key = 'request_seq'"));
-    if (s->step())
-        last_seq_ = s->column_int64(0);
+    {
+        statement_use s(db_.cached("SELECT value FROM meta WHERE key = 'request_seq'"));
+        if (s->step())
+            last_seq_ = stored_seq_ = s->column_int64(0);
+    }
+    // The high-water mark is written once per commit, inside it, rather than by every insert:
+    // a seq is still never reused (a rolled-back insert may leave a gap, which ordering does not
+    // mind), and start-up needs no table scan.
+    db_.add_before_commit(this, [this] {
+        if (last_seq_ == stored_seq_)
+            return;
+        statement_use mark(db_.cached("UPDATE meta SET value = ? WHERE key = 'request_seq'"));
+        mark->bind(1, last_seq_);
+        mark->run();
+        stored_seq_ = last_seq_;
+    });
+}
+
+requests::~requests() {
+    db_.remove_before_commit(this);
 }
 
 std::int64_t requests::insert(request_row& row) {
@@ -86,11 +103,6 @@ std::int64_t requests::insert(request_row& row) {
     s->bind(13, as_int(row.settle_by)).bind(14, row.polls_left);
     s->bind(15, as_int(row.planned_status)).bind(16, row.planned_reason).bind(17, row.surface);
     s->run();
-    // The high-water mark lives in the same transaction, so a seq is never reused (a rolled-back
-    // insert may leave a gap, which ordering does not mind) and start-up needs no table scan.
-    statement_use mark(db_.cached("UPDATE meta SET value = ? WHERE key = 'request_seq'"));
-    mark->bind(1, row.seq);
-    mark->run();
     last_seq_ = row.seq;
     return row.seq;
 }
@@ -149,21 +161,16 @@ bool requests::in_flight(std::string_view permission_set_id,
         s->bind(1, permission_set_id);
         return s->step();
     }
-    // Two probes of the partial index rather than one OR, which SQLite cannot seek on: with an
-    // OR every request in flight on the permission set would be visited.
-    {
-        statement_use s(db_.cached(
-            "SELECT 1 FROM requests INDEXED BY requests_in_flight WHERE permission_set_id = ? "
-            "AND account_id = ? AND status = 0 LIMIT 1"));
-        s->bind(1, permission_set_id).bind(2, *account_id);
-        if (s->step())
-            return true;
-    }
+    // Two probes of the partial index, each a seek, rather than one OR of the two accounts,
+    // which SQLite cannot seek on: with an OR every request in flight on the permission set
+    // would be visited. One statement: one step instead of two.
     statement_use s(db_.cached(
-        "SELECT 1 FROM requests INDEXED BY requests_in_flight WHERE permission_set_id = ? AND "
-        "account_id IS NULL AND status = 0 LIMIT 1"));
-    s->bind(1, permission_set_id);
-    return s->step();
+        "SELECT EXISTS(SELECT 1 FROM requests INDEXED BY requests_in_flight WHERE "
+        "permission_set_id = ?1 AND account_id = ?2 AND status = 0) OR EXISTS(SELECT 1 FROM "
+        "requests INDEXED BY requests_in_flight WHERE permission_set_id = ?1 AND account_id IS "
+        "NULL AND status = 0)"));
+    s->bind(1, permission_set_id).bind(2, *account_id);
+    return s->step() && s->column_int64(0) != 0;
 }
 
 std::int64_t requests::count_in_flight() {

@@ -24,6 +24,9 @@ class requests {
 public:
     /// Reads the sequence high-water mark.
     explicit requests(database& db);
+    ~requests();
+    requests(requests const&) = delete;
+    requests& operator=(requests const&) = delete;
 
     /// Stores a new request; assigns and returns its seq. Its id must be a version-4 UUID
     /// (is_request_id; new ones from new_request_id): it is stored as its key (request_keys.hpp).
@@ -72,7 +75,8 @@ public:
 
 private:
     database& db_;
-    std::int64_t last_seq_ = 0;
+    std::int64_t last_seq_ = 0;   // the seq of the newest insert
+    std::int64_t stored_seq_ = 0; // the high-water mark as meta holds it
 };
 
 } // namespace icemu::store

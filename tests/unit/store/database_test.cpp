@@ -382,6 +382,55 @@ TEST_CASE("SQLITE_FULL that rolls back the shared transaction fails the whole ba
     CHECK(count_rows(db, "t") == 1);
 }
 
+TEST_CASE("a single-statement write_scope: a failed statement leaves the batch as it was",
+          "[store]") {
+    store::database db({});
+    db.exec("CREATE TABLE t(x INTEGER UNIQUE)");
+    {
+        store::write_scope earlier(db, store::single_statement);
+        insert_value(db, 1);
+        earlier.release();
+    }
+    {
+        store::write_scope failing(db, store::single_statement);
+        store::statement s(db.handle(), "INSERT INTO t(x) VALUES (1)");
+        CHECK_THROWS_AS(s.run(), store::sqlite_error); // the UNIQUE constraint
+    }
+    CHECK(db.in_transaction());
+    {
+        store::write_scope dropped(db, store::single_statement); // never released, never ran
+    }
+    {
+        store::write_scope later(db, store::single_statement);
+        insert_value(db, 2);
+        later.release();
+    }
+    CHECK_NOTHROW(db.commit());
+    CHECK_FALSE(db.in_transaction());
+    CHECK(count_rows(db, "t") == 2);
+    CHECK(has_value(db, 1));
+    CHECK(has_value(db, 2));
+}
+
+TEST_CASE("SQLITE_FULL in a single-statement write_scope fails the whole batch", "[store]") {
+    temp_dir dir;
+    store::database db(tight_store(dir, 4));
+    {
+        store::write_scope earlier(db, store::single_statement);
+        insert_value(db, 1);
+        earlier.release();
+    }
+    {
+        store::write_scope failing(db, store::single_statement);
+        CHECK(fill_until_full(db, 100) == SQLITE_FULL);
+        REQUIRE(sqlite3_get_autocommit(db.handle()) != 0);
+    }
+    CHECK(db.in_transaction()); // lost with a released change: the next commit must say so
+    CHECK_THROWS_AS(db.commit(), store::sqlite_error);
+    CHECK(count_rows(db, "t") == 0);
+    CHECK(integrity(db) == "ok");
+}
+
 TEST_CASE("a read-only store reads and refuses every write at once", "[store]") {
     temp_dir dir;
     auto options = dir.db_options();

@@ -108,6 +108,39 @@ TEST_CASE("requests seq high-water mark outlives deleted rows", "[store]") {
     CHECK(insert(db, repo, make(3)) == 3);
 }
 
+TEST_CASE("requests store the seq high-water mark with the commit of a batch", "[store]") {
+    temp_dir dir;
+    auto const stored_mark = [](store::database& db) {
+        store::statement s(db.handle(), "SELECT value FROM meta WHERE key = 'request_seq'");
+        REQUIRE(s.step());
+        return s.column_int64(0);
+    };
+    {
+        store::database db(dir.db_options());
+        store::requests repo(db);
+        for (unsigned char n = 1; n <= 3; ++n) { // three requests of one batch
+            store::write_scope scope(db, store::single_statement);
+            put(repo, make(n, "ps000000000000" + std::to_string(10 + n)));
+            scope.release();
+        }
+        CHECK(stored_mark(db) == 0); // written at the commit, not by each insert
+        db.commit();
+        CHECK(stored_mark(db) == 3);
+        {
+            store::write_scope scope(db); // a batch that is rolled back keeps nothing
+            put(repo, make(4, "ps0000000000004a"));
+            scope.release();
+        }
+        db.rollback();
+        CHECK(stored_mark(db) == 3);
+    }
+    store::database db(dir.db_options());
+    store::requests repo(db);
+    CHECK(insert(db, repo, make(5, "ps0000000000005a")) == 4);
+    CHECK(insert(db, repo, make(6, "ps0000000000006a")) == 5);
+    CHECK(stored_mark(db) == 5);
+}
+
 TEST_CASE("requests never reuse the seq of a rolled-back insert", "[store]") {
     store::database db({});
     store::requests repo(db);
