@@ -800,10 +800,10 @@ async_request service::start_request(caller const& who, async_request row, bool 
         row.due_ms.reset();
         row.polls_left = 0;
     }
-    store::write_scope scope(db_);
+    store::write_scope scope(db_, store::single_statement);
     requests_.insert(row);
     scope.release();
-    schedule_changed();
+    schedule_added(row.due_ms);
     return row;
 }
 
@@ -870,6 +870,18 @@ void service::apply(async_request& row, request_status status, std::optional<std
     next_due_.reset();
     if (on_settled)
         on_settled(row);
+}
+
+void service::schedule_added(std::optional<std::int64_t> due_ms) {
+    if (!due_ms) // settled by polls, by hand or by the admin: nothing for the timer
+        return;
+    // Known and no later than the new one: the timer's wait stands, and no query is needed.
+    if (next_due_ && *next_due_ && **next_due_ <= *due_ms)
+        return;
+    if (next_due_) // known: the new request is the earliest (or the only one) due
+        *next_due_ = *due_ms;
+    if (on_schedule_changed)
+        on_schedule_changed();
 }
 
 void service::schedule_changed() {

@@ -285,6 +285,9 @@ private:
     void plan(async_request& row, bool settle_now);
     void apply(async_request& row, request_status status, std::optional<std::string> reason);
     void schedule_changed();
+    /// A new request due at `due_ms` (none: not settled by time): wakes the timer only when it
+    /// is due before every other, and keeps next_due_ known without a query.
+    void schedule_added(std::optional<std::int64_t> due_ms);
     /// Applies the first matching outcome rule to a new request's plan; true if it is held.
     bool apply_outcome_rules(async_request& row);
     std::optional<std::string> permission_set_name(std::string_view instance_id,

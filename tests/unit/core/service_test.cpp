@@ -425,6 +425,39 @@ TEST_CASE("service auto mode draws due times from the seed and settles them in d
     CHECK(h.accounts_of(ps.id, std::nullopt).size() == 5);
 }
 
+TEST_CASE("service wakes the scheduler for a new request only when it is due first", "[core]") {
+    harness h(automatic(1000, 3000, 5));
+    int pokes = 0;
+    h.svc.on_schedule_changed = [&] { ++pokes; };
+    auto const ps = h.make_permission_set("P");
+    CHECK_FALSE(h.svc.next_due_wall_ms());
+    std::optional<std::int64_t> earliest;
+    for (int n = 0; n < 40; ++n) {
+        int const before = pokes;
+        auto const row = h.assign(ps.id, std::to_string(100000000000 + n));
+        REQUIRE(row.due_ms);
+        bool const first = !earliest || *row.due_ms < *earliest;
+        if (first)
+            earliest = row.due_ms;
+        CHECK(pokes == before + (first ? 1 : 0));
+        // Kept without a query, and the same as the store's answer.
+        CHECK(h.svc.next_due_wall_ms() == earliest);
+    }
+    CHECK(pokes < 40); // the later ones left the timer's wait alone
+    h.svc.advance_clock(3000);
+    CHECK_FALSE(h.svc.next_due_wall_ms());
+
+    // Not settled by time (manual mode): the timer is never woken.
+    harness m;
+    int manual_pokes = 0;
+    m.svc.on_schedule_changed = [&] { ++manual_pokes; };
+    auto const other = m.make_permission_set("P");
+    m.assign(other.id, account_a);
+    m.provision(other.id, account_b);
+    CHECK(manual_pokes == 0);
+    CHECK_FALSE(m.svc.next_due_wall_ms());
+}
+
 TEST_CASE("service auto mode settles by wall time at settle_due, and restarts the seed when set",
           "[core]") {
     harness h(automatic(1000, 3000, 11));
