@@ -166,7 +166,8 @@ server::response surface::answer(server::request const& req, server::call_info& 
     core::errc code = core::errc::internal;
     std::string message = "An internal error occurred.";
     try {
-        rapidjson::Document in;
+        json::body_document body;
+        rapidjson::Document& in = body.get();
         std::string problem;
         bool const parsed = json::parse_object(req.body(), in, problem);
         // Fault rules answer before the operation runs, even for a body that does not parse.

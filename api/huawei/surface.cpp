@@ -166,7 +166,8 @@ server::response surface::answer(server::request const& req, server::call_info& 
     }
     error_context const ctx{r.operation, found.params["instance_id"], found.params["request_id"]};
     try {
-        rapidjson::Document body;
+        json::body_document parsed;
+        rapidjson::Document& body = parsed.get();
         body.SetObject();
         std::string problem;
         if (r.has_body && !json::parse_object(req.body(), body, problem))

@@ -5,11 +5,14 @@
 #include <algorithm>
 #include <vector>
 
+#include "api/json/utf8.hpp"
+
 namespace icemu::api::json {
 
 namespace {
 
-// Validated: strings that are not UTF-8 would come back in answers no client can decode.
+// Validated: strings that are not UTF-8 would come back in answers no client can decode. A body
+// of ASCII bytes alone is valid UTF-8 already and is parsed without the per-character check.
 constexpr unsigned parse_flags = rapidjson::kParseValidateEncodingFlag;
 
 // Jackson's default nesting limit (StreamReadConstraints.maxNestingDepth). Checked by a scan
@@ -104,12 +107,17 @@ bool parse_object(std::string_view text, rapidjson::Document& doc, std::string& 
         problem = "Invalid character NUL (at offset " + std::to_string(nul) + ")";
         return false;
     }
-    if (auto const at = too_deep(text)) {
+    // Nesting deeper than max_depth takes more than max_depth brackets: a shorter text is not
+    // scanned.
+    if (auto const at = text.size() > max_depth ? too_deep(text) : std::nullopt) {
         problem = "Document nesting depth exceeds the maximum allowed (" +
                   std::to_string(max_depth) + ") (at offset " + std::to_string(*at) + ")";
         return false;
     }
-    doc.Parse<parse_flags>(text.data(), text.size());
+    if (is_ascii(text))
+        doc.Parse<rapidjson::kParseDefaultFlags>(text.data(), text.size());
+    else
+        doc.Parse<parse_flags>(text.data(), text.size());
     if (doc.HasParseError()) {
         problem = std::string(rapidjson::GetParseError_En(doc.GetParseError())) + " (at offset " +
                   std::to_string(doc.GetErrorOffset()) + ")";

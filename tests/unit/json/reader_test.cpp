@@ -45,6 +45,62 @@ TEST_CASE("parse_object refuses strings that are not UTF-8", "[json]") {
     CHECK(problem_of("{\"Name\": \"caf\xc3\xa9 \xf0\x9f\x98\x80\"}").empty());
 }
 
+TEST_CASE("an ASCII body gets the verdict of the validating parse it skips", "[json]") {
+    // ASCII text is parsed without RapidJSON's per-character UTF-8 check: every verdict (and
+    // error offset) must stay what the checking parse says.
+    for (std::string const& text :
+         {std::string(R"({"a": "b"})"), std::string("{\"a\": \"x\x01y\"}"),
+          std::string(R"({"a": "\ud800"})"), std::string(R"({"a": "\udc00x"})"),
+          std::string(R"({"a": "\ud83d\ude00"})"), std::string("{\"a\": \"tab\there\"}"),
+          std::string("{\"a\": \x7f}"), std::string(R"({"a": [1, 2,]})"),
+          std::string(R"({"a": "\q"})"), std::string(R"({"a": "\u00e9"})"),
+          std::string(R"({"a":)")}) {
+        REQUIRE(json::is_ascii(text));
+        rapidjson::Document checked;
+        checked.Parse<rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());
+        rapidjson::Document doc;
+        std::string problem;
+        bool const ok = json::parse_object(text, doc, problem);
+        CAPTURE(text, problem);
+        CHECK(ok == !checked.HasParseError());
+        if (checked.HasParseError())
+            CHECK(
+                problem.ends_with("(at offset " + std::to_string(checked.GetErrorOffset()) + ")"));
+    }
+}
+
+TEST_CASE("a body_document holds a small body in its buffer and a large one beyond it", "[json]") {
+    json::body_document small;
+    std::string problem;
+    REQUIRE(json::parse_object(R"({"InstanceArn": "arn:aws:sso:::instance/ssoins-1"})", small.get(),
+                               problem));
+    CHECK(json::string_or_empty(small.get(), "InstanceArn") == "arn:aws:sso:::instance/ssoins-1");
+    std::string many = "{";
+    for (int i = 0; i < 5000; ++i)
+        many += "\"key" + std::to_string(i) + "\": \"" + std::string(20, 'v') + "\",";
+    many += "\"last\": \"end\"}";
+    json::body_document large;
+    REQUIRE(json::parse_object(many, large.get(), problem));
+    CHECK(large.get().MemberCount() == 5001);
+    CHECK(json::string_or_empty(large.get(), "key4999") == std::string(20, 'v'));
+    CHECK(json::string_or_empty(large.get(), "last") == "end");
+}
+
+TEST_CASE("is_ascii agrees with a byte-by-byte test for every byte at every position", "[json]") {
+    for (std::size_t length = 1; length <= 19; ++length)
+        for (std::size_t at = 0; at < length; ++at)
+            for (int value = 0; value < 256; ++value) {
+                std::string text(length, 'a');
+                text[at] = static_cast<char>(value);
+                if (json::is_ascii(text) != (value < 0x80)) {
+                    CAPTURE(length, at, value);
+                    FAIL("is_ascii disagrees");
+                }
+            }
+    CHECK(json::is_ascii(""));
+    CHECK(json::is_ascii(std::string_view{}));
+}
+
 TEST_CASE("parse_object refuses a NUL byte anywhere in the text", "[json]") {
     // RapidJSON reads NUL as the end of the text: `{}\0junk` would pass as `{}`.
     CHECK(problem_of(std::string("{}\0junk", 7)) == "Invalid character NUL (at offset 2)");
