@@ -15,6 +15,7 @@ struct commit_gate::batch {
     explicit batch(net::any_io_executor const& ex)
         : wake(ex, net::steady_timer::time_point::max()) {}
     net::steady_timer wake;
+    std::size_t waiters = 0;
     bool done = false;
     std::exception_ptr error;
 };
@@ -38,6 +39,7 @@ net::awaitable<void> commit_gate::wait() {
     if (!next_)
         next_ = std::make_shared<batch>(ex_);
     std::shared_ptr<batch> const mine = next_;
+    ++mine->waiters;
     schedule();
     while (!mine->done) // the timer is only ever cancelled by the flush, but be strict
         co_await mine->wake.async_wait(net::as_tuple(net::use_awaitable));
@@ -77,6 +79,21 @@ void commit_gate::schedule() {
 }
 
 void commit_gate::flush() {
+    // Gathering: while the batch gained waiters since the last pass, the flush goes behind the
+    // reactor's next poll once more, so that requests already sent join this commit instead of
+    // paying for one of their own (a commit's WAL frames, locks and COMMIT cost about what a
+    // few requests do). Bounded: a steady stream cannot hold a batch open.
+    if (next_ && next_->waiters > gathered_ && passes_ < gather_passes_) {
+        gathered_ = next_->waiters;
+        ++passes_;
+        net::post(ex_, [this, alive = alive_] {
+            if (*alive)
+                flush();
+        });
+        return;
+    }
+    passes_ = 0;
+    gathered_ = 0;
     scheduled_ = false;
     std::shared_ptr<batch> const waiters = std::move(next_);
     next_.reset();

@@ -48,6 +48,10 @@ public:
     /// waiters: for work that must not delay their answers (the WAL's catch-up checkpoint).
     void after_commit(std::function<void()> fn);
 
+    /// How many more times a flush with waiters lets the reactor poll before it commits, as
+    /// long as each poll brought more waiters (0: commit at the first flush).
+    void gather(int passes) { gather_passes_ = passes; }
+
 private:
     struct batch;
     void schedule();
@@ -62,6 +66,9 @@ private:
     std::function<void()> after_commit_;
     std::shared_ptr<batch> next_; // the waiters of the next flush; null when none
     bool scheduled_ = false;      // a flush is posted and has not run yet
+    int gather_passes_ = 0;
+    int passes_ = 0;              // passes the posted flush has made so far
+    std::size_t gathered_ = 0;    // waiters of next_ at the last pass
     std::shared_ptr<bool> alive_; // lets a posted flush outlive a destroyed gate safely
 };
 

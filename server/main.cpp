@@ -158,6 +158,10 @@ int serve(server::config const& cfg) {
         });
     gate.share_reads([&db] { db.begin_read(); }, [&db] { db.end_read(); });
     gate.after_commit([&db] { db.finish_wal(); });
+    // Up to 4 more polls while they bring more waiters: under wrk at 32 connections a commit
+    // then carries about twice the requests (pwrite 3.1 -> 1.8 and fcntl 1.0 -> 0.4 per
+    // request, perf stat) and writes run about 15% faster; 1 connection pays one poll.
+    gate.gather(4);
     server::scheduler_timer timer(
         ioc.get_executor(),
         [&svc]() -> std::optional<std::chrono::system_clock::time_point> {

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <catch2/catch.hpp>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -169,4 +171,62 @@ TEST_CASE("commit gate runs after_commit behind the waiters' wake-ups and only a
     gate.flush_soon();
     ioc.run();
     CHECK(events.empty());
+}
+
+namespace {
+
+// Requests that arrive one handler turn apart (as reads completed by successive polls of the
+// reactor do), each changing state and waiting for its commit; returns how many waited in each
+// commit.
+std::vector<int> staggered_batches(int gather_passes, int arrivals) {
+    net::io_context ioc;
+    bool dirty = false;
+    int waiting = 0;
+    std::vector<int> batches;
+    commit_gate gate(
+        ioc.get_executor(), [&] { return dirty; },
+        [&] {
+            batches.push_back(waiting);
+            waiting = 0;
+            dirty = false;
+        });
+    gate.gather(gather_passes);
+    int woken = 0;
+    auto waiter = [&]() -> net::awaitable<void> {
+        dirty = true;
+        ++waiting;
+        co_await gate.wait();
+        ++woken;
+    };
+    std::function<void(int)> arrive = [&](int left) {
+        net::co_spawn(ioc, waiter(), [](std::exception_ptr e) {
+            if (e)
+                std::rethrow_exception(e);
+        });
+        if (left > 1)
+            net::post(ioc, [&arrive, left] { arrive(left - 1); });
+    };
+    net::post(ioc, [&] { arrive(arrivals); });
+    ioc.run();
+    CHECK(woken == arrivals);
+    return batches;
+}
+
+} // namespace
+
+TEST_CASE("commit gate gathers requests that arrive while it flushes into one commit, boundedly",
+          "[server]") {
+    // Without gathering, each arrival pays for a commit of its own.
+    CHECK(staggered_batches(0, 3) == std::vector<int>{1, 1, 1});
+    // Gathering: the flush lets the later ones join while each pass brings more.
+    CHECK(staggered_batches(4, 3) == std::vector<int>{3});
+    // A steady stream cannot hold a batch open beyond the passes allowed.
+    auto const batches = staggered_batches(2, 20);
+    CHECK(batches.size() > 1);
+    for (int size : batches)
+        CHECK(size <= 3);
+    int total = 0;
+    for (int size : batches)
+        total += size;
+    CHECK(total == 20);
 }
