@@ -79,6 +79,37 @@ def rss_anon_kib(pid: int) -> int | None:
     return None
 
 
+def cpu_ticks(pid: int) -> int | None:
+    """User + system clock ticks of every thread of the process so far."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def wait_idle(pid: int, name: str, quiet: float = 0.3, limit: float = 15.0) -> None:
+    """Waits until the process has used no CPU for `quiet` seconds (at most `limit`): a server
+    still working off the requests of a run that wrk has ended (moto, whose threads finish
+    what was queued) would otherwise slow whatever runs next and skew its ratios."""
+    started = time.monotonic()
+    last = cpu_ticks(pid)
+    still_since = time.monotonic()
+    while time.monotonic() - started < limit:
+        time.sleep(0.05)
+        now = cpu_ticks(pid)
+        if now is None:
+            return
+        if now != last:
+            last, still_since = now, time.monotonic()
+        elif time.monotonic() - still_since >= quiet:
+            break
+    busy = time.monotonic() - started - quiet
+    if busy > 0.5:
+        log(f"{name} kept working {busy:.1f} s after the run")
+
+
 def stop(proc: subprocess.Popen | None, name: str) -> None:
     if proc is None or proc.poll() is not None:
         return
@@ -418,6 +449,7 @@ class Runner:
         cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{self.args.duration:g}s",
                "--timeout", "5s", "-s", os.path.join(BENCH_DIR, script), target.url]
         out = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        wait_idle(target.proc.pid, target.name)
         line = next((l for l in out.stdout.splitlines() if l.startswith("BENCH_RESULT ")), None)
         if out.returncode != 0 or line is None:
             raise RuntimeError(f"wrk failed ({out.returncode}) on {target.name} {workload.key}:\n"
