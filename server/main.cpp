@@ -145,10 +145,12 @@ int serve(server::config const& cfg) {
     net::io_context ioc{1};
     server::commit_gate gate(
         ioc.get_executor(), [&db] { return db.in_transaction(); },
-        [&db] {
+        [&db, &svc] {
             try {
                 db.commit();
             } catch (store::sqlite_error const& e) {
+                // Requests the batch settled are in flight again: the timer must look again.
+                svc.rolled_back();
                 // Tells the sessions whose changes were lost why: the store is full, read-only…
                 throw server::commit_failure(api::storage_rejection(e.code()), e.what());
             }

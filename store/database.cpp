@@ -207,6 +207,7 @@ void database::rollback() noexcept {
     if (!open_)
         return;
     open_ = false;
+    ++rollbacks_;
     released_ = false;
     if (sqlite3_get_autocommit(db_.get()) == 0)
         sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
@@ -273,8 +274,21 @@ write_scope::~write_scope() {
         db_.lost(sqlite3_extended_errcode(db_.handle()));
         return;
     }
-    if (!savepoint_) // the one statement failed and left nothing to undo
+    if (!savepoint_) {
+        // A statement that failed on a constraint wrote nothing (SQLite checks them first).
+        // Anything else that can stop it between its writes and leave the transaction open
+        // (a corrupt page) is not undone without a savepoint: give the whole batch up.
+        switch (sqlite3_extended_errcode(db_.handle()) & 0xff) {
+        case SQLITE_CORRUPT:
+        case SQLITE_IOERR:
+        case SQLITE_FULL:
+        case SQLITE_NOMEM:
+        case SQLITE_INTERRUPT:
+        case SQLITE_NOTADB: db_.abandon(sqlite3_extended_errcode(db_.handle())); break;
+        default: break;
+        }
         return;
+    }
     try {
         statement_use rollback(db_.cached("ROLLBACK TO request"));
         rollback->run();

@@ -87,6 +87,10 @@ public:
     void remove_before_commit(void const* owner) noexcept;
     /// Abandons the shared write transaction if open.
     void rollback() noexcept;
+    /// Shared write transactions rolled back so far, by rollback(), abandon(), lost() or a
+    /// failed commit(): a cache of what the store held (see core::service) is stale when it
+    /// changed.
+    std::uint64_t rollbacks() const noexcept { return rollbacks_; }
     /// Abandons it after a failure (`cause`, an extended result code): when released changes
     /// were in it, the next commit() throws, so no waiter is told they are durable.
     void abandon(int cause = SQLITE_ABORT) noexcept;
@@ -129,6 +133,7 @@ private:
     std::unordered_map<char const*, std::unique_ptr<statement>> cache_;
     std::vector<std::pair<void const*, std::function<void()>>> before_commit_;
     bool open_ = false;
+    std::uint64_t rollbacks_ = 0;
     bool reading_ = false;          // a read transaction of begin_read() is open
     bool catch_up_put_off_ = false; // finish_wal() found a write open: begin() runs it
     bool broken_ = false;

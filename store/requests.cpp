@@ -70,18 +70,28 @@ requests::requests(database& db) : db_(db) {
     // The high-water mark is written once per commit, inside it, rather than by every insert:
     // a seq is still never reused (a rolled-back insert may leave a gap, which ordering does not
     // mind), and start-up needs no table scan.
-    db_.add_before_commit(this, [this] {
-        if (last_seq_ == stored_seq_)
-            return;
-        statement_use mark(db_.cached("UPDATE meta SET value = ? WHERE key = 'request_seq'"));
-        mark->bind(1, last_seq_);
-        mark->run();
-        stored_seq_ = last_seq_;
-    });
+    db_.add_before_commit(this, [this] { store_mark(); });
 }
 
 requests::~requests() {
+    // Inserts of this object that are still uncommitted may be committed after it is gone:
+    // their mark goes into the same transaction now.
+    if (last_seq_ != stored_seq_ && sqlite3_get_autocommit(db_.handle()) == 0) {
+        try {
+            store_mark();
+        } catch (...) { // the commit that follows fails the same way, or there is none
+        }
+    }
     db_.remove_before_commit(this);
+}
+
+void requests::store_mark() {
+    if (last_seq_ == stored_seq_)
+        return;
+    statement_use mark(db_.cached("UPDATE meta SET value = ? WHERE key = 'request_seq'"));
+    mark->bind(1, last_seq_);
+    mark->run();
+    stored_seq_ = last_seq_;
 }
 
 std::int64_t requests::insert(request_row& row) {

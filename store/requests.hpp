@@ -74,6 +74,9 @@ public:
     void erase_all();
 
 private:
+    /// Writes the high-water mark into the open transaction if it moved since it was stored.
+    void store_mark();
+
     database& db_;
     std::int64_t last_seq_ = 0;   // the seq of the newest insert
     std::int64_t stored_seq_ = 0; // the high-water mark as meta holds it

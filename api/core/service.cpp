@@ -569,6 +569,7 @@ page_result<assignment> service::list_assignments(std::string_view instance_id,
 void service::settle_due() {
     if (db_.read_only()) // nothing can settle; reads go on answering what is stored
         return;
+    forget_stale_next_due();
     if (!next_due_)
         next_due_ = requests_.next_due();
     if (!*next_due_ || **next_due_ > clock_.now_ms())
@@ -595,6 +596,7 @@ void service::settle_due_before_call() {
 }
 
 std::optional<std::int64_t> service::next_due_wall_ms() {
+    forget_stale_next_due();
     if (!next_due_)
         next_due_ = requests_.next_due();
     if (!*next_due_)
@@ -872,9 +874,21 @@ void service::apply(async_request& row, request_status status, std::optional<std
         on_settled(row);
 }
 
+void service::rolled_back() {
+    schedule_changed();
+}
+
+void service::forget_stale_next_due() noexcept {
+    if (db_.rollbacks() == next_due_rollbacks_)
+        return;
+    next_due_rollbacks_ = db_.rollbacks();
+    next_due_.reset();
+}
+
 void service::schedule_added(std::optional<std::int64_t> due_ms) {
     if (!due_ms) // settled by polls, by hand or by the admin: nothing for the timer
         return;
+    forget_stale_next_due();
     // Known and no later than the new one: the timer's wait stands, and no query is needed.
     if (next_due_ && *next_due_ && **next_due_ <= *due_ms)
         return;

@@ -234,6 +234,9 @@ public:
     void settle_due_before_call();
     /// The earliest due time in wall-clock epoch ms (virtual time minus the offset), if any.
     std::optional<std::int64_t> next_due_wall_ms();
+    /// The shared transaction was rolled back (a failed commit): requests it settled are in
+    /// flight again with their old due times. Forgets the next due time and wakes the timer.
+    void rolled_back();
 
     // The admin API.
     /// Settles an IN_PROGRESS request now; not_found if unknown, conflict if already settled.
@@ -285,6 +288,8 @@ private:
     void plan(async_request& row, bool settle_now);
     void apply(async_request& row, request_status status, std::optional<std::string> reason);
     void schedule_changed();
+    /// Forgets next_due_ when a transaction was rolled back since it was read (see rolled_back).
+    void forget_stale_next_due() noexcept;
     /// A new request due at `due_ms` (none: not settled by time): wakes the timer only when it
     /// is due before every other, and keeps next_due_ known without a query.
     void schedule_added(std::optional<std::int64_t> due_ms);
@@ -305,6 +310,7 @@ private:
     id_source ids_;
     // The earliest due time, when known: lets settle_due() skip SQL on every call.
     std::optional<std::optional<std::int64_t>> next_due_;
+    std::uint64_t next_due_rollbacks_ = 0; // db_.rollbacks() when next_due_ was last checked
     fault_rules faults_;
     // Error rules draw from their own stream, so calls never shift the requests' draws.
     seeded_random call_random_;

@@ -115,7 +115,7 @@ bool parse_object(std::string_view text, rapidjson::Document& doc, std::string& 
         return false;
     }
     if (is_ascii(text))
-        doc.Parse<rapidjson::kParseDefaultFlags>(text.data(), text.size());
+        doc.Parse<rapidjson::kParseNoFlags>(text.data(), text.size());
     else
         doc.Parse<parse_flags>(text.data(), text.size());
     if (doc.HasParseError()) {

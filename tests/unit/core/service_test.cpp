@@ -458,6 +458,32 @@ TEST_CASE("service wakes the scheduler for a new request only when it is due fir
     CHECK_FALSE(m.svc.next_due_wall_ms());
 }
 
+TEST_CASE("service looks for the next due time again after the shared transaction is lost",
+          "[core]") {
+    harness h(automatic(1000, 1000, 3));
+    int pokes = 0;
+    h.svc.on_schedule_changed = [&] { ++pokes; };
+    auto const ps = h.make_permission_set("P");
+    auto const a = h.assign(ps.id, account_a);
+    REQUIRE(a.due_ms);
+    h.db.commit();
+    h.time.wall_ms = *a.due_ms;
+    h.svc.settle_due();                    // settles A in the shared transaction, not committed yet
+    CHECK_FALSE(h.svc.next_due_wall_ms()); // as that transaction sees it, and cached
+    h.db.rollback(); // its commit failed: A is in flight again, with its old due time
+    h.svc.rolled_back();
+    CHECK(pokes > 0); // the timer looks again
+    CHECK(h.find(a.id).status == request_status::in_progress);
+    // A later request must not hide A behind its own due time.
+    auto const b = h.assign(ps.id, account_b);
+    REQUIRE(b.due_ms);
+    REQUIRE(*b.due_ms > *a.due_ms);
+    CHECK(h.svc.next_due_wall_ms() == a.due_ms);
+    h.svc.settle_due();
+    CHECK(h.find(a.id).status == request_status::succeeded);
+    CHECK(h.find(b.id).status == request_status::in_progress);
+}
+
 TEST_CASE("service auto mode settles by wall time at settle_due, and restarts the seed when set",
           "[core]") {
     harness h(automatic(1000, 3000, 11));

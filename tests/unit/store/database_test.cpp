@@ -191,6 +191,30 @@ TEST_CASE("commit after abandon throws SQLITE_ABORT once and keeps nothing", "[s
     CHECK(count_rows(db, "t") == 0);
 }
 
+TEST_CASE("rollbacks counts every shared transaction given up, and no commit", "[store]") {
+    store::database db({});
+    db.exec("CREATE TABLE t(x INTEGER UNIQUE)");
+    auto const write = [&](std::int64_t value) {
+        store::write_scope scope(db);
+        insert_value(db, value);
+        scope.release();
+    };
+    CHECK(db.rollbacks() == 0);
+    write(1);
+    db.commit();
+    CHECK(db.rollbacks() == 0);
+    write(2);
+    db.rollback();
+    CHECK(db.rollbacks() == 1);
+    write(3);
+    db.abandon();
+    CHECK(db.rollbacks() == 2);
+    CHECK_THROWS_AS(db.commit(), store::sqlite_error); // reports the loss; nothing more to undo
+    CHECK(db.rollbacks() == 2);
+    db.rollback(); // nothing open
+    CHECK(db.rollbacks() == 2);
+}
+
 TEST_CASE("commit with no transaction open is a no-op", "[store]") {
     store::database db({});
     REQUIRE_FALSE(db.in_transaction());

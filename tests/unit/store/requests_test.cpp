@@ -141,6 +141,23 @@ TEST_CASE("requests store the seq high-water mark with the commit of a batch", "
     CHECK(stored_mark(db) == 5);
 }
 
+TEST_CASE("requests gone before the commit of their inserts still leave the mark", "[store]") {
+    temp_dir dir;
+    {
+        store::database db(dir.db_options());
+        {
+            store::requests repo(db);
+            store::write_scope scope(db, store::single_statement);
+            put(repo, make(1));
+            scope.release();
+        } // the repository goes; the transaction with its insert stays open
+        db.commit();
+    }
+    store::database db(dir.db_options());
+    store::requests repo(db);
+    CHECK(insert(db, repo, make(2, "ps0000000000002a")) == 2);
+}
+
 TEST_CASE("requests never reuse the seq of a rolled-back insert", "[store]") {
     store::database db({});
     store::requests repo(db);
