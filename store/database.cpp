@@ -32,8 +32,7 @@ database::database(database_options const& options) : read_only_(options.read_on
     exec("PRAGMA mmap_size=" + std::to_string(options.mmap_bytes));
     exec("PRAGMA temp_store=MEMORY");
     // Debian builds SQLite with SECURE_DELETE on: every cell a change moves or removes is zeroed
-    // on its page, for a privacy an emulator's store does not need (about a tenth of a write's
-    // time under wrk).
+    // on its page, for a privacy an emulator's store does not need.
     exec("PRAGMA secure_delete=OFF");
     exec("PRAGMA busy_timeout=5000");
     // A newer icemu's store may mean something else by the same rows (migration 6 changed what
@@ -267,24 +266,25 @@ write_scope::write_scope(database& db, single_statement_t) : db_(db), savepoint_
 write_scope::~write_scope() {
     if (done_)
         return;
+    int const failure = sqlite3_extended_errcode(db_.handle()); // of the statement that threw
     // SQLITE_FULL, IOERR or NOMEM in a statement that has no statement journal (a one-row
     // INSERT) makes SQLite roll back the whole transaction, the other requests' released changes
     // with it: there is no savepoint left to undo, and the batch must fail as a whole.
     if (sqlite3_get_autocommit(db_.handle()) != 0) {
-        db_.lost(sqlite3_extended_errcode(db_.handle()));
+        db_.lost(failure);
         return;
     }
     if (!savepoint_) {
         // A statement that failed on a constraint wrote nothing (SQLite checks them first).
         // Anything else that can stop it between its writes and leave the transaction open
         // (a corrupt page) is not undone without a savepoint: give the whole batch up.
-        switch (sqlite3_extended_errcode(db_.handle()) & 0xff) {
+        switch (failure & 0xff) {
         case SQLITE_CORRUPT:
         case SQLITE_IOERR:
         case SQLITE_FULL:
         case SQLITE_NOMEM:
         case SQLITE_INTERRUPT:
-        case SQLITE_NOTADB: db_.abandon(sqlite3_extended_errcode(db_.handle())); break;
+        case SQLITE_NOTADB: db_.abandon(failure); break;
         default: break;
         }
         return;

@@ -133,7 +133,6 @@ private:
     std::unordered_map<char const*, std::unique_ptr<statement>> cache_;
     std::vector<std::pair<void const*, std::function<void()>>> before_commit_;
     bool open_ = false;
-    std::uint64_t rollbacks_ = 0;
     bool reading_ = false;          // a read transaction of begin_read() is open
     bool catch_up_put_off_ = false; // finish_wal() found a write open: begin() runs it
     bool broken_ = false;
@@ -141,6 +140,7 @@ private:
     int broken_cause_ = SQLITE_OK; // why the transaction with released changes was lost
     bool read_only_ = false;
     std::int64_t max_size_bytes_ = 0;
+    std::uint64_t rollbacks_ = 0;                // see rollbacks()
     std::unique_ptr<checkpointer> checkpointer_; // last: stops before the connection closes
 };
 

@@ -69,7 +69,7 @@ TEST_CASE("an ASCII body gets the verdict of the validating parse it skips", "[j
     }
 }
 
-TEST_CASE("a body_document holds a small body in its buffer and a large one beyond it", "[json]") {
+TEST_CASE("a body_document parses a small body and one larger than its buffer", "[json]") {
     json::body_document small;
     std::string problem;
     REQUIRE(json::parse_object(R"({"InstanceArn": "arn:aws:sso:::instance/ssoins-1"})", small.get(),
