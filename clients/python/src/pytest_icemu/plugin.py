@@ -31,11 +31,6 @@ def pytest_addoption(parser):
                   help="seconds to wait for icemu to answer its health check (default 20)")
 
 
-def _admin_options():
-    return {"admin_endpoint": os.environ.get("ICEMU_ADMIN_ENDPOINT") or None,
-            "admin_token": os.environ.get("ICEMU_ADMIN_TOKEN") or None}
-
-
 @pytest.fixture(scope="session")
 def icemu_server(request, tmp_path_factory):
     """The session's icemu, as it is (no reset): for session- or module-scoped fixtures."""
@@ -46,10 +41,10 @@ def icemu_server(request, tmp_path_factory):
     if endpoint is None and explicit_bin is None:
         endpoint = os.environ.get("ICEMU_ENDPOINT") or None
     if endpoint is not None:
-        server = Icemu(endpoint, **_admin_options())
-        token = _admin_options()["admin_token"]
-        problem = wait_healthy(server.endpoint, timeout,
-                               headers={"Authorization": "Bearer " + token} if token else None)
+        server = Icemu(endpoint, admin_endpoint=os.environ.get("ICEMU_ADMIN_ENDPOINT") or None,
+                       admin_token=os.environ.get("ICEMU_ADMIN_TOKEN") or None)
+        # Health is open on the main address, with or without an admin token or address.
+        problem = wait_healthy(server.endpoint, timeout)
         if problem is not None:
             raise IcemuProcessError("no icemu at %s (%s)" % (server.endpoint, problem))
         yield server

@@ -40,7 +40,7 @@ def find_binary(explicit=None):
     return found
 
 
-def wait_healthy(url, timeout, headers=None, alive=None):
+def wait_healthy(url, timeout, alive=None):
     """Polls `url` + /_icemu/health until it answers 200, `alive()` turns false or `timeout`
     seconds pass; returns None when healthy, else what went wrong last."""
     deadline = time.monotonic() + timeout
@@ -49,8 +49,7 @@ def wait_healthy(url, timeout, headers=None, alive=None):
         if alive is not None and not alive():
             return "the process exited"
         try:
-            req = urllib.request.Request(url + "/_icemu/health", headers=headers or {})
-            with _opener.open(req, timeout=2.0) as resp:
+            with _opener.open(url + "/_icemu/health", timeout=2.0) as resp:
                 if resp.status == 200:
                     return None
                 problem = "health answered %s" % resp.status
