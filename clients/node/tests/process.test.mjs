@@ -118,6 +118,24 @@ test('a start that fails rejects with icemu\'s log', async () => {
   assert.match(e.message, /sometimes/);
 });
 
+test('stop() rejects when icemu does not exit with status 0', async () => {
+  // The real icemu behind a wrapper that stops it and then exits 3, as an icemu that did not
+  // shut down cleanly would.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'icemu-wrapper-'));
+  const wrapper = path.join(dir, 'icemu');
+  fs.writeFileSync(wrapper, '#!/bin/sh\n"$REAL_ICEMU" "$@" &\nchild=$!\n'
+    + "trap 'kill -TERM $child; wait $child; exit 3' TERM\nwait $child\n", { mode: 0o755 });
+  try {
+    const icemu = await startIcemu({ bin: wrapper, env: { REAL_ICEMU: path.resolve(BIN) } });
+    assert.equal((await icemu.health()).status, 'ok');
+    const e = await rejection(icemu.stop());
+    assert.match(e.message, /^icemu exited with 3 after SIGTERM/);
+    assert.ok(!fs.existsSync(path.dirname(icemu.logPath)));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('connectIcemu attaches to a running icemu, without stop()', async () => {
   const owner = await startIcemu();
   try {

@@ -242,3 +242,22 @@ def test_the_endpoint_option_wins_and_a_missing_icemu_is_an_error(inner, pyteste
     result = inner(env={"ICEMU_ENDPOINT": "http://127.0.0.1:1"})
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*no icemu at http://127.0.0.1:1 (health:*"])
+
+
+def test_an_unclean_exit_at_the_end_is_an_error(inner, pytester, tmp_path):
+    # The real icemu behind a wrapper that stops it and then exits 3, as an icemu that did not
+    # shut down cleanly would.
+    wrapper = tmp_path / "icemu"
+    wrapper.write_text(textwrap.dedent("""\
+        #!/bin/sh
+        "$REAL_ICEMU" "$@" &
+        child=$!
+        trap 'kill -TERM $child; wait $child; exit 3' TERM
+        wait $child
+    """))
+    wrapper.chmod(0o755)
+    pytester.makepyfile(test_exit="def test_up(icemu):\n    assert icemu.health()['status'] == 'ok'\n")
+    result = inner("--icemu-bin", str(wrapper), env={"REAL_ICEMU": find_binary()})
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*ERROR at teardown of test_up*",
+                                 "*icemu exited with status 3 after SIGTERM*"])
