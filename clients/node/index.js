@@ -303,6 +303,7 @@ export async function startIcemu({ bin, args = [], env = {}, startTimeoutMs = DE
   const fail = async (message) => {
     process.removeListener('exit', onExit);
     if (proc.exitCode === null && proc.signalCode === null) {
+      proc.ref(); // an unreferenced child would not keep this process waiting for its exit
       proc.kill('SIGKILL');
       await exited;
     }

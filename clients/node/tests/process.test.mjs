@@ -118,6 +118,19 @@ test('a start that fails rejects with icemu\'s log', async () => {
   assert.match(e.message, /sometimes/);
 });
 
+test('a program that never answers is killed after the start timeout', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'icemu-silent-'));
+  const silent = path.join(dir, 'icemu');
+  fs.writeFileSync(silent, '#!/bin/sh\necho "$$" > "$PID_FILE"\nexec sleep 60\n', { mode: 0o755 });
+  try {
+    const e = await rejection(startIcemu({ bin: silent, startTimeoutMs: 300, env: { PID_FILE: path.join(dir, 'pid') } }));
+    assert.match(e.message, /^icemu was not healthy within 300 ms \(no port file yet\)/);
+    assert.ok(!alive(Number(fs.readFileSync(path.join(dir, 'pid'), 'utf8'))), 'the program still runs');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('stop() rejects when icemu does not exit with status 0', async () => {
   // The real icemu behind a wrapper that stops it and then exits 3, as an icemu that did not
   // shut down cleanly would.

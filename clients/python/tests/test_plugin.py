@@ -112,7 +112,7 @@ def test_binary_from_the_option_then_icemu_bin_then_path(inner, pytester, tmp_pa
     binary = find_binary()
     pytester.makepyfile(test_bin="def test_up(icemu):\n    assert icemu.health()['status'] == 'ok'\n")
     # --icemu-bin wins over ICEMU_BIN.
-    inner("--icemu-bin", binary, env={"ICEMU_BIN": "/nonexistent/icemu"}).assert_outcomes(passed=1)
+    inner("--icemu-bin=" + binary, env={"ICEMU_BIN": "/nonexistent/icemu"}).assert_outcomes(passed=1)
     # `icemu` on PATH when neither is given.
     bindir = tmp_path / "bin"
     bindir.mkdir()
@@ -237,7 +237,7 @@ def test_the_endpoint_option_wins_and_a_missing_icemu_is_an_error(inner, pyteste
     server = own_icemu()
     pytester.makeini("[pytest]\nicemu_start_timeout = 1\n")
     pytester.makepyfile(test_opt="def test_up(icemu):\n    assert icemu.process is None\n")
-    inner("--icemu-endpoint", server.endpoint,
+    inner("--icemu-endpoint=" + server.endpoint,
           env={"ICEMU_ENDPOINT": "http://127.0.0.1:1"}).assert_outcomes(passed=1)
     result = inner(env={"ICEMU_ENDPOINT": "http://127.0.0.1:1"})
     result.assert_outcomes(errors=1)
@@ -257,7 +257,25 @@ def test_an_unclean_exit_at_the_end_is_an_error(inner, pytester, tmp_path):
     """))
     wrapper.chmod(0o755)
     pytester.makepyfile(test_exit="def test_up(icemu):\n    assert icemu.health()['status'] == 'ok'\n")
-    result = inner("--icemu-bin", str(wrapper), env={"REAL_ICEMU": find_binary()})
+    result = inner("--icemu-bin=%s" % wrapper, env={"REAL_ICEMU": find_binary()})
     result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines(["*ERROR at teardown of test_up*",
                                  "*icemu exited with status 3 after SIGTERM*"])
+
+
+def test_a_program_that_never_answers_is_killed_after_the_start_timeout(inner, pytester,
+                                                                         tmp_path):
+    silent = tmp_path / "icemu"
+    silent.write_text('#!/bin/sh\necho "$$" > "$PID_FILE"\nexec sleep 60\n')
+    silent.chmod(0o755)
+    pid_file = tmp_path / "pid"
+    pytester.makeini("[pytest]\nicemu_start_timeout = 1\n")
+    pytester.makepyfile(test_silent="def test_up(icemu):\n    pass\n")
+    result = inner("--icemu-bin=%s" % silent, env={"PID_FILE": str(pid_file)})
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*icemu wrote no port file within 1 s*"])
+    try:
+        os.kill(int(pid_file.read_text()), 0)
+        raise AssertionError("the program still runs")
+    except ProcessLookupError:
+        pass
