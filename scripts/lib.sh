@@ -20,6 +20,12 @@ ICEMU_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ICEMU_BUILD_PACKAGES=(g++ cmake ninja-build pkg-config libboost1.81-dev libsqlite3-dev
     rapidjson-dev catch2 libssl-dev libpcre2-dev)
 
+# The pytest plugin's tests (clients/python/tests/run-in-venv.sh): a venv on /usr/bin/python3
+# that sees Debian's pytest and boto3, the plugin built by Debian's setuptools; YAML for the docs'
+# CI example.
+ICEMU_PYTEST_PLUGIN_PACKAGES=(python3 python3-venv python3-pip python3-setuptools python3-wheel
+    python3-pytest python3-boto3 python3-yaml)
+
 # The fuzz targets (scripts/fuzz.sh): clang with its libFuzzer and sanitizer runtimes.
 ICEMU_FUZZ_PACKAGES=(clang libclang-rt-14-dev)
 # scripts/valgrind.sh.
@@ -78,6 +84,11 @@ icemu_install_deps() {
         elif ! python3 -c 'import boto3' >/dev/null 2>&1; then
             missing+=(python3-boto3)
         fi
+        # The pytest plugin's tests (clients/python) run on Debian's own interpreter, whatever
+        # python3 comes first on PATH: its packages, not the tool, are what they need.
+        for pkg in "${ICEMU_PYTEST_PLUGIN_PACKAGES[@]}"; do
+            icemu_pkg_installed "$pkg" || missing+=("$pkg")
+        done
         command -v aws >/dev/null 2>&1 || missing+=(awscli)
         command -v node >/dev/null 2>&1 || missing+=(nodejs)
         command -v npm >/dev/null 2>&1 || missing+=(npm)
