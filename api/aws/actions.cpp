@@ -286,7 +286,9 @@ void put_inline_policy(action_context& ctx) {
 void get_inline_policy(action_context& ctx) {
     auto const instance = instance_of(ctx);
     auto const policy = ctx.svc.get_inline_policy(instance, permission_set_of(ctx, instance));
-    ctx.out.start_object().member("InlinePolicy", policy).end_object(); // {} when there is none
+    // Without an inline policy AWS answers an empty string (the model's note on InlinePolicy;
+    // the CLI prints "InlinePolicy": ""): clients read the member without checking for it.
+    ctx.out.start_object().member("InlinePolicy", policy.value_or("")).end_object();
 }
 
 void delete_inline_policy(action_context& ctx) {

@@ -75,10 +75,11 @@ class InlinePolicyTest(PolicyTestCase):
         self.assertMessage(err, CONFLICT_IN_FLIGHT)
 
     def test_get_inline_policy_for_permission_set(self):
+        # Without an inline policy AWS answers an empty string, and clients index it directly.
         out = self.sso.get_inline_policy_for_permission_set(**self.ids())
-        self.assertNotIn("InlinePolicy", out)
+        self.assertEqual(out["InlinePolicy"], "")
         status, _, body = self.icemu.aws_raw("GetInlinePolicyForPermissionSet", self.ids())
-        self.assertEqual((status, body), (200, b"{}"))
+        self.assertEqual((status, body), (200, b'{"InlinePolicy":""}'))
         self.assertClientError("ResourceNotFoundException",
                                self.sso.get_inline_policy_for_permission_set,
                                **self.ids(self.unknown_ps))
@@ -86,9 +87,11 @@ class InlinePolicyTest(PolicyTestCase):
     def test_delete_inline_policy_from_permission_set(self):
         self.sso.put_inline_policy_to_permission_set(InlinePolicy=POLICY, **self.ids())
         self.sso.delete_inline_policy_from_permission_set(**self.ids())
-        self.assertNotIn("InlinePolicy", self.sso.get_inline_policy_for_permission_set(
-            **self.ids()))
-        self.sso.delete_inline_policy_from_permission_set(**self.ids())  # none: still {}
+        self.assertEqual(
+            self.sso.get_inline_policy_for_permission_set(**self.ids())["InlinePolicy"], "")
+        self.sso.delete_inline_policy_from_permission_set(**self.ids())  # none: still ""
+        self.assertEqual(
+            self.sso.get_inline_policy_for_permission_set(**self.ids())["InlinePolicy"], "")
         self.assertClientError("ResourceNotFoundException",
                                self.sso.delete_inline_policy_from_permission_set,
                                **self.ids(self.unknown_ps))
