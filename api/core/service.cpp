@@ -284,11 +284,11 @@ void service::attach_managed_policy(std::string_view instance_id,
     require_changeable(instance_id, permission_set_id);
     std::int64_t const attached = resources_.count_policies(permission_set_id);
     store::write_scope scope(db_);
-    // The real text is unknown; this one names the permission set and the policy.
+    // AWS's text, typo included ("manged"): clients match on it.
     if (!resources_.insert_managed_policy(instance_id, permission_set_id, arn))
         throw error(errc::conflict,
                     "Permission set with id ps-" + std::string(permission_set_id) +
-                        " already has a typed link attachment to a managed policy with " + arn,
+                        " already has a typed link attachment to a manged policy with " + arn,
                     reason::duplicate_policy);
     if (attached >= max_policies)
         throw error(errc::quota_exceeded,
@@ -328,12 +328,12 @@ void service::attach_customer_managed_policy(std::string_view instance_id,
     require_changeable(instance_id, permission_set_id);
     std::int64_t const attached = resources_.count_policies(permission_set_id);
     store::write_scope scope(db_);
+    // The exact AWS text is unconfirmed: this is moto's (two spaces before "and" included),
+    // which says "already attached" as the clients that match on it expect.
     if (!resources_.insert_customer_policy(instance_id, permission_set_id, ref))
         throw error(errc::conflict,
-                    "Permission set with id ps-" + std::string(permission_set_id) +
-                        " already has a typed link attachment to a customer managed policy "
-                        "with name " +
-                        ref.name + " and path " + ref.path,
+                    "Given customer managed policy with name: " + ref.name + "  and path " +
+                        ref.path + " already attached",
                     reason::duplicate_policy);
     if (attached >= max_policies)
         throw error(errc::quota_exceeded,

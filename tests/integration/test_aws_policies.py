@@ -109,8 +109,9 @@ class ManagedPolicyTest(PolicyTestCase):
         err = self.assertClientError("ConflictException",
                                      self.sso.attach_managed_policy_to_permission_set,
                                      ManagedPolicyArn=VIEW_ONLY, **self.ids())
+        # AWS's own text, typo included: clients match on "...to a manged policy".
         self.assertMessage(err, "Permission set with id %s already has a typed link attachment "
-                                "to a managed policy with %s" % (ps_id, VIEW_ONLY))
+                                "to a manged policy with %s" % (ps_id, VIEW_ONLY))
         # Only AWS managed policies match the model's pattern.
         self.assertClientError("ValidationException",
                                self.sso.attach_managed_policy_to_permission_set,
@@ -186,7 +187,13 @@ class CustomerManagedPolicyTest(PolicyTestCase):
         err = self.assertClientError(
             "ConflictException", self.sso.attach_customer_managed_policy_reference_to_permission_set,
             CustomerManagedPolicyReference={"Name": "Mine", "Path": "/"}, **self.ids())
-        self.assertIn("already has a typed link attachment", err.response["Error"]["Message"])
+        self.assertMessage(err, "Given customer managed policy with name: Mine  and path / "
+                                "already attached")
+        err = self.assertClientError(
+            "ConflictException", self.sso.attach_customer_managed_policy_reference_to_permission_set,
+            CustomerManagedPolicyReference={"Name": "Mine", "Path": "/team/"}, **self.ids())
+        self.assertMessage(err, "Given customer managed policy with name: Mine  and path /team/ "
+                                "already attached")
         self.assertClientError(
             "ValidationException", self.sso.attach_customer_managed_policy_reference_to_permission_set,
             CustomerManagedPolicyReference={"Name": "Mine", "Path": "no-slashes"}, **self.ids())

@@ -124,7 +124,7 @@ TEST_CASE("managed policies attach once, detach only when attached, and list in 
         f.svc.attach_managed_policy(f.instance, ps, view_only), core::error,
         is_error(errc::conflict, reason::duplicate_policy,
                  "Permission set with id ps-" + ps +
-                     " already has a typed link attachment to a managed policy with " + view_only));
+                     " already has a typed link attachment to a manged policy with " + view_only));
     CHECK(f.version(ps) == 3); // a refused change bumps nothing
 
     SECTION("pages follow the attachment order") {
@@ -160,8 +160,10 @@ TEST_CASE("customer managed policy references default to path / and are unique b
     CHECK(listed[1].path == "/team/");
     CHECK(core::customer_policy_ref{"Other"}.path == "/");
 
-    REQUIRE_THROWS_MATCHES(f.svc.attach_customer_managed_policy(f.instance, ps, {"Mine", "/"}),
-                           core::error, is_error(errc::conflict, reason::duplicate_policy));
+    REQUIRE_THROWS_MATCHES(
+        f.svc.attach_customer_managed_policy(f.instance, ps, {"Mine", "/team/"}), core::error,
+        is_error(errc::conflict, reason::duplicate_policy,
+                 "Given customer managed policy with name: Mine  and path /team/ already attached"));
     REQUIRE_THROWS_MATCHES(
         f.svc.detach_customer_managed_policy(f.instance, ps, {"Mine", "/other/"}), core::error,
         is_error(errc::not_found, reason::policy_not_found));
