@@ -340,8 +340,8 @@ class ContentChangeTest(PolicyTestCase):
                                self.sso.list_managed_policies_in_permission_set, **self.ids())
         again = self.create_permission_set("Policies", instance_arn=self.inst)["PermissionSetArn"]
         self.assertEqual(self.managed(again), [])
-        self.assertNotIn("InlinePolicy",
-                         self.sso.get_inline_policy_for_permission_set(**self.ids(again)))
+        self.assertEqual(
+            self.sso.get_inline_policy_for_permission_set(**self.ids(again))["InlinePolicy"], "")
 
 
 class TerraformReplayTest(IcemuTestCase):
