@@ -189,12 +189,23 @@ void resources::set_boundary(std::string_view permission_set_id,
 }
 
 bool resources::insert_managed_policy(std::string_view instance_id,
-                                      std::string_view permission_set_id, std::string_view arn) {
-    statement_use s(
-        db_.cached("INSERT OR IGNORE INTO managed_policies(instance_id, permission_set_id, arn) "
-                   "VALUES (?, ?, ?)"));
-    s->bind(1, instance_id).bind(2, permission_set_id).bind(3, arn);
+                                      std::string_view permission_set_id, std::string_view arn,
+                                      std::string_view name) {
+    statement_use s(db_.cached(
+        "INSERT OR IGNORE INTO managed_policies(instance_id, permission_set_id, arn, name) "
+        "VALUES (?, ?, ?, ?)"));
+    s->bind(1, instance_id).bind(2, permission_set_id).bind(3, arn).bind(4, name);
     return s->run() > 0;
+}
+
+std::optional<std::string> resources::known_managed_policy_name(std::string_view arn) {
+    statement_use s(
+        db_.cached("SELECT name FROM managed_policies INDEXED BY managed_policies_by_arn WHERE "
+                   "arn = ? AND name IS NOT NULL LIMIT 1"));
+    s->bind(1, arn);
+    if (!s->step())
+        return std::nullopt;
+    return s->column_string(0);
 }
 
 bool resources::erase_managed_policy(std::string_view permission_set_id, std::string_view arn) {
@@ -204,14 +215,15 @@ bool resources::erase_managed_policy(std::string_view permission_set_id, std::st
     return s->run() > 0;
 }
 
-page<std::string> resources::list_managed_policies(std::string_view permission_set_id,
-                                                   std::int64_t after, std::int64_t limit) {
+page<named_policy> resources::list_managed_policies(std::string_view permission_set_id,
+                                                    std::int64_t after, std::int64_t limit) {
     statement_use s(
-        db_.cached("SELECT seq, arn FROM managed_policies WHERE permission_set_id = ? AND seq > ? "
-                   "ORDER BY seq LIMIT ?"));
+        db_.cached("SELECT seq, arn, name FROM managed_policies WHERE permission_set_id = ? AND "
+                   "seq > ? ORDER BY seq LIMIT ?"));
     s->bind(1, permission_set_id).bind(2, after).bind(3, limit + 1);
-    return read_page<std::string>(*s, limit,
-                                  [](statement const& row) { return row.column_string(1); });
+    return read_page<named_policy>(*s, limit, [](statement const& row) {
+        return named_policy{row.column_string(1), row.column_optional(2)};
+    });
 }
 
 bool resources::insert_customer_policy(std::string_view instance_id,

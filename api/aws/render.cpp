@@ -55,10 +55,10 @@ void render(json::writer& out, core::permission_set const& row) {
     out.end_object();
 }
 
-void render_attached_managed_policy(json::writer& out, std::string const& arn) {
+void render_attached_managed_policy(json::writer& out, core::named_policy const& policy) {
     out.start_object();
-    out.member("Name", std::string_view(arn).substr(arn.rfind('/') + 1));
-    out.member("Arn", arn);
+    out.member("Name", policy.name);
+    out.member("Arn", policy.id);
     out.end_object();
 }
 

@@ -282,13 +282,31 @@ void service::delete_inline_policy(std::string_view instance_id,
 void service::attach_managed_policy(std::string_view instance_id,
                                     std::string_view permission_set_id, std::string const& arn) {
     require_changeable(instance_id, permission_set_id);
+    insert_managed_policy(instance_id, permission_set_id, arn, require_aws_managed_policy(arn));
+}
+
+std::string service::require_aws_managed_policy(std::string_view arn) const {
+    auto const known = options_.managed_policies.find(arn);
+    // AWS's text for an ARN IAM does not know (clients match on "Policy does not exist").
+    if (!known)
+        throw error(errc::not_found, "Policy does not exist with ARN: " + std::string(arn));
+    // IAM refuses to attach the few policies it marks so; icemu refuses them up front (its
+    // choice: AWS's own answer to attaching one to a permission set is unknown).
+    if (!known->attachable)
+        throw error(errc::invalid_argument, "Policy " + std::string(arn) + " is not attachable.");
+    return std::string(known->name);
+}
+
+void service::insert_managed_policy(std::string_view instance_id,
+                                    std::string_view permission_set_id,
+                                    std::string const& policy_id, std::string const& name) {
     std::int64_t const attached = resources_.count_policies(permission_set_id);
     store::write_scope scope(db_);
     // AWS's text, typo included ("manged"): clients match on it.
-    if (!resources_.insert_managed_policy(instance_id, permission_set_id, arn))
+    if (!resources_.insert_managed_policy(instance_id, permission_set_id, policy_id, name))
         throw error(errc::conflict,
                     "Permission set with id ps-" + std::string(permission_set_id) +
-                        " already has a typed link attachment to a manged policy with " + arn,
+                        " already has a typed link attachment to a manged policy with " + policy_id,
                     reason::duplicate_policy);
     if (attached >= max_policies)
         throw error(errc::quota_exceeded,
@@ -312,13 +330,17 @@ void service::detach_managed_policy(std::string_view instance_id,
     scope.release();
 }
 
-page_result<std::string> service::list_managed_policies(std::string_view instance_id,
-                                                        std::string_view permission_set_id,
-                                                        page_request const& page) {
+page_result<named_policy> service::list_managed_policies(std::string_view instance_id,
+                                                         std::string_view permission_set_id,
+                                                         page_request const& page) {
     require_permission_set(instance_id, permission_set_id);
+    // Both surfaces' lists: a token of either continues the other's.
     page_token const token{"ListManagedPoliciesInPermissionSet", instance_id, permission_set_id};
     auto rows =
         resources_.list_managed_policies(permission_set_id, after(token, page), page_limit(page));
+    for (auto& item : rows.rows)
+        if (!item.name) // attached before names were recorded: an ARN's last segment is its name
+            item.name = item.id.substr(item.id.rfind('/') + 1);
     return {std::move(rows.rows), next_of(token, rows)};
 }
 
@@ -378,6 +400,8 @@ void service::put_permissions_boundary(std::string_view instance_id,
                     "PermissionsBoundary must specify exactly one of "
                     "CustomerManagedPolicyReference and ManagedPolicyArn.");
     require_changeable(instance_id, permission_set_id);
+    if (boundary.managed_arn)
+        require_aws_managed_policy(*boundary.managed_arn);
     store::write_scope scope(db_);
     resources_.set_boundary(permission_set_id, boundary);
     resources_.bump_version(permission_set_id);
