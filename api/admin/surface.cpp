@@ -1,5 +1,7 @@
 #include "api/admin/surface.hpp"
 
+#include <map>
+
 #include "api/admin/faults.hpp"
 #include "api/admin/metrics.hpp"
 #include "api/auth/crypto.hpp"
@@ -9,8 +11,6 @@
 #include "api/json/writer.hpp"
 #include "api/storage_failure.hpp"
 #include "server/path_router.hpp"
-
-#include <map>
 
 namespace icemu::api::admin {
 
@@ -77,7 +77,9 @@ target split_target(std::string_view raw) {
         auto const eq = pair.find('=');
         if (!pair.empty())
             t.query[server::path_router::percent_decode(pair.substr(0, eq), true)] =
-                eq == std::string_view::npos ? "" : server::path_router::percent_decode(pair.substr(eq + 1), true);
+                eq == std::string_view::npos
+                    ? ""
+                    : server::path_router::percent_decode(pair.substr(eq + 1), true);
         rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
     }
     return t;
@@ -188,9 +190,8 @@ server::response surface::handle(server::request const& req, server::call_info& 
             if (method != http::verb::get)
                 fail(http::status::method_not_allowed, "method_not_allowed", "use GET");
             auto const h = svc_.health();
-            auto const uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                                              started_)
-                                    .count();
+            auto const uptime =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
             out.start_object().member("status", "ok").member("version", options_.version);
             out.key("uptime_s").number(static_cast<std::int64_t>(uptime));
             out.key("store").start_object().member("engine", "sqlite");
@@ -219,7 +220,8 @@ server::response surface::handle(server::request const& req, server::call_info& 
             if (method != http::verb::get)
                 fail(http::status::method_not_allowed, "method_not_allowed", "use GET");
             store::request_filter filter;
-            if (auto const it = t.query.find("status"); it != t.query.end() && !it->second.empty()) {
+            if (auto const it = t.query.find("status");
+                it != t.query.end() && !it->second.empty()) {
                 filter.status = core::parse_request_status(it->second);
                 if (!filter.status)
                     fail(http::status::bad_request, "bad_request",
@@ -309,8 +311,7 @@ server::response surface::handle(server::request const& req, server::call_info& 
             bool has = false;
             auto const ms = int_member(body, "ms", has);
             if (!has || ms < 0)
-                fail(http::status::bad_request, "bad_request",
-                     "ms must be a non-negative integer");
+                fail(http::status::bad_request, "bad_request", "ms must be a non-negative integer");
             auto const settled = svc_.advance_clock(ms);
             out.start_object().member("clock_offset_ms", svc_.health().clock_offset_ms);
             out.key("settled").start_array();
@@ -367,8 +368,8 @@ server::response surface::handle(server::request const& req, server::call_info& 
         return error_reply(
             req, {http::status::internal_server_error, "internal", "an internal error occurred"});
     } catch (std::exception const&) {
-        return error_reply(req, {http::status::internal_server_error, "internal",
-                                 "an internal error occurred"});
+        return error_reply(
+            req, {http::status::internal_server_error, "internal", "an internal error occurred"});
     }
 }
 
