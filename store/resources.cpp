@@ -9,9 +9,19 @@ namespace icemu::store {
 
 namespace {
 
+// The columns read_instance reads.
+#define ICEMU_INSTANCE_COLUMNS                                                                   \
+    "seq, id, owner_account, identity_store_id, name, status, created_ms, encryption_key_type, " \
+    "encryption_kms_key_arn"
+
 instance_row read_instance(statement const& s) {
-    return {s.column_int64(0),    s.column_string(1), s.column_string(2), s.column_string(3),
-            s.column_optional(4), s.column_string(5), s.column_int64(6)};
+    instance_row row{
+        s.column_int64(0),    s.column_string(1), s.column_string(2), s.column_string(3),
+        s.column_optional(4), s.column_string(5), s.column_int64(6),  {}};
+    if (auto key_type = s.column_optional(7)) // none: never updated, an AWS owned key
+        row.encryption.key_type = std::move(*key_type);
+    row.encryption.kms_key_arn = s.column_optional(8);
+    return row;
 }
 
 permission_set_row read_permission_set(statement const& s) {
@@ -37,9 +47,7 @@ void resources::insert_instance(instance_row const& row) {
 }
 
 std::optional<instance_row> resources::find_instance(std::string_view id) {
-    statement_use s(
-        db_.cached("SELECT seq, id, owner_account, identity_store_id, name, status, "
-                   "created_ms FROM instances WHERE id = ?"));
+    statement_use s(db_.cached("SELECT " ICEMU_INSTANCE_COLUMNS " FROM instances WHERE id = ?"));
     s->bind(1, id);
     if (!s->step())
         return std::nullopt;
@@ -48,8 +56,7 @@ std::optional<instance_row> resources::find_instance(std::string_view id) {
 
 std::optional<instance_row> resources::find_instance_by_owner(std::string_view account) {
     statement_use s(
-        db_.cached("SELECT seq, id, owner_account, identity_store_id, name, status, "
-                   "created_ms FROM instances WHERE owner_account = ?"));
+        db_.cached("SELECT " ICEMU_INSTANCE_COLUMNS " FROM instances WHERE owner_account = ?"));
     s->bind(1, account);
     if (!s->step())
         return std::nullopt;
@@ -57,9 +64,8 @@ std::optional<instance_row> resources::find_instance_by_owner(std::string_view a
 }
 
 page<instance_row> resources::list_instances(std::int64_t after, std::int64_t limit) {
-    statement_use s(
-        db_.cached("SELECT seq, id, owner_account, identity_store_id, name, status, "
-                   "created_ms FROM instances WHERE seq > ? ORDER BY seq LIMIT ?"));
+    statement_use s(db_.cached("SELECT " ICEMU_INSTANCE_COLUMNS
+                               " FROM instances WHERE seq > ? ORDER BY seq LIMIT ?"));
     s->bind(1, after).bind(2, limit + 1);
     return read_page<instance_row>(*s, limit, read_instance);
 }
@@ -322,6 +328,34 @@ void resources::set_instance_client_token(std::string_view id, std::string_view 
     s->run();
 }
 
+void resources::set_pending_encryption(std::string_view id, encryption_config const& config) {
+    statement_use s(
+        db_.cached("UPDATE instances SET encryption_pending_key_type = ?, "
+                   "encryption_pending_kms_key_arn = ? WHERE id = ?"));
+    s->bind(1, config.key_type).bind(2, config.kms_key_arn).bind(3, id);
+    s->run();
+}
+
+std::optional<encryption_config> resources::pending_encryption(std::string_view id) {
+    statement_use s(
+        db_.cached("SELECT encryption_pending_key_type, encryption_pending_kms_key_arn "
+                   "FROM instances WHERE id = ? AND encryption_pending_key_type IS NOT "
+                   "NULL"));
+    s->bind(1, id);
+    if (!s->step())
+        return std::nullopt;
+    return encryption_config{s->column_string(0), s->column_optional(1)};
+}
+
+void resources::apply_pending_encryption(std::string_view id) {
+    statement_use s(
+        db_.cached("UPDATE instances SET encryption_key_type = encryption_pending_key_type, "
+                   "encryption_kms_key_arn = encryption_pending_kms_key_arn WHERE id = ? AND "
+                   "encryption_pending_key_type IS NOT NULL"));
+    s->bind(1, id);
+    s->run();
+}
+
 void resources::set_instance_name(std::string_view id, std::optional<std::string> const& name) {
     statement_use s(db_.cached("UPDATE instances SET name = ? WHERE id = ?"));
     s->bind(1, name).bind(2, id);
@@ -474,8 +508,15 @@ void resources::erase_instance_resources(std::string_view instance_id, bool and_
         s->bind(1, instance_id);
         s->run();
     }
-    if (!and_instance)
+    if (!and_instance) { // the instance stays, as it was created: with an AWS owned key
+        statement_use s(db_.cached(
+            "UPDATE instances SET encryption_key_type = NULL, encryption_kms_key_arn = NULL, "
+            "encryption_pending_key_type = NULL, encryption_pending_kms_key_arn = NULL WHERE "
+            "id = ?"));
+        s->bind(1, instance_id);
+        s->run();
         return;
+    }
     statement_use s(db_.cached("DELETE FROM instances WHERE id = ?"));
     s->bind(1, instance_id);
     s->run();

@@ -85,6 +85,12 @@ public:
     page<tag> list_tags(std::string_view instance_id, std::string_view permission_set_id,
                         std::int64_t after, std::int64_t limit);
 
+    /// Records the encryption an INSTANCE_ENCRYPTION request in flight would put in force.
+    void set_pending_encryption(std::string_view id, encryption_config const& config);
+    /// The encryption last recorded by set_pending_encryption, if any.
+    std::optional<encryption_config> pending_encryption(std::string_view id);
+    /// Puts the pending encryption in force (the request succeeded).
+    void apply_pending_encryption(std::string_view id);
     /// Sets the instance's name (none: no name).
     void set_instance_name(std::string_view id, std::optional<std::string> const& name);
     /// The ClientToken the instance was created with, if any.

@@ -109,7 +109,8 @@ void render_request(json::writer& out, core::async_request const& row) {
     out.member("kind", core::to_string(row.kind));
     out.member("status", core::to_string(row.status));
     out.member("instance_id", "ssoins-" + row.instance_id);
-    out.member("permission_set_id", "ps-" + row.permission_set_id);
+    out.key("permission_set_id"); // null for a kind that names no permission set
+    row.permission_set_id.empty() ? out.null() : out.string("ps-" + row.permission_set_id);
     out.key("account_id");
     row.account_id ? out.string(*row.account_id) : out.null();
     out.key("principal_type");
@@ -231,9 +232,10 @@ server::response surface::handle(server::request const& req, server::call_info& 
                 filter.kind = core::parse_request_kind(it->second);
                 if (!filter.kind)
                     fail(http::status::bad_request, "bad_request",
-                         "kind must be PROVISION, ASSIGNMENT_CREATE or ASSIGNMENT_DELETE");
+                         "kind must be " + core::request_kind_names());
             }
-            if (auto const it = t.query.find("instance"); it != t.query.end() && !it->second.empty())
+            if (auto const it = t.query.find("instance");
+                it != t.query.end() && !it->second.empty())
                 filter.instance_id = instance_hex(it->second);
             out.start_object().key("requests").start_array();
             for (auto const& row : svc_.admin_requests(filter))

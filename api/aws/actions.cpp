@@ -70,8 +70,8 @@ void list_instances(action_context& ctx) {
 }
 
 void describe_instance(action_context& ctx) {
-    auto const row = ctx.svc.describe_instance(instance_of(ctx));
-    render(ctx.out, row); // DescribeInstance's output is the instance's members at top level
+    // DescribeInstance's output is the instance's members at top level, with its encryption.
+    render(ctx.out, ctx.svc.describe_instance(instance_of(ctx)));
 }
 
 // The Tags member ([{Key, Value}], validated against the model) as core tags.
@@ -93,9 +93,11 @@ void create_instance(action_context& ctx) {
 }
 
 void update_instance(action_context& ctx) {
-    // EncryptionConfiguration is validated and accepted, but icemu stores nothing of it: there is
-    // no KMS key to emulate, and DescribeInstance reports no EncryptionConfigurationDetails.
-    ctx.svc.update_instance(instance_of(ctx), optional_string(ctx.in, "Name"));
+    std::optional<core::encryption_config> encryption;
+    if (auto const* in = json::find(ctx.in, "EncryptionConfiguration"))
+        encryption = core::encryption_config{std::string(string_or_empty(*in, "KeyType")),
+                                             optional_string(*in, "KmsKeyArn")};
+    ctx.svc.update_instance(instance_of(ctx), optional_string(ctx.in, "Name"), encryption, ctx.who);
     ctx.out.start_object().end_object();
 }
 

@@ -53,15 +53,23 @@ public:
     page_result<instance> list_instances(page_request const& page);
     /// As list_instances; with tenancy enforced, only the instance `who` owns (one at most).
     page_result<instance> list_instances(caller const& who, page_request const& page);
-    instance describe_instance(std::string_view instance_id);
+    /// The instance and its encryption. A describe of an IN_PROGRESS encryption update counts
+    /// as one (polls mode). not_found if unknown.
+    instance_description describe_instance(std::string_view instance_id);
     /// Creates an ACTIVE instance owned by the caller's account, with a new id and identity
     /// store id. conflict + instance_exists if that account owns one; quota_exceeded over 50 tags.
     /// A retry with the ClientToken that created the caller's instance answers that instance.
     instance create_instance(caller const& who, std::optional<std::string> const& name,
                              std::vector<tag> const& tags = {},
                              std::optional<std::string> const& client_token = std::nullopt);
-    /// Sets the instance's name when given (an absent name keeps it). not_found if unknown.
-    void update_instance(std::string_view instance_id, std::optional<std::string> const& name);
+    /// Sets the instance's name when given (an absent name keeps it). With `encryption`, starts
+    /// an INSTANCE_ENCRYPTION request that puts it in force if it succeeds (a failed one keeps
+    /// the configuration in force). not_found if unknown; invalid_argument for a KMS key with
+    /// AWS_OWNED_KMS_KEY or none with CUSTOMER_MANAGED_KEY; conflict + in_flight while an
+    /// encryption update of the instance is IN_PROGRESS.
+    void update_instance(std::string_view instance_id, std::optional<std::string> const& name,
+                         std::optional<encryption_config> const& encryption = std::nullopt,
+                         caller const& who = {});
     /// Erases the instance and everything in it (permission sets, assignments, requests, tags).
     /// not_found if unknown; conflict + in_flight while one of its requests is IN_PROGRESS.
     void delete_instance(std::string_view instance_id);
@@ -298,6 +306,8 @@ private:
     void put_tags(std::string_view instance_id, std::string_view permission_set_id,
                   std::vector<tag> const& tags);
     async_request start_request(caller const& who, async_request row, bool settle_now);
+    /// Counts a describe of an IN_PROGRESS request that polls settle, settling it on the Nth.
+    void count_poll(async_request& row);
     void plan(async_request& row, bool settle_now);
     void apply(async_request& row, request_status status, std::optional<std::string> reason);
     void schedule_changed();

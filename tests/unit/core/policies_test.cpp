@@ -417,15 +417,15 @@ TEST_CASE("an account owns at most one instance; instances are created, renamed 
     CHECK(created.id != f.instance);
     REQUIRE(created.identity_store_id.size() == 12);
     CHECK(created.identity_store_id.starts_with("d-"));
-    CHECK(f.svc.describe_instance(created.id).owner_account == account);
+    CHECK(f.svc.describe_instance(created.id).row.owner_account == account);
     CHECK(f.svc.list_tags(created.id, std::nullopt, {}).items.size() == 1);
     REQUIRE_THROWS_MATCHES(f.svc.create_instance({"aws", account}, std::nullopt), core::error,
                            is_error(errc::conflict, reason::instance_exists));
 
     f.svc.update_instance(created.id, "Renamed");
-    CHECK(f.svc.describe_instance(created.id).name == "Renamed");
+    CHECK(f.svc.describe_instance(created.id).row.name == "Renamed");
     f.svc.update_instance(created.id, std::nullopt); // an absent name keeps it
-    CHECK(f.svc.describe_instance(created.id).name == "Renamed");
+    CHECK(f.svc.describe_instance(created.id).row.name == "Renamed");
 
     SECTION("delete erases the instance and everything in it") {
         auto const ps =
