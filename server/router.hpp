@@ -19,6 +19,11 @@ public:
     /// The endpoint that owns `req`.
     endpoint& route(request const& req) const noexcept;
 
+    /// The endpoint that answers a request Beast could not parse, by its request line alone
+    /// (its fields may be missing or wrong): `/_icemu/` → admin, `/v1/` → huawei, anything
+    /// else (an unreadable line too) → aws.
+    endpoint& route_malformed(request const& req) const noexcept;
+
     /// Answers `req` through its endpoint.
     response dispatch(request const& req, call_info& info) const {
         return route(req).handle(req, info);

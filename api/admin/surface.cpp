@@ -54,6 +54,7 @@ admin_error rejection_error(server::rejection why) {
     case server::rejection::too_many_connections: code = "too_many_connections"; break;
     case server::rejection::store_full: code = "store_full"; break;
     case server::rejection::store_read_only: code = "store_read_only"; break;
+    case server::rejection::malformed: code = "bad_request"; break;
     case server::rejection::internal_error: break;
     }
     return {server::status_of(why), std::string(code), std::string(server::describe(why))};
