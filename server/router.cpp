@@ -5,7 +5,8 @@ namespace icemu::server {
 namespace {
 
 bool is_admin_path(std::string_view target) noexcept {
-    return target.starts_with("/_icemu/") || target == "/_icemu";
+    return target.starts_with("/_icemu/") || target == "/_icemu" ||
+           target.starts_with("/moto-api/");
 }
 
 bool is_huawei_path(std::string_view target) noexcept {

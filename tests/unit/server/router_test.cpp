@@ -101,10 +101,19 @@ TEST_CASE("router dispatch answers through the chosen endpoint", "[server]") {
     CHECK(f.huawei.handled == 0);
 }
 
+TEST_CASE("router sends moto's /moto-api/ calls to the admin surface", "[server]") {
+    fixture f;
+    CHECK(f.route(http::verb::post, "/moto-api/reset") == "admin");
+    CHECK(f.route(http::verb::post, "/moto-api/reset?x=1", "SWBExternalService.ListInstances") ==
+          "admin");
+    CHECK(f.route(http::verb::post, "/moto-apix") == "aws");
+}
+
 TEST_CASE("router sends a malformed request by its request line alone: admin, huawei, else aws",
           "[server]") {
     fixture f;
     CHECK(f.route_malformed(http::verb::get, "/_icemu/health") == "admin");
+    CHECK(f.route_malformed(http::verb::post, "/moto-api/reset") == "admin");
     CHECK(f.route_malformed(http::verb::get, "/v1/instances") == "huawei");
     CHECK(f.route_malformed(http::verb::post, "/v1", "SWBExternalService.ListInstances") ==
           "huawei");
