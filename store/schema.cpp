@@ -171,8 +171,8 @@ UPDATE requests SET id = icemu_request_key(id);
     R"sql(
 -- Managed policies and roles by id: the name an attachment recorded names the same id where
 -- another attachment gives none (Huawei lists always name what is attached).
-CREATE INDEX managed_policies_by_arn ON managed_policies(arn);
-CREATE INDEX managed_roles_by_id ON managed_roles(role_id);
+CREATE INDEX IF NOT EXISTS managed_policies_by_arn ON managed_policies(arn);
+CREATE INDEX IF NOT EXISTS managed_roles_by_id ON managed_roles(role_id);
 )sql",
     R"sql(
 -- Instance encryption (UpdateInstance's EncryptionConfiguration): the configuration in force

@@ -313,18 +313,21 @@ TEST_CASE("a request Beast cannot parse is answered 400 in its request line's di
     std::vector<rejection> const malformed{rejection::malformed};
     SECTION("a bad request line: no dialect shows, so AWS answers") {
         h.client.write_some(net::buffer(std::string("THIS IS NOT HTTP\r\n\r\n")));
+        h.client.close();
         h.ioc.run();
         CHECK(h.aws.rejections == malformed);
     }
     SECTION("a bad version on a /v1/ path: Huawei answers") {
         h.client.write_some(
             net::buffer(std::string("GET /v1/instances HTTP/9.9\r\nHost: t\r\n\r\n")));
+        h.client.close();
         h.ioc.run();
         CHECK(h.huawei.rejections == malformed);
     }
     SECTION("a bad header field on an admin path: the admin API answers") {
         h.client.write_some(net::buffer(
             std::string("GET /_icemu/health HTTP/1.1\r\nHost: t\r\nBad Field: x\r\n\r\n")));
+        h.client.close();
         h.ioc.run();
         CHECK(h.admin.rejections == malformed);
     }
@@ -332,12 +335,14 @@ TEST_CASE("a request Beast cannot parse is answered 400 in its request line's di
         h.client.write_some(net::buffer(std::string(
             "POST / HTTP/1.1\r\nHost: t\r\nX-Amz-Target: SWBExternalService.ListInstances\r\n"
             "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n")));
+        h.client.close();
         h.ioc.run();
         CHECK(h.aws.rejections == malformed);
     }
     SECTION("a GET elsewhere that does not parse is AWS's too (a parsed one would be Huawei's)") {
         h.client.write_some(net::buffer(
             std::string("GET /other HTTP/1.1\r\nHost: t\r\nContent-Length: x\r\n\r\n")));
+        h.client.close();
         h.ioc.run();
         CHECK(h.aws.rejections == malformed);
     }
@@ -359,6 +364,7 @@ TEST_CASE("a malformed request after a good one on the same connection: answer, 
     h.client.write_some(
         net::buffer(std::string("GET /v1/ok HTTP/1.1\r\nHost: t\r\n\r\n"
                                 "GET /v1/x HTTP/1.1\r\nHost t\r\n\r\n")));
+    h.client.close();
     h.ioc.run();
     CHECK(h.huawei.handled == 1);
     CHECK(h.huawei.rejections == std::vector<rejection>{rejection::malformed});
