@@ -121,6 +121,16 @@ server::response world::reject_too_large(server::request const& req) {
     return res;
 }
 
+server::response world::reject_malformed(server::request const& req) {
+    server::call_info info;
+    auto& owner = routes_.route_malformed(req);
+    auto res = owner.reject(req, server::rejection::malformed, info);
+    if (res.result() != http::status::bad_request)
+        violation("a malformed request must be answered 400", req, res);
+    check(req, res, &owner);
+    return res;
+}
+
 void world::restore() {
     db_.rollback();
     try {
@@ -137,12 +147,13 @@ void world::apply_fixtures(api::core::fixture_set const& fixtures) {
     api::core::apply_fixtures(db_, fixtures, clock_);
 }
 
-void world::check(server::request const& req, server::response const& res) {
+void world::check(server::request const& req, server::response const& res,
+                  server::endpoint const* answered_by) {
     unsigned const status = res.result_int();
     // A fault rule may ask for an internal error; nothing else may produce one.
     bool const rules = !svc_.faults().all().empty();
     rapidjson::Document doc;
-    server::endpoint const& owner = routes_.route(req);
+    server::endpoint const& owner = answered_by != nullptr ? *answered_by : routes_.route(req);
 
     if (&owner == &aws_) {
         if (!one_of(status, {200, 400, 413, 501}) && !(status == 500 && rules))

@@ -46,6 +46,9 @@ public:
     server::response dispatch(server::request const& req);
     /// Answers `req` as a session does after the parser reported a body over its limit.
     server::response reject_too_large(server::request const& req);
+    /// The 400 the session answers for a request Beast could not parse, by the surface its
+    /// request line names; checked like dispatch.
+    server::response reject_malformed(server::request const& req);
     /// Throws away everything the last input changed.
     void restore();
     /// Applies fixtures to the store as a first start does (core::apply_fixtures).
@@ -54,7 +57,9 @@ public:
     /// The answer's contract, for the surface the router chose: a status the surface may
     /// answer, a body that is valid UTF-8 JSON in the surface's error dialect, the request id
     /// header; 500 only while a fault rule could have asked for it. Calls violation() if not.
-    void check(server::request const& req, server::response const& res);
+    /// `owner`: the endpoint that answered (default: the one the router picks for `req`).
+    void check(server::request const& req, server::response const& res,
+               server::endpoint const* owner = nullptr);
 
     api::core::service& service() noexcept { return svc_; }
 

@@ -1,5 +1,6 @@
 // The HTTP request path: raw bytes through Beast's request parser, as a session reads them
-// (pipelined requests on one connection, the body limit, the 413 rejection), then the router
+// (pipelined requests on one connection, the body limit and malformed requests, answered 413 and
+// 400 by the surface their request line names), then the router
 // and whichever surface it picks (admin, AWS, Huawei). Every answer must keep its surface's
 // contract (world::check).
 
@@ -43,8 +44,12 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
             w.reject_too_large(parser.get()); // the session answers 413, then closes
             break;
         }
+        if (icemu::server::is_malformed(ec)) {
+            w.reject_malformed(parser.get()); // the session answers 400, then closes
+            break;
+        }
         if (!parser.is_done())
-            break; // malformed or incomplete: the session closes (or waits) without answering
+            break; // incomplete: the session waits for more (then 408)
         auto const& req = parser.get();
         w.dispatch(req);
         if (!req.keep_alive())

@@ -207,6 +207,33 @@ def seeds():
         ("UpdateInstance", {"InstanceArn": INSTANCE_ARN, "Name": "renamed",
                             "EncryptionConfiguration": {"KeyType": "AWS_OWNED_KMS_KEY"}}),
         ("DeleteInstance", {"InstanceArn": "arn:aws:sso:::instance/ssoins-0000000000000000"}))
+    a["encryption"] = aws(
+        ("UpdateInstance", {"InstanceArn": INSTANCE_ARN, "EncryptionConfiguration": {
+            "KeyType": "CUSTOMER_MANAGED_KEY",
+            "KmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/"
+                         "1234abcd-12ab-34cd-56ef-1234567890ab"}}),
+        ("DescribeInstance", {"InstanceArn": INSTANCE_ARN}),
+        ("UpdateInstance", {"InstanceArn": INSTANCE_ARN,
+                            "EncryptionConfiguration": {"KeyType": "AWS_OWNED_KMS_KEY"}}),
+        ("UpdateInstance", {"InstanceArn": INSTANCE_ARN,
+                            "EncryptionConfiguration": {"KeyType": "CUSTOMER_MANAGED_KEY"}}),
+        ("DeleteInstance", {"InstanceArn": INSTANCE_ARN}))
+    a["managed_policy_catalogue"] = aws(
+        ("CreatePermissionSet", {"InstanceArn": INSTANCE_ARN, "Name": "Catalogue"}),
+        ("AttachManagedPolicyToPermissionSet",
+         {"InstanceArn": INSTANCE_ARN, "PermissionSetArn": PS_ARN,
+          "ManagedPolicyArn": "arn:aws-cn:iam::aws:policy/job-function/ViewOnlyAccess"}),
+        ("AttachManagedPolicyToPermissionSet",
+         {"InstanceArn": INSTANCE_ARN, "PermissionSetArn": PS_ARN,
+          "ManagedPolicyArn": "arn:aws:iam::aws:policy/DoesNotExist"}),
+        ("AttachManagedPolicyToPermissionSet",
+         {"InstanceArn": INSTANCE_ARN, "PermissionSetArn": PS_ARN,
+          "ManagedPolicyArn": "arn:aws:iam::aws:policy/service-role/AWSConfigRole"}),
+        ("PutPermissionsBoundaryToPermissionSet",
+         {"InstanceArn": INSTANCE_ARN, "PermissionSetArn": PS_ARN, "PermissionsBoundary": {
+             "ManagedPolicyArn": "arn:aws-us-gov:iam::aws:policy/DoesNotExist"}}),
+        ("ListManagedPoliciesInPermissionSet", {"InstanceArn": INSTANCE_ARN,
+                                                "PermissionSetArn": PS_ARN}))
     # The bad-input corpus (tests/integration/test_bad_input.py) in this target's format.
     a["bad_json"] = aws(("CreatePermissionSet", b'{"InstanceArn": '),
                         ("ListPermissionSets", b"[]"),
@@ -252,7 +279,9 @@ def seeds():
         ("GetCustomPolicyForPermissionSet", "", None),
         ("PutCustomRoleToPermissionSet", "", {"custom_role": json.dumps(
             {"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["obs:*:*"]}]})}),
-        ("DetachManagedRoleFromPermissionSet", "", {"managed_role_id": "role1"}))
+        ("DetachManagedRoleFromPermissionSet", "", {"managed_role_id": "role1"}),
+        ("AttachManagedRoleToPermissionSet", "", {"managed_role_id": "role2"}),
+        ("ListManagedRolesInPermissionSet", "", None))
     h["provision"] = huawei(
         ("CreatePermissionSet", "", {"name": "Prov"}),
         ("ProvisionPermissionSet", "", {"target_type": "ACCOUNT", "target_id": HW_ACCOUNT}),
@@ -329,6 +358,17 @@ def seeds():
         http_request("PROPFIND", "/v1/instances") + http_request("GET", "/unknown"))
     t["chunked"] = (b"POST /_icemu/clock/advance HTTP/1.1\r\nHost: x\r\n"
                     b"Transfer-Encoding: chunked\r\n\r\n6\r\n{\"ms\":\r\n2\r\n5}\r\n0\r\n\r\n")
+    t["moto_reset"] = http_request("POST", "/moto-api/reset") + http_request(
+        "GET", "/_icemu/requests?kind=INSTANCE_ENCRYPTION", close=True)
+    # Malformed HTTP (test_bad_input.py): answered 400 in the request line's dialect.
+    t["malformed_line"] = b"THIS IS NOT HTTP\r\n\r\n"
+    t["malformed_version"] = b"GET /v1/instances HTTP/9.9\r\nHost: x\r\n\r\n"
+    t["malformed_field"] = b"GET /_icemu/health HTTP/1.1\r\nHost: x\r\nBad Field: y\r\n\r\n"
+    t["malformed_chunk"] = (b"POST / HTTP/1.1\r\nHost: x\r\n"
+                            b"X-Amz-Target: SWBExternalService.ListInstances\r\n"
+                            b"Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n")
+    t["malformed_length"] = (b"POST /v1/instances/ins-560aa041748d679e/permission-sets HTTP/1.1"
+                             b"\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}")
     t["too_large"] = http_request("POST", "/v1/instances/ins-560aa041748d679e/permission-sets",
                                   b'{"name":"' + b"a" * 4100 + b'"}')
 
@@ -350,7 +390,9 @@ def seeds():
              "identity_store_id": "d-0123456789", "name": "main"},
             {"owner_account_id": HW_ACCOUNT, "identity_store_id":
              "01234567-89ab-cdef-0123-456789abcdef"}]},
-        "fixtures": "/docker-entrypoint.d"})
+        "fixtures": "/docker-entrypoint.d",
+        "aws": {"extra_managed_policies": ["arn:aws:iam::aws:policy/NewPolicy",
+                                           "arn:aws-cn:iam::aws:policy/team/Other"]}})
     c["faults"] = body({"faults": {"rules": [
         {"match": {"operation": "ProvisionPermissionSet", "account_id": "999999999999"},
          "outcome": {"status": "FAILED",
@@ -362,6 +404,10 @@ def seeds():
     c["bad"] = b'{"listen": "127.0.0.1:99999", "threads": 1e400, "unknown": [' + b"[" * 100
     c["args_env"] = (b'{"db": "x.db"}\x00--listen\x00127.0.0.1:0\x00--scheduler-delay-ms=5-10'
                      b"\x00ICEMU_SCHEDULER_SEED=42\x00ICEMU_MAX_BODY_BYTES=2048\x00healthcheck")
+    c["extra_managed_policies"] = (
+        b'{"aws": {"extra_managed_policies": ["arn:aws:iam::aws:policy/A"]}}\x00'
+        b"--aws-extra-managed-policies\x00arn:aws:iam::aws:policy/B,arn:aws:iam::aws:policy//C"
+        b"\x00ICEMU_AWS_EXTRA_MANAGED_POLICIES=arn:aws-iso-b:iam::aws:policy/x/D")
     f = out["fixtures"]
     with open(os.path.join(ROOT, "docker/fixtures/example.json"), "rb") as fh:
         f["example"] = fh.read()

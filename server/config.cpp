@@ -13,6 +13,7 @@
 #include <fstream>
 #include <initializer_list>
 #include <limits>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string_view>
@@ -280,6 +281,32 @@ std::string identity_store_id(std::string_view where, std::string_view value) {
     return std::string(value);
 }
 
+// An AWS managed policy ARN, as the sso-admin model's ManagedPolicyArn pattern says (any
+// partition, a path of segments, a name).
+std::string managed_policy_arn(std::string_view where, std::string_view value) {
+    static std::regex const pattern(
+        R"(arn:aws(-[a-z]{1,5}){0,3}:iam::aws:policy(/[A-Za-z0-9.,+@=_-]+)*/[A-Za-z0-9.,+=@_-]+)");
+    if (value.size() > 2048 || !std::regex_match(value.begin(), value.end(), pattern))
+        fail(where, show(value) +
+                        " is not an AWS managed policy ARN (arn:aws:iam::aws:policy/[path/]Name)");
+    return std::string(value);
+}
+
+// ICEMU_AWS_EXTRA_MANAGED_POLICIES: ARNs, comma-separated (empty: none).
+void set_extra_managed_policies(config& cfg, std::string_view where, std::string_view value) {
+    std::vector<std::string> list;
+    std::string_view rest = value;
+    for (std::size_t index = 1; !value.empty(); ++index) {
+        auto const comma = rest.find(',');
+        list.push_back(managed_policy_arn(std::string(where) + " item " + std::to_string(index),
+                                          rest.substr(0, comma)));
+        if (comma == std::string_view::npos)
+            break;
+        rest.remove_prefix(comma + 1);
+    }
+    cfg.extra_managed_policies = std::move(list);
+}
+
 // --- the JSON file ------------------------------------------------------------------------------
 
 using json_value = rapidjson::Value;
@@ -339,6 +366,8 @@ public:
                 faults(v);
             } else if (key == "fixtures") {
                 cfg_.fixtures = string(v, key);
+            } else if (key == "aws") {
+                aws(v);
             } else {
                 unknown(key);
             }
@@ -613,6 +642,23 @@ private:
         cfg_.instances = std::move(list);
     }
 
+    void aws(json_value const& v) {
+        object(v, "aws");
+        for (auto const& m : v.GetObject()) {
+            std::string const path = "aws." + std::string(name(m));
+            if (name(m) != "extra_managed_policies")
+                unknown(path);
+            if (!m.value.IsArray())
+                wrong_type(path, "an array", m.value);
+            std::vector<std::string> list;
+            for (rapidjson::SizeType i = 0; i < m.value.Size(); ++i) {
+                std::string const item = path + "[" + std::to_string(i) + "]";
+                list.push_back(managed_policy_arn(at(item), string(m.value[i], item)));
+            }
+            cfg_.extra_managed_policies = std::move(list);
+        }
+    }
+
     void faults(json_value const& v) {
         object(v, "faults");
         // Writing it back recurses once per level: a rule is 4 levels deep, so 32 is plenty.
@@ -748,6 +794,10 @@ constexpr setting settings[] = {
      }},
     {"ICEMU_STORE_READ_ONLY", "--store-read-only",
      [](config& c, std::string_view w, std::string_view v) { c.store_read_only = boolean(w, v); }},
+    {"ICEMU_AWS_EXTRA_MANAGED_POLICIES", "--aws-extra-managed-policies",
+     [](config& c, std::string_view w, std::string_view v) {
+         set_extra_managed_policies(c, w, v);
+     }},
 };
 
 struct parsed_args {
@@ -924,6 +974,9 @@ flags (each also --flag=value; flags override ICEMU_* variables, which override 
   --max-page-size N            largest page a list answers, 1-100 (ICEMU_MAX_PAGE_SIZE; 100)
   --store-max-size-mib N       database size limit, 0 for none; beyond: writes fail (ICEMU_STORE_MAX_SIZE_MIB; 0)
   --store-read-only B          true|false: serve a database without writing to it (ICEMU_STORE_READ_ONLY; false)
+  --aws-extra-managed-policies ARN,...
+                               AWS managed policies the built-in catalogue lacks
+                               (ICEMU_AWS_EXTRA_MANAGED_POLICIES; none)
   -h, --help                   show this text
   --version                    print the version
 )";

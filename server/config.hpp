@@ -59,7 +59,7 @@ struct config {
     std::string admin_port_file; // written with the admin listener's port; empty: none
     std::string admin_token;
 
-    std::string fixtures;                   // a JSON file or a folder of them; empty: none
+    std::string fixtures;                     // a JSON file or a folder of them; empty: none
     std::string store_synchronous = "normal"; // normal | full
     std::int64_t store_cache_kib = 8192;
     std::int64_t store_mmap_mib = 256;
@@ -72,8 +72,10 @@ struct config {
     std::int64_t store_max_size_mib = 0; // 0: no limit
     bool store_read_only = false;
     std::vector<instance_config> instances{{"123456789012", "", "", ""}};
+    /// AWS managed policy ARNs the built-in catalogue lacks (aws.extra_managed_policies).
+    std::vector<std::string> extra_managed_policies;
     std::string faults_json = R"({"rules":[]})"; // the "faults" object, validated by the core
-    std::string config_file;                      // the file that was read; empty: none
+    std::string config_file;                     // the file that was read; empty: none
 };
 
 /// What the command line asked for besides settings.

@@ -1,8 +1,8 @@
 #pragma once
 
+#include <boost/beast/http/error.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
-
 #include <chrono>
 #include <stdexcept>
 #include <string>
@@ -19,9 +19,9 @@ using response = http::response<http::string_body>;
 /// What a surface tells the server about the call it answered, for the request log and metrics.
 /// The views must point to storage that outlives the call (static names, or the response headers).
 struct call_info {
-    std::string_view surface = "none";   // "aws", "huawei", "admin"
-    std::string_view operation = "-";    // e.g. "CreatePermissionSet"; "-" when unknown
-    std::string_view request_id = "-";   // the id the response carries
+    std::string_view surface = "none"; // "aws", "huawei", "admin"
+    std::string_view operation = "-";  // e.g. "CreatePermissionSet"; "-" when unknown
+    std::string_view request_id = "-"; // the id the response carries
     /// How long the session waits (on an asynchronous timer) before writing the response:
     /// the latency of a fault rule. Never a sleep: other connections are served meanwhile.
     std::chrono::milliseconds delay{0};
@@ -36,6 +36,7 @@ enum class rejection {
     too_many_connections, // limits.max_connections connections were open already: 503
     store_full,      // not committed: the store reached its size limit or the disk is full: 500
     store_read_only, // not committed: the store is read-only: 500
+    malformed,       // not HTTP/1.1 Beast can parse (request line, a field, chunking): 400
 };
 
 /// The HTTP status that answers a rejection.
@@ -45,6 +46,7 @@ constexpr http::status status_of(rejection why) noexcept {
     case rejection::header_too_large: return http::status::request_header_fields_too_large;
     case rejection::request_timeout: return http::status::request_timeout;
     case rejection::too_many_connections: return http::status::service_unavailable;
+    case rejection::malformed: return http::status::bad_request;
     case rejection::internal_error:
     case rejection::store_full:
     case rejection::store_read_only: break;
@@ -68,9 +70,26 @@ constexpr std::string_view describe(rejection why) noexcept {
         return "The store is full (store.max_size_mib, or the disk): the change was not saved.";
     case rejection::store_read_only:
         return "The store is read-only (store.read_only): the change was not saved.";
+    case rejection::malformed:
+        return "The request is not well-formed HTTP/1.1 (its request line, a header field or its "
+               "chunked body).";
     case rejection::internal_error: break;
     }
     return "An internal error occurred; the change was not saved.";
+}
+
+/// True if Beast's parser refused a request with `ec` because it is not HTTP/1.1 it can parse
+/// (answered rejection::malformed), as opposed to a connection that ended or a limit.
+inline bool is_malformed(beast::error_code const& ec) noexcept {
+    using http::error;
+    for (error const e :
+         {error::bad_line_ending, error::bad_method, error::bad_target, error::bad_version,
+          error::bad_field, error::bad_value, error::bad_content_length,
+          error::bad_transfer_encoding, error::bad_chunk, error::bad_chunk_extension,
+          error::bad_obs_fold, error::multiple_content_length})
+        if (ec == e)
+            return true;
+    return false;
 }
 
 /// Thrown by a commit function (see commit_gate) to say which rejection answers the requests

@@ -16,8 +16,14 @@ public:
     /// `admin` (which answers other paths with its own 404).
     static router admin_only(endpoint& admin) noexcept { return router(admin, admin, admin); }
 
-    /// The endpoint that owns `req`.
+    /// The endpoint that owns `req`. `/moto-api/...` (moto's own reset, which moto's
+    /// server-mode suites call) belongs to the admin endpoint.
     endpoint& route(request const& req) const noexcept;
+
+    /// The endpoint that answers a request Beast could not parse, by its request line alone
+    /// (its fields may be missing or wrong): `/_icemu/` and `/moto-api/` → admin, `/v1/` →
+    /// huawei, anything else (an unreadable line too) → aws.
+    endpoint& route_malformed(request const& req) const noexcept;
 
     /// Answers `req` through its endpoint.
     response dispatch(request const& req, call_info& info) const {

@@ -5,10 +5,10 @@
 
 #include <algorithm>
 #include <array>
-#include <boost/asio/write.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
@@ -94,7 +94,7 @@ net::awaitable<void> drain(Stream& stream, beast::flat_buffer& buffer) {
     }
 }
 
-enum class read_result { complete, closed, header_too_large, body_too_large, timed_out };
+enum class read_result { complete, closed, header_too_large, body_too_large, timed_out, malformed };
 
 // Shared by a request read and its deadline timer's handler, which may run after the read.
 struct deadline_state {
@@ -108,7 +108,8 @@ struct deadline_state {
 template <class Stream>
 net::awaitable<read_result> read_request(Stream& stream, beast::flat_buffer& buffer,
                                          http::request_parser<http::string_body>& parser,
-                                         std::chrono::milliseconds timeout) {
+                                         std::chrono::milliseconds timeout,
+                                         beast::error_code& parse_error) {
     auto const deadline = std::chrono::steady_clock::now() + timeout;
     // beast's stream timer would close the socket, leaving no way to answer 408: it only backs
     // up the timer below, which cancels the read instead.
@@ -133,6 +134,10 @@ net::awaitable<read_result> read_request(Stream& stream, beast::flat_buffer& buf
             co_return read_result::header_too_large;
         if (ec == http::error::body_limit)
             co_return read_result::body_too_large;
+        if (server::is_malformed(ec)) {
+            parse_error = ec;
+            co_return read_result::malformed;
+        }
         if (!ec && parser.is_done())
             co_return read_result::complete;
         if (state->fired || std::chrono::steady_clock::now() >= deadline)
@@ -147,6 +152,7 @@ inline std::optional<rejection> refusal_of(read_result got) noexcept {
     case read_result::header_too_large: return rejection::header_too_large;
     case read_result::body_too_large: return rejection::body_too_large;
     case read_result::timed_out: return rejection::request_timeout;
+    case read_result::malformed: return rejection::malformed;
     case read_result::complete:
     case read_result::closed: break;
     }
@@ -222,15 +228,22 @@ inline std::pair<std::string_view, std::string> limit_of(rejection why,
         return {"limits.max_connections", std::to_string(limits.max_connections)};
     case rejection::internal_error:
     case rejection::store_full:
-    case rejection::store_read_only: break;
+    case rejection::store_read_only:
+    case rejection::malformed: break;
     }
     return {"-", "-"};
 }
 
 template <class Stream>
-void log_refusal(logger& log, Stream& stream, rejection why, session_limits const& limits) {
+void log_refusal(logger& log, Stream& stream, rejection why, session_limits const& limits,
+                 beast::error_code const& parse_error) {
     if (!log.enabled(log_level::warn))
         return;
+    if (why == rejection::malformed) {
+        log.event(log_level::warn, "malformed request",
+                  {{"error", parse_error.message()}, {"peer", peer_of(stream)}});
+        return;
+    }
     auto const [name, value] = limit_of(why, limits);
     log.event(log_level::warn, "limit reached",
               {{"limit", name}, {"value", value}, {"peer", peer_of(stream)}});
@@ -334,8 +347,9 @@ net::awaitable<void> run_session(Stream& stream, session_env env, session_contro
         parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
             env.limits.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
         parser.body_limit(env.limits.max_body_bytes);
-        auto const got =
-            co_await detail::read_request(stream, buffer, parser, env.limits.request_timeout);
+        beast::error_code parse_error;
+        auto const got = co_await detail::read_request(stream, buffer, parser,
+                                                       env.limits.request_timeout, parse_error);
         if (got == detail::read_result::closed)
             break;
 
@@ -356,8 +370,11 @@ net::awaitable<void> run_session(Stream& stream, session_env env, session_contro
         response res;
         bool keep_alive = false;
         if (refused) {
-            res = env.routes.route(req).reject(req, *refused, info);
-            detail::log_refusal(env.log, stream, *refused, env.limits);
+            // A request that did not parse is answered in the dialect its request line shows.
+            auto& owner = *refused == rejection::malformed ? env.routes.route_malformed(req)
+                                                           : env.routes.route(req);
+            res = owner.reject(req, *refused, info);
+            detail::log_refusal(env.log, stream, *refused, env.limits, parse_error);
             if (*refused == rejection::too_many_connections)
                 res.set(http::field::retry_after, "1");
         } else {

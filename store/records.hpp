@@ -8,6 +8,13 @@
 
 namespace icemu::store {
 
+/// An instance's encryption (UpdateInstance's EncryptionConfiguration): the key type and, for a
+/// customer managed key, its KMS key ARN.
+struct encryption_config {
+    std::string key_type = "AWS_OWNED_KMS_KEY"; // or CUSTOMER_MANAGED_KEY
+    std::optional<std::string> kms_key_arn;
+};
+
 struct instance_row {
     std::int64_t seq = 0;
     std::string id; // 16 lowercase hex
@@ -16,6 +23,7 @@ struct instance_row {
     std::optional<std::string> name;
     std::string status = "ACTIVE";
     std::int64_t created_ms = 0;
+    encryption_config encryption{}; // the configuration in force
 };
 
 struct permission_set_row {
@@ -63,7 +71,13 @@ struct assignment_row {
     std::string principal_id;
 };
 
-enum class request_kind : int { provision = 0, assignment_create = 1, assignment_delete = 2 };
+/// Stored as its integer: a new kind takes the next number (and a row of core::request_kinds).
+enum class request_kind : int {
+    provision = 0,
+    assignment_create = 1,
+    assignment_delete = 2,
+    instance_encryption = 3, // UpdateInstance's EncryptionConfiguration: names no permission set
+};
 enum class request_status : int { in_progress = 0, succeeded = 1, failed = 2 };
 /// How an IN_PROGRESS request will end: at its due time, on its Nth describe, by the admin API
 /// only (manual mode), or held by an outcome rule until settled by hand.

@@ -9,9 +9,19 @@ namespace icemu::store {
 
 namespace {
 
+// The columns read_instance reads.
+#define ICEMU_INSTANCE_COLUMNS                                                                   \
+    "seq, id, owner_account, identity_store_id, name, status, created_ms, encryption_key_type, " \
+    "encryption_kms_key_arn"
+
 instance_row read_instance(statement const& s) {
-    return {s.column_int64(0),    s.column_string(1), s.column_string(2), s.column_string(3),
-            s.column_optional(4), s.column_string(5), s.column_int64(6)};
+    instance_row row{
+        s.column_int64(0),    s.column_string(1), s.column_string(2), s.column_string(3),
+        s.column_optional(4), s.column_string(5), s.column_int64(6),  {}};
+    if (auto key_type = s.column_optional(7)) // none: never updated, an AWS owned key
+        row.encryption.key_type = std::move(*key_type);
+    row.encryption.kms_key_arn = s.column_optional(8);
+    return row;
 }
 
 permission_set_row read_permission_set(statement const& s) {
@@ -37,9 +47,7 @@ void resources::insert_instance(instance_row const& row) {
 }
 
 std::optional<instance_row> resources::find_instance(std::string_view id) {
-    statement_use s(
-        db_.cached("SELECT seq, id, owner_account, identity_store_id, name, status, "
-                   "created_ms FROM instances WHERE id = ?"));
+    statement_use s(db_.cached("SELECT " ICEMU_INSTANCE_COLUMNS " FROM instances WHERE id = ?"));
     s->bind(1, id);
     if (!s->step())
         return std::nullopt;
@@ -48,8 +56,7 @@ std::optional<instance_row> resources::find_instance(std::string_view id) {
 
 std::optional<instance_row> resources::find_instance_by_owner(std::string_view account) {
     statement_use s(
-        db_.cached("SELECT seq, id, owner_account, identity_store_id, name, status, "
-                   "created_ms FROM instances WHERE owner_account = ?"));
+        db_.cached("SELECT " ICEMU_INSTANCE_COLUMNS " FROM instances WHERE owner_account = ?"));
     s->bind(1, account);
     if (!s->step())
         return std::nullopt;
@@ -57,9 +64,8 @@ std::optional<instance_row> resources::find_instance_by_owner(std::string_view a
 }
 
 page<instance_row> resources::list_instances(std::int64_t after, std::int64_t limit) {
-    statement_use s(
-        db_.cached("SELECT seq, id, owner_account, identity_store_id, name, status, "
-                   "created_ms FROM instances WHERE seq > ? ORDER BY seq LIMIT ?"));
+    statement_use s(db_.cached("SELECT " ICEMU_INSTANCE_COLUMNS
+                               " FROM instances WHERE seq > ? ORDER BY seq LIMIT ?"));
     s->bind(1, after).bind(2, limit + 1);
     return read_page<instance_row>(*s, limit, read_instance);
 }
@@ -189,12 +195,23 @@ void resources::set_boundary(std::string_view permission_set_id,
 }
 
 bool resources::insert_managed_policy(std::string_view instance_id,
-                                      std::string_view permission_set_id, std::string_view arn) {
-    statement_use s(
-        db_.cached("INSERT OR IGNORE INTO managed_policies(instance_id, permission_set_id, arn) "
-                   "VALUES (?, ?, ?)"));
-    s->bind(1, instance_id).bind(2, permission_set_id).bind(3, arn);
+                                      std::string_view permission_set_id, std::string_view arn,
+                                      std::string_view name) {
+    statement_use s(db_.cached(
+        "INSERT OR IGNORE INTO managed_policies(instance_id, permission_set_id, arn, name) "
+        "VALUES (?, ?, ?, ?)"));
+    s->bind(1, instance_id).bind(2, permission_set_id).bind(3, arn).bind(4, name);
     return s->run() > 0;
+}
+
+std::optional<std::string> resources::known_managed_policy_name(std::string_view arn) {
+    statement_use s(
+        db_.cached("SELECT name FROM managed_policies INDEXED BY managed_policies_by_arn WHERE "
+                   "arn = ? AND name IS NOT NULL LIMIT 1"));
+    s->bind(1, arn);
+    if (!s->step())
+        return std::nullopt;
+    return s->column_string(0);
 }
 
 bool resources::erase_managed_policy(std::string_view permission_set_id, std::string_view arn) {
@@ -204,14 +221,15 @@ bool resources::erase_managed_policy(std::string_view permission_set_id, std::st
     return s->run() > 0;
 }
 
-page<std::string> resources::list_managed_policies(std::string_view permission_set_id,
-                                                   std::int64_t after, std::int64_t limit) {
+page<named_policy> resources::list_managed_policies(std::string_view permission_set_id,
+                                                    std::int64_t after, std::int64_t limit) {
     statement_use s(
-        db_.cached("SELECT seq, arn FROM managed_policies WHERE permission_set_id = ? AND seq > ? "
-                   "ORDER BY seq LIMIT ?"));
+        db_.cached("SELECT seq, arn, name FROM managed_policies WHERE permission_set_id = ? AND "
+                   "seq > ? ORDER BY seq LIMIT ?"));
     s->bind(1, permission_set_id).bind(2, after).bind(3, limit + 1);
-    return read_page<std::string>(*s, limit,
-                                  [](statement const& row) { return row.column_string(1); });
+    return read_page<named_policy>(*s, limit, [](statement const& row) {
+        return named_policy{row.column_string(1), row.column_optional(2)};
+    });
 }
 
 bool resources::insert_customer_policy(std::string_view instance_id,
@@ -307,6 +325,34 @@ std::optional<std::string> resources::instance_client_token(std::string_view id)
 void resources::set_instance_client_token(std::string_view id, std::string_view token) {
     statement_use s(db_.cached("UPDATE instances SET client_token = ? WHERE id = ?"));
     s->bind(1, token).bind(2, id);
+    s->run();
+}
+
+void resources::set_pending_encryption(std::string_view id, encryption_config const& config) {
+    statement_use s(
+        db_.cached("UPDATE instances SET encryption_pending_key_type = ?, "
+                   "encryption_pending_kms_key_arn = ? WHERE id = ?"));
+    s->bind(1, config.key_type).bind(2, config.kms_key_arn).bind(3, id);
+    s->run();
+}
+
+std::optional<encryption_config> resources::pending_encryption(std::string_view id) {
+    statement_use s(
+        db_.cached("SELECT encryption_pending_key_type, encryption_pending_kms_key_arn "
+                   "FROM instances WHERE id = ? AND encryption_pending_key_type IS NOT "
+                   "NULL"));
+    s->bind(1, id);
+    if (!s->step())
+        return std::nullopt;
+    return encryption_config{s->column_string(0), s->column_optional(1)};
+}
+
+void resources::apply_pending_encryption(std::string_view id) {
+    statement_use s(
+        db_.cached("UPDATE instances SET encryption_key_type = encryption_pending_key_type, "
+                   "encryption_kms_key_arn = encryption_pending_kms_key_arn WHERE id = ? AND "
+                   "encryption_pending_key_type IS NOT NULL"));
+    s->bind(1, id);
     s->run();
 }
 
@@ -462,8 +508,15 @@ void resources::erase_instance_resources(std::string_view instance_id, bool and_
         s->bind(1, instance_id);
         s->run();
     }
-    if (!and_instance)
+    if (!and_instance) { // the instance stays, as it was created: with an AWS owned key
+        statement_use s(db_.cached(
+            "UPDATE instances SET encryption_key_type = NULL, encryption_kms_key_arn = NULL, "
+            "encryption_pending_key_type = NULL, encryption_pending_kms_key_arn = NULL WHERE "
+            "id = ?"));
+        s->bind(1, instance_id);
+        s->run();
         return;
+    }
     statement_use s(db_.cached("DELETE FROM instances WHERE id = ?"));
     s->bind(1, instance_id);
     s->run();

@@ -48,15 +48,19 @@ public:
     void set_boundary(std::string_view permission_set_id,
                       std::optional<permissions_boundary> const& boundary);
 
-    /// Attaches an AWS managed policy; false when it is attached already.
+    /// Attaches a managed policy (an AWS ARN or a Huawei policy id) under `name`; false when
+    /// it is attached already.
     [[nodiscard]] bool insert_managed_policy(std::string_view instance_id,
                                              std::string_view permission_set_id,
-                                             std::string_view arn);
+                                             std::string_view arn, std::string_view name);
     /// Detaches it; false when it was not attached.
     bool erase_managed_policy(std::string_view permission_set_id, std::string_view arn);
-    /// The ARNs attached, in attachment order.
-    page<std::string> list_managed_policies(std::string_view permission_set_id, std::int64_t after,
-                                            std::int64_t limit);
+    /// The policies attached with their names (none in rows older than names), in attachment
+    /// order.
+    page<named_policy> list_managed_policies(std::string_view permission_set_id, std::int64_t after,
+                                             std::int64_t limit);
+    /// The name some attachment of the policy `arn` records, if any does.
+    std::optional<std::string> known_managed_policy_name(std::string_view arn);
     /// Attaches a customer managed policy reference; false when it is attached already.
     [[nodiscard]] bool insert_customer_policy(std::string_view instance_id,
                                               std::string_view permission_set_id,
@@ -81,6 +85,12 @@ public:
     page<tag> list_tags(std::string_view instance_id, std::string_view permission_set_id,
                         std::int64_t after, std::int64_t limit);
 
+    /// Records the encryption an INSTANCE_ENCRYPTION request in flight would put in force.
+    void set_pending_encryption(std::string_view id, encryption_config const& config);
+    /// The encryption last recorded by set_pending_encryption, if any.
+    std::optional<encryption_config> pending_encryption(std::string_view id);
+    /// Puts the pending encryption in force (the request succeeded).
+    void apply_pending_encryption(std::string_view id);
     /// Sets the instance's name (none: no name).
     void set_instance_name(std::string_view id, std::optional<std::string> const& name);
     /// The ClientToken the instance was created with, if any.

@@ -52,23 +52,14 @@ void roles::set_custom_role(std::string_view permission_set_id,
     s->run();
 }
 
-void roles::set_managed_policy_name(std::string_view permission_set_id, std::string_view policy_id,
-                                    std::optional<std::string> const& name) {
+std::optional<std::string> roles::known_managed_role_name(std::string_view role_id) {
     statement_use s(
-        db_.cached("UPDATE managed_policies SET name = ? WHERE permission_set_id = ? AND arn = ?"));
-    s->bind(1, name).bind(2, permission_set_id).bind(3, policy_id);
-    s->run();
-}
-
-page<named_policy> roles::list_named_managed_policies(std::string_view permission_set_id,
-                                                      std::int64_t after, std::int64_t limit) {
-    statement_use s(
-        db_.cached("SELECT seq, arn, name FROM managed_policies WHERE permission_set_id = ? AND "
-                   "seq > ? ORDER BY seq LIMIT ?"));
-    s->bind(1, permission_set_id).bind(2, after).bind(3, limit + 1);
-    return read_page<named_policy>(*s, limit, [](statement const& row) {
-        return named_policy{row.column_string(1), row.column_optional(2)};
-    });
+        db_.cached("SELECT role_name FROM managed_roles INDEXED BY managed_roles_by_id "
+                   "WHERE role_id = ? AND role_name IS NOT NULL LIMIT 1"));
+    s->bind(1, role_id);
+    if (!s->step())
+        return std::nullopt;
+    return s->column_string(0);
 }
 
 } // namespace icemu::store

@@ -11,8 +11,8 @@
 namespace icemu::store {
 
 /// The Huawei-only content of permission sets: managed roles (a table that follows its
-/// permission set through a trigger), the custom role (a column of it) and the display names of
-/// managed policies. Lists are keyset pages in attachment order. Throws sqlite_error.
+/// permission set through a trigger) and the custom role (a column of it). Lists are keyset pages
+/// in attachment order. Throws sqlite_error.
 class roles {
 public:
     explicit roles(database& db) noexcept : db_(db) {}
@@ -33,12 +33,8 @@ public:
     void set_custom_role(std::string_view permission_set_id,
                          std::optional<std::string> const& document);
 
-    /// Records the display name of an attached managed policy (none: no name).
-    void set_managed_policy_name(std::string_view permission_set_id, std::string_view policy_id,
-                                 std::optional<std::string> const& name);
-    /// The attached managed policies with their names, in attachment order.
-    page<named_policy> list_named_managed_policies(std::string_view permission_set_id,
-                                                   std::int64_t after, std::int64_t limit);
+    /// The name some attachment of the role `role_id` records, if any does.
+    std::optional<std::string> known_managed_role_name(std::string_view role_id);
 
 private:
     database& db_;

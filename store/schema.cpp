@@ -168,6 +168,21 @@ CREATE INDEX requests_by_kind_status ON requests(instance_id, kind, status, seq,
 -- rows stored before keep their ids: each is re-keyed under the key that gives that id back.
 UPDATE requests SET id = icemu_request_key(id);
 )sql",
+    R"sql(
+-- Managed policies and roles by id: the name an attachment recorded names the same id where
+-- another attachment gives none (Huawei lists always name what is attached).
+CREATE INDEX IF NOT EXISTS managed_policies_by_arn ON managed_policies(arn);
+CREATE INDEX IF NOT EXISTS managed_roles_by_id ON managed_roles(role_id);
+)sql",
+    R"sql(
+-- Instance encryption (UpdateInstance's EncryptionConfiguration): the configuration in force
+-- (NULL: an AWS owned key) and the one an INSTANCE_ENCRYPTION request puts in force if it
+-- succeeds; the request itself is a row of requests with permission_set_id ''.
+ALTER TABLE instances ADD COLUMN encryption_key_type TEXT;
+ALTER TABLE instances ADD COLUMN encryption_kms_key_arn TEXT;
+ALTER TABLE instances ADD COLUMN encryption_pending_key_type TEXT;
+ALTER TABLE instances ADD COLUMN encryption_pending_kms_key_arn TEXT;
+)sql",
 };
 
 // icemu_request_key(id): the key of a stored id (migration 6). A blob of another size is kept.

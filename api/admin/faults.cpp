@@ -84,8 +84,7 @@ core::fault_match parse_match(rapidjson::Value const& obj, std::string const& wh
         } else if (name == "kind") {
             m.kind = core::parse_request_kind(text);
             if (!m.kind)
-                refuse(at,
-                       quoted(text) + " is not PROVISION, ASSIGNMENT_CREATE or ASSIGNMENT_DELETE");
+                refuse(at, quoted(text) + " is not " + core::request_kind_names());
         } else if (name == "surface") {
             if (text != "aws" && text != "huawei")
                 refuse(at, quoted(text) + " is not \"aws\" or \"huawei\"");

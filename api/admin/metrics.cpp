@@ -5,27 +5,29 @@
 namespace icemu::api::admin {
 
 void render_core_metrics(std::string& out, core::service& svc) {
-    using core::request_kind;
     using core::request_status;
-    constexpr std::array kinds{request_kind::provision, request_kind::assignment_create,
-                               request_kind::assignment_delete};
     constexpr std::array statuses{request_status::in_progress, request_status::succeeded,
                                   request_status::failed};
-    std::array<std::array<std::int64_t, 3>, 3> counts{};
-    for (auto const& [kind, status, n] : svc.request_counts())
-        counts.at(static_cast<std::size_t>(kind)).at(static_cast<std::size_t>(status)) += n;
+    // Indexed by the kind's stored number; every kind of core::request_kinds is shown.
+    std::array<std::array<std::int64_t, statuses.size()>, core::request_kinds.size()> counts{};
+    for (auto const& [kind, status, n] : svc.request_counts()) {
+        auto const k = static_cast<std::size_t>(kind);
+        auto const s = static_cast<std::size_t>(status);
+        if (k < counts.size() && s < statuses.size())
+            counts[k][s] += n;
+    }
 
     out += "# HELP icemu_async_requests Asynchronous requests in the store, by kind and status.\n";
     out += "# TYPE icemu_async_requests gauge\n";
-    for (auto const kind : kinds)
+    for (auto const& kind : core::request_kinds)
         for (auto const status : statuses) {
             out += "icemu_async_requests{kind=\"";
-            out += core::to_string(kind);
+            out += kind.name;
             out += "\",status=\"";
             out += core::to_string(status);
             out += "\"} ";
             out += std::to_string(
-                counts[static_cast<std::size_t>(kind)][static_cast<std::size_t>(status)]);
+                counts[static_cast<std::size_t>(kind.kind)][static_cast<std::size_t>(status)]);
             out += '\n';
         }
     out += "# HELP icemu_scheduler_queue_depth Requests in flight (IN_PROGRESS).\n";

@@ -1,5 +1,7 @@
 #include "api/admin/surface.hpp"
 
+#include <map>
+
 #include "api/admin/faults.hpp"
 #include "api/admin/metrics.hpp"
 #include "api/auth/crypto.hpp"
@@ -9,8 +11,6 @@
 #include "api/json/writer.hpp"
 #include "api/storage_failure.hpp"
 #include "server/path_router.hpp"
-
-#include <map>
 
 namespace icemu::api::admin {
 
@@ -54,6 +54,7 @@ admin_error rejection_error(server::rejection why) {
     case server::rejection::too_many_connections: code = "too_many_connections"; break;
     case server::rejection::store_full: code = "store_full"; break;
     case server::rejection::store_read_only: code = "store_read_only"; break;
+    case server::rejection::malformed: code = "bad_request"; break;
     case server::rejection::internal_error: break;
     }
     return {server::status_of(why), std::string(code), std::string(server::describe(why))};
@@ -77,7 +78,9 @@ target split_target(std::string_view raw) {
         auto const eq = pair.find('=');
         if (!pair.empty())
             t.query[server::path_router::percent_decode(pair.substr(0, eq), true)] =
-                eq == std::string_view::npos ? "" : server::path_router::percent_decode(pair.substr(eq + 1), true);
+                eq == std::string_view::npos
+                    ? ""
+                    : server::path_router::percent_decode(pair.substr(eq + 1), true);
         rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
     }
     return t;
@@ -107,7 +110,8 @@ void render_request(json::writer& out, core::async_request const& row) {
     out.member("kind", core::to_string(row.kind));
     out.member("status", core::to_string(row.status));
     out.member("instance_id", "ssoins-" + row.instance_id);
-    out.member("permission_set_id", "ps-" + row.permission_set_id);
+    out.key("permission_set_id"); // null for a kind that names no permission set
+    row.permission_set_id.empty() ? out.null() : out.string("ps-" + row.permission_set_id);
     out.key("account_id");
     row.account_id ? out.string(*row.account_id) : out.null();
     out.key("principal_type");
@@ -188,9 +192,8 @@ server::response surface::handle(server::request const& req, server::call_info& 
             if (method != http::verb::get)
                 fail(http::status::method_not_allowed, "method_not_allowed", "use GET");
             auto const h = svc_.health();
-            auto const uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                                              started_)
-                                    .count();
+            auto const uptime =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
             out.start_object().member("status", "ok").member("version", options_.version);
             out.key("uptime_s").number(static_cast<std::int64_t>(uptime));
             out.key("store").start_object().member("engine", "sqlite");
@@ -203,7 +206,9 @@ server::response surface::handle(server::request const& req, server::call_info& 
             out.end_array().end_object();
             return json_reply(req, http::status::ok, out.view());
         }
-        if (t.path == "/_icemu/reset") {
+        // moto's server-mode test suites reset between tests with POST /moto-api/reset: the
+        // same reset, behind the same protection.
+        if (t.path == "/_icemu/reset" || t.path == "/moto-api/reset") {
             info.operation = "reset";
             if (method != http::verb::post)
                 fail(http::status::method_not_allowed, "method_not_allowed", "use POST");
@@ -219,7 +224,8 @@ server::response surface::handle(server::request const& req, server::call_info& 
             if (method != http::verb::get)
                 fail(http::status::method_not_allowed, "method_not_allowed", "use GET");
             store::request_filter filter;
-            if (auto const it = t.query.find("status"); it != t.query.end() && !it->second.empty()) {
+            if (auto const it = t.query.find("status");
+                it != t.query.end() && !it->second.empty()) {
                 filter.status = core::parse_request_status(it->second);
                 if (!filter.status)
                     fail(http::status::bad_request, "bad_request",
@@ -229,9 +235,10 @@ server::response surface::handle(server::request const& req, server::call_info& 
                 filter.kind = core::parse_request_kind(it->second);
                 if (!filter.kind)
                     fail(http::status::bad_request, "bad_request",
-                         "kind must be PROVISION, ASSIGNMENT_CREATE or ASSIGNMENT_DELETE");
+                         "kind must be " + core::request_kind_names());
             }
-            if (auto const it = t.query.find("instance"); it != t.query.end() && !it->second.empty())
+            if (auto const it = t.query.find("instance");
+                it != t.query.end() && !it->second.empty())
                 filter.instance_id = instance_hex(it->second);
             out.start_object().key("requests").start_array();
             for (auto const& row : svc_.admin_requests(filter))
@@ -309,8 +316,7 @@ server::response surface::handle(server::request const& req, server::call_info& 
             bool has = false;
             auto const ms = int_member(body, "ms", has);
             if (!has || ms < 0)
-                fail(http::status::bad_request, "bad_request",
-                     "ms must be a non-negative integer");
+                fail(http::status::bad_request, "bad_request", "ms must be a non-negative integer");
             auto const settled = svc_.advance_clock(ms);
             out.start_object().member("clock_offset_ms", svc_.health().clock_offset_ms);
             out.key("settled").start_array();
@@ -367,8 +373,8 @@ server::response surface::handle(server::request const& req, server::call_info& 
         return error_reply(
             req, {http::status::internal_server_error, "internal", "an internal error occurred"});
     } catch (std::exception const&) {
-        return error_reply(req, {http::status::internal_server_error, "internal",
-                                 "an internal error occurred"});
+        return error_reply(
+            req, {http::status::internal_server_error, "internal", "an internal error occurred"});
     }
 }
 

@@ -1,12 +1,12 @@
 #pragma once
 
-#include "api/core/service.hpp"
-#include "server/message.hpp"
-
 #include <chrono>
 #include <functional>
 #include <string>
 #include <vector>
+
+#include "api/core/service.hpp"
+#include "server/message.hpp"
 
 namespace icemu::api::admin {
 
@@ -26,8 +26,8 @@ struct admin_options {
 };
 
 /// icemu's own API under /_icemu/: health, reset, requests and their settlement, the
-/// scheduler, the clock, fault rules and metrics. Answers JSON objects; errors are
-/// {"error","message"}.
+/// scheduler, the clock, fault rules and metrics; and moto's POST /moto-api/reset, the same
+/// reset. Answers JSON objects; errors are {"error","message"}.
 class surface : public server::endpoint {
 public:
     surface(core::service& svc, admin_options options)

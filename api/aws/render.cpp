@@ -33,14 +33,45 @@ std::pair<std::string_view, std::string_view> permission_set_ids_of(std::string_
     return {instance_id_of(arn.substr(0, ps)), arn.substr(ps + 4)};
 }
 
-void render(json::writer& out, core::instance const& row) {
-    out.start_object();
+namespace {
+
+void render_members(json::writer& out, core::instance const& row) {
     out.member("InstanceArn", instance_arn(row.id));
     out.member("IdentityStoreId", row.identity_store_id);
     out.member("OwnerAccountId", row.owner_account);
     out.member("Name", row.name);
     out.key("CreatedDate").epoch_seconds(row.created_ms);
     out.member("Status", row.status);
+}
+
+// KmsKeyStatus: the generic request status as an encryption update's.
+std::string_view encryption_status(core::request_status status) noexcept {
+    switch (status) {
+    case core::request_status::in_progress: return "UPDATING";
+    case core::request_status::failed: return "UPDATE_FAILED";
+    case core::request_status::succeeded: break;
+    }
+    return "ENABLED";
+}
+
+} // namespace
+
+void render(json::writer& out, core::instance const& row) {
+    out.start_object();
+    render_members(out, row);
+    out.end_object();
+}
+
+void render(json::writer& out, core::instance_description const& described) {
+    auto const& encryption = described.encryption;
+    out.start_object();
+    render_members(out, described.row);
+    out.key("EncryptionConfigurationDetails").start_object();
+    out.member("KeyType", encryption.config.key_type);
+    out.member("KmsKeyArn", encryption.config.kms_key_arn);
+    out.member("EncryptionStatus", encryption_status(encryption.status));
+    out.member("EncryptionStatusReason", encryption.reason);
+    out.end_object();
     out.end_object();
 }
 
@@ -55,10 +86,10 @@ void render(json::writer& out, core::permission_set const& row) {
     out.end_object();
 }
 
-void render_attached_managed_policy(json::writer& out, std::string const& arn) {
+void render_attached_managed_policy(json::writer& out, core::named_policy const& policy) {
     out.start_object();
-    out.member("Name", std::string_view(arn).substr(arn.rfind('/') + 1));
-    out.member("Arn", arn);
+    out.member("Name", policy.name);
+    out.member("Arn", policy.id);
     out.end_object();
 }
 

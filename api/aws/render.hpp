@@ -18,9 +18,11 @@ std::string_view instance_id_of(std::string_view arn) noexcept;
 std::pair<std::string_view, std::string_view> permission_set_ids_of(std::string_view arn) noexcept;
 
 void render(json::writer& out, core::instance const& row);
+/// DescribeInstance's output: the instance with its EncryptionConfigurationDetails.
+void render(json::writer& out, core::instance_description const& described);
 void render(json::writer& out, core::permission_set const& row);
-/// AttachedManagedPolicy {Name, Arn}: Name is the last path segment of the ARN.
-void render_attached_managed_policy(json::writer& out, std::string const& arn);
+/// AttachedManagedPolicy {Name, Arn}: Name as IAM gives it (the core names every item).
+void render_attached_managed_policy(json::writer& out, core::named_policy const& policy);
 /// CustomerManagedPolicyReference {Name, Path}.
 void render_policy_reference(json::writer& out, core::customer_policy_ref const& ref);
 /// PermissionsBoundary {CustomerManagedPolicyReference} or {ManagedPolicyArn}.

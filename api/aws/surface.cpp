@@ -100,6 +100,9 @@ constexpr std::string_view rejection_type(server::rejection why) noexcept {
     case server::rejection::header_too_large: return "RequestHeaderFieldsTooLargeException";
     case server::rejection::request_timeout: return "RequestTimeoutException";
     case server::rejection::too_many_connections: return "ServiceUnavailableException";
+    // No AWS exception names malformed HTTP; SDKs do not retry this one, which is right: the
+    // same bytes would fail again (icemu's choice).
+    case server::rejection::malformed: return "SerializationException";
     case server::rejection::internal_error:
     case server::rejection::store_full:
     case server::rejection::store_read_only: break;

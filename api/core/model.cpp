@@ -2,13 +2,21 @@
 
 namespace icemu::api::core {
 
-std::string_view to_string(request_kind kind) noexcept {
-    switch (kind) {
-    case request_kind::provision: return "PROVISION";
-    case request_kind::assignment_create: return "ASSIGNMENT_CREATE";
-    case request_kind::assignment_delete: return "ASSIGNMENT_DELETE";
+std::string request_kind_names() {
+    std::string out;
+    for (std::size_t i = 0; i < request_kinds.size(); ++i) {
+        if (i > 0)
+            out += i + 1 == request_kinds.size() ? " or " : ", ";
+        out += request_kinds[i].name;
     }
-    return "PROVISION";
+    return out;
+}
+
+std::string_view to_string(request_kind kind) noexcept {
+    for (auto const& info : request_kinds)
+        if (info.kind == kind)
+            return info.name;
+    return "UNKNOWN";
 }
 
 std::string_view to_string(request_status status) noexcept {
@@ -30,10 +38,9 @@ std::string_view to_string(scheduler_mode mode) noexcept {
 }
 
 std::optional<request_kind> parse_request_kind(std::string_view text) noexcept {
-    for (auto kind : {request_kind::provision, request_kind::assignment_create,
-                      request_kind::assignment_delete})
-        if (to_string(kind) == text)
-            return kind;
+    for (auto const& info : request_kinds)
+        if (info.name == text)
+            return info.kind;
     return std::nullopt;
 }
 

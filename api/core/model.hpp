@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -21,6 +22,7 @@ using customer_policy_ref = store::customer_policy_ref;
 using permissions_boundary = store::permissions_boundary;
 using tag = store::tag;
 using named_policy = store::named_policy;
+using encryption_config = store::encryption_config;
 
 /// What a list call asks for: at most `limit` items, continuing after `token` if given.
 struct page_request {
@@ -107,11 +109,45 @@ struct instance_seed {
     std::string name;
 };
 
+/// An instance's encryption as DescribeInstance reports it: the configuration (the one being put
+/// in force while an update is IN_PROGRESS, else the one in force), the status of the latest
+/// update (SUCCEEDED when there was none) and, when it FAILED, why.
+struct encryption_details {
+    encryption_config config;
+    request_status status = request_status::succeeded;
+    std::optional<std::string> reason;
+};
+
+/// What DescribeInstance answers.
+struct instance_description {
+    instance row;
+    encryption_details encryption;
+};
+
 struct health_info {
     scheduler_mode mode = scheduler_mode::automatic;
     std::int64_t clock_offset_ms = 0;
     std::int64_t in_flight = 0;
 };
+
+/// One kind of asynchronous request as the core knows it. Adding a kind is an enumerator of
+/// store::request_kind, a row below, and its effect at settlement (service::apply).
+struct request_kind_info {
+    request_kind kind;
+    std::string_view name;      // as the admin API, fault rules, logs and metrics show it
+    std::string_view operation; // the operation that creates it (fault rules' `operation`)
+};
+
+/// Every kind, in the order lists and metrics show them.
+inline constexpr std::array<request_kind_info, 4> request_kinds{{
+    {request_kind::provision, "PROVISION", "ProvisionPermissionSet"},
+    {request_kind::assignment_create, "ASSIGNMENT_CREATE", "CreateAccountAssignment"},
+    {request_kind::assignment_delete, "ASSIGNMENT_DELETE", "DeleteAccountAssignment"},
+    {request_kind::instance_encryption, "INSTANCE_ENCRYPTION", "UpdateInstance"},
+}};
+
+/// "PROVISION, ASSIGNMENT_CREATE, ... or INSTANCE_ENCRYPTION", for messages that list the kinds.
+std::string request_kind_names();
 
 std::string_view to_string(request_kind kind) noexcept;
 std::string_view to_string(request_status status) noexcept;

@@ -65,22 +65,17 @@ bool glob_match(std::string_view pattern, std::string_view text) noexcept {
 }
 
 std::optional<request_kind> kind_of_operation(std::string_view operation) noexcept {
-    if (operation == "ProvisionPermissionSet")
-        return request_kind::provision;
-    if (operation == "CreateAccountAssignment")
-        return request_kind::assignment_create;
-    if (operation == "DeleteAccountAssignment")
-        return request_kind::assignment_delete;
+    for (auto const& info : request_kinds)
+        if (info.operation == operation)
+            return info.kind;
     return std::nullopt;
 }
 
 std::string_view operation_of_kind(request_kind kind) noexcept {
-    switch (kind) {
-    case request_kind::provision: return "ProvisionPermissionSet";
-    case request_kind::assignment_create: return "CreateAccountAssignment";
-    case request_kind::assignment_delete: return "DeleteAccountAssignment";
-    }
-    return "ProvisionPermissionSet";
+    for (auto const& info : request_kinds)
+        if (info.kind == kind)
+            return info.operation;
+    return "-";
 }
 
 void fault_rules::set_configured(std::vector<fault_rule> rules) {

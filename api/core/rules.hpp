@@ -102,7 +102,7 @@ struct call_facts {
 };
 
 /// The kind of request an operation creates (ProvisionPermissionSet, Create/Delete-
-/// AccountAssignment), if it creates one.
+/// AccountAssignment, UpdateInstance), if it creates one (core::request_kinds).
 std::optional<request_kind> kind_of_operation(std::string_view operation) noexcept;
 /// The operation that creates requests of `kind`.
 std::string_view operation_of_kind(request_kind kind) noexcept;

@@ -129,8 +129,27 @@ void service::authorize_permission_set(caller const& who, std::string_view opera
         authorize(who, operation, row->instance_id);
 }
 
-instance service::describe_instance(std::string_view instance_id) {
-    return require_instance(instance_id);
+instance_description service::describe_instance(std::string_view instance_id) {
+    instance_description out{require_instance(instance_id), {}};
+    out.encryption.config = out.row.encryption;
+    // The latest encryption update says how the instance stands (none: as created, ENABLED).
+    auto const latest = requests_.list(instance_id, request_kind::instance_encryption, std::nullopt,
+                                       max_position, 1);
+    if (latest.rows.empty() || latest.rows.front().status == request_status::succeeded)
+        return out;
+    auto row = requests_.find(latest.rows.front().id);
+    if (!row)
+        return out;
+    count_poll(*row);
+    out.encryption.status = row->status;
+    if (row->status == request_status::failed) {
+        out.encryption.reason = row->failure_reason;
+        return out;
+    }
+    // In progress, or settled by this very describe: the configuration it puts in force.
+    if (auto pending = resources_.pending_encryption(instance_id))
+        out.encryption.config = std::move(*pending);
+    return out;
 }
 
 instance service::create_instance(caller const& who, std::optional<std::string> const& name,
@@ -163,13 +182,37 @@ instance service::create_instance(caller const& who, std::optional<std::string> 
     return row;
 }
 
-void service::update_instance(std::string_view instance_id,
-                              std::optional<std::string> const& name) {
+void service::update_instance(std::string_view instance_id, std::optional<std::string> const& name,
+                              std::optional<encryption_config> const& encryption,
+                              caller const& who) {
     require_instance(instance_id);
-    if (!name)
+    if (encryption) {
+        // The model's rules for KmsKeyArn (the texts are icemu's).
+        bool const customer = encryption->key_type == "CUSTOMER_MANAGED_KEY";
+        if (customer && !encryption->kms_key_arn)
+            throw error(errc::invalid_argument,
+                        "KmsKeyArn is required when KeyType is CUSTOMER_MANAGED_KEY.");
+        if (!customer && encryption->kms_key_arn)
+            throw error(errc::invalid_argument,
+                        "KmsKeyArn cannot be specified when KeyType is AWS_OWNED_KMS_KEY.");
+        if (!requests_
+                 .list(instance_id, request_kind::instance_encryption, request_status::in_progress,
+                       max_position, 1)
+                 .rows.empty())
+            throw error(errc::conflict, std::string(conflicting_operation), reason::in_flight);
+    }
+    if (!name && !encryption)
         return;
-    store::write_scope scope(db_);
-    resources_.set_instance_name(instance_id, name);
+    store::write_scope scope(db_); // the name, the pending configuration and its request
+    if (name)
+        resources_.set_instance_name(instance_id, name);
+    if (encryption) {
+        resources_.set_pending_encryption(instance_id, *encryption);
+        async_request row;
+        row.kind = request_kind::instance_encryption;
+        row.instance_id = std::string(instance_id);
+        start_request(who, std::move(row), false);
+    }
     scope.release();
 }
 
@@ -282,13 +325,31 @@ void service::delete_inline_policy(std::string_view instance_id,
 void service::attach_managed_policy(std::string_view instance_id,
                                     std::string_view permission_set_id, std::string const& arn) {
     require_changeable(instance_id, permission_set_id);
+    insert_managed_policy(instance_id, permission_set_id, arn, require_aws_managed_policy(arn));
+}
+
+std::string service::require_aws_managed_policy(std::string_view arn) const {
+    auto const known = options_.managed_policies.find(arn);
+    // AWS's text for an ARN IAM does not know (clients match on "Policy does not exist").
+    if (!known)
+        throw error(errc::not_found, "Policy does not exist with ARN: " + std::string(arn));
+    // IAM refuses to attach the few policies it marks so; icemu refuses them up front (its
+    // choice: AWS's own answer to attaching one to a permission set is unknown).
+    if (!known->attachable)
+        throw error(errc::invalid_argument, "Policy " + std::string(arn) + " is not attachable.");
+    return std::string(known->name);
+}
+
+void service::insert_managed_policy(std::string_view instance_id,
+                                    std::string_view permission_set_id,
+                                    std::string const& policy_id, std::string const& name) {
     std::int64_t const attached = resources_.count_policies(permission_set_id);
     store::write_scope scope(db_);
-    // The real text is unknown; this one names the permission set and the policy.
-    if (!resources_.insert_managed_policy(instance_id, permission_set_id, arn))
+    // AWS's text, typo included ("manged"): clients match on it.
+    if (!resources_.insert_managed_policy(instance_id, permission_set_id, policy_id, name))
         throw error(errc::conflict,
                     "Permission set with id ps-" + std::string(permission_set_id) +
-                        " already has a typed link attachment to a managed policy with " + arn,
+                        " already has a typed link attachment to a manged policy with " + policy_id,
                     reason::duplicate_policy);
     if (attached >= max_policies)
         throw error(errc::quota_exceeded,
@@ -312,13 +373,17 @@ void service::detach_managed_policy(std::string_view instance_id,
     scope.release();
 }
 
-page_result<std::string> service::list_managed_policies(std::string_view instance_id,
-                                                        std::string_view permission_set_id,
-                                                        page_request const& page) {
+page_result<named_policy> service::list_managed_policies(std::string_view instance_id,
+                                                         std::string_view permission_set_id,
+                                                         page_request const& page) {
     require_permission_set(instance_id, permission_set_id);
+    // Both surfaces' lists: a token of either continues the other's.
     page_token const token{"ListManagedPoliciesInPermissionSet", instance_id, permission_set_id};
     auto rows =
         resources_.list_managed_policies(permission_set_id, after(token, page), page_limit(page));
+    for (auto& item : rows.rows)
+        if (!item.name) // attached before names were recorded: an ARN's last segment is its name
+            item.name = item.id.substr(item.id.rfind('/') + 1);
     return {std::move(rows.rows), next_of(token, rows)};
 }
 
@@ -328,12 +393,12 @@ void service::attach_customer_managed_policy(std::string_view instance_id,
     require_changeable(instance_id, permission_set_id);
     std::int64_t const attached = resources_.count_policies(permission_set_id);
     store::write_scope scope(db_);
+    // The exact AWS text is unconfirmed: this is moto's (two spaces before "and" included),
+    // which says "already attached" as the clients that match on it expect.
     if (!resources_.insert_customer_policy(instance_id, permission_set_id, ref))
         throw error(errc::conflict,
-                    "Permission set with id ps-" + std::string(permission_set_id) +
-                        " already has a typed link attachment to a customer managed policy "
-                        "with name " +
-                        ref.name + " and path " + ref.path,
+                    "Given customer managed policy with name: " + ref.name + "  and path " +
+                        ref.path + " already attached",
                     reason::duplicate_policy);
     if (attached >= max_policies)
         throw error(errc::quota_exceeded,
@@ -378,6 +443,8 @@ void service::put_permissions_boundary(std::string_view instance_id,
                     "PermissionsBoundary must specify exactly one of "
                     "CustomerManagedPolicyReference and ManagedPolicyArn.");
     require_changeable(instance_id, permission_set_id);
+    if (boundary.managed_arn)
+        require_aws_managed_policy(*boundary.managed_arn);
     store::write_scope scope(db_);
     resources_.set_boundary(permission_set_id, boundary);
     resources_.bump_version(permission_set_id);
@@ -462,19 +529,23 @@ async_request service::describe_request(std::string_view instance_id, std::strin
         throw error(errc::not_found, "Request with id " + std::string(id_text) + " does not exist.",
                     reason::request_not_found);
     }
+    count_poll(*row);
+    return *row;
+}
+
+void service::count_poll(async_request& row) {
     // A read-only store cannot count polls: the request answers as it stands.
-    if (row->status != request_status::in_progress || row->settle_by != store::settle_mode::polls ||
+    if (row.status != request_status::in_progress || row.settle_by != store::settle_mode::polls ||
         db_.read_only())
-        return *row;
+        return;
     store::write_scope scope(db_);
-    if (row->polls_left <= 1) {
-        apply(*row, row->planned_status, row->planned_reason);
+    if (row.polls_left <= 1) {
+        apply(row, row.planned_status, row.planned_reason);
     } else {
-        row->polls_left -= 1;
-        requests_.set_polls_left(row->id, row->polls_left);
+        row.polls_left -= 1;
+        requests_.set_polls_left(row.id, row.polls_left);
     }
     scope.release();
-    return *row;
 }
 
 page_result<request_summary> service::list_requests(std::string_view instance_id, request_kind kind,
@@ -840,22 +911,26 @@ void service::apply(async_request& row, request_status status, std::optional<std
     row.failure_reason = std::move(reason);
     row.due_ms.reset();
     if (status == request_status::succeeded) {
-        auto const ps = resources_.find_permission_set(row.instance_id, row.permission_set_id);
-        std::int64_t const version = ps ? ps->version : 1;
+        // Each kind's effect; a FAILED request has none. The permission set's version is read
+        // only by the kinds about a permission set.
+        auto const version = [&] {
+            auto const ps = resources_.find_permission_set(row.instance_id, row.permission_set_id);
+            return ps ? ps->version : std::int64_t{1};
+        };
         switch (row.kind) {
         case request_kind::provision:
             if (row.account_id)
                 resources_.set_provisioned(row.instance_id, row.permission_set_id, *row.account_id,
-                                           version);
+                                           version());
             else
-                resources_.set_provisioned_everywhere(row.permission_set_id, version);
+                resources_.set_provisioned_everywhere(row.permission_set_id, version());
             break;
         case request_kind::assignment_create:
             resources_.insert_assignment(
                 {0, row.instance_id, row.permission_set_id, row.account_id.value_or(""),
                  row.principal_type.value_or(""), row.principal_id.value_or("")});
             resources_.provision_if_absent(row.instance_id, row.permission_set_id,
-                                           row.account_id.value_or(""), version);
+                                           row.account_id.value_or(""), version());
             break;
         case request_kind::assignment_delete: {
             auto const account = row.account_id.value_or("");
@@ -867,6 +942,9 @@ void service::apply(async_request& row, request_status status, std::optional<std
                 resources_.erase_provisioned(row.permission_set_id, account);
             break;
         }
+        case request_kind::instance_encryption:
+            resources_.apply_pending_encryption(row.instance_id);
+            break;
         }
     }
     next_due_.reset();

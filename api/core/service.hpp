@@ -8,6 +8,7 @@
 
 #include "api/core/clock.hpp"
 #include "api/core/ids.hpp"
+#include "api/core/managed_policies.hpp"
 #include "api/core/model.hpp"
 #include "api/core/rules.hpp"
 #include "store/database.hpp"
@@ -26,6 +27,9 @@ struct service_options {
     /// The largest page any list answers: a larger MaxResults / limit gets a shorter page with a
     /// next token (the APIs allow fewer items than asked for).
     std::int64_t max_page_size = 100;
+    /// The AWS managed policies attach and boundary calls accept: the built-in catalogue and
+    /// the configured extras (aws.extra_managed_policies).
+    managed_policy_catalogue managed_policies{};
 };
 
 /// The provisioning API, shared by every surface: validation of state (existence, conflicts),
@@ -49,15 +53,23 @@ public:
     page_result<instance> list_instances(page_request const& page);
     /// As list_instances; with tenancy enforced, only the instance `who` owns (one at most).
     page_result<instance> list_instances(caller const& who, page_request const& page);
-    instance describe_instance(std::string_view instance_id);
+    /// The instance and its encryption. A describe of an IN_PROGRESS encryption update counts
+    /// as one (polls mode). not_found if unknown.
+    instance_description describe_instance(std::string_view instance_id);
     /// Creates an ACTIVE instance owned by the caller's account, with a new id and identity
     /// store id. conflict + instance_exists if that account owns one; quota_exceeded over 50 tags.
     /// A retry with the ClientToken that created the caller's instance answers that instance.
     instance create_instance(caller const& who, std::optional<std::string> const& name,
                              std::vector<tag> const& tags = {},
                              std::optional<std::string> const& client_token = std::nullopt);
-    /// Sets the instance's name when given (an absent name keeps it). not_found if unknown.
-    void update_instance(std::string_view instance_id, std::optional<std::string> const& name);
+    /// Sets the instance's name when given (an absent name keeps it). With `encryption`, starts
+    /// an INSTANCE_ENCRYPTION request that puts it in force if it succeeds (a failed one keeps
+    /// the configuration in force). not_found if unknown; invalid_argument for a KMS key with
+    /// AWS_OWNED_KMS_KEY or none with CUSTOMER_MANAGED_KEY; conflict + in_flight while an
+    /// encryption update of the instance is IN_PROGRESS.
+    void update_instance(std::string_view instance_id, std::optional<std::string> const& name,
+                         std::optional<encryption_config> const& encryption = std::nullopt,
+                         caller const& who = {});
     /// Erases the instance and everything in it (permission sets, assignments, requests, tags).
     /// not_found if unknown; conflict + in_flight while one of its requests is IN_PROGRESS.
     void delete_instance(std::string_view instance_id);
@@ -90,17 +102,20 @@ public:
                                                  std::string_view permission_set_id);
     /// Removes the inline policy; without one it changes nothing (icemu's choice).
     void delete_inline_policy(std::string_view instance_id, std::string_view permission_set_id);
-    /// conflict + duplicate_policy if attached already; quota_exceeded beyond 20 policies
-    /// (AWS managed + customer managed).
+    /// Attaches an AWS managed policy (any partition) under the name IAM gives it. not_found
+    /// "Policy does not exist with ARN: <arn>" if the catalogue (with the configured extras) does
+    /// not know it; invalid_argument if IAM marks it not attachable; conflict + duplicate_policy
+    /// if attached already; quota_exceeded beyond 20 policies (AWS managed + customer managed).
     void attach_managed_policy(std::string_view instance_id, std::string_view permission_set_id,
                                std::string const& arn);
     /// not_found if the policy is not attached.
     void detach_managed_policy(std::string_view instance_id, std::string_view permission_set_id,
                                std::string const& arn);
-    /// The attached ARNs in attachment order.
-    page_result<std::string> list_managed_policies(std::string_view instance_id,
-                                                   std::string_view permission_set_id,
-                                                   page_request const& page);
+    /// The attached managed policies (AWS ARNs or Huawei policy ids) with their names, in
+    /// attachment order. Every item has a name (see attach_managed_policy).
+    page_result<named_policy> list_managed_policies(std::string_view instance_id,
+                                                    std::string_view permission_set_id,
+                                                    page_request const& page);
     /// As attach_managed_policy, for a reference (name, path) to a customer managed policy.
     void attach_customer_managed_policy(std::string_view instance_id,
                                         std::string_view permission_set_id,
@@ -111,7 +126,8 @@ public:
                                         customer_policy_ref const& ref);
     page_result<customer_policy_ref> list_customer_managed_policies(
         std::string_view instance_id, std::string_view permission_set_id, page_request const& page);
-    /// invalid_argument unless exactly one of its two members is set.
+    /// invalid_argument unless exactly one of its two members is set; a managed policy ARN is
+    /// checked as attach_managed_policy checks it.
     void put_permissions_boundary(std::string_view instance_id, std::string_view permission_set_id,
                                   permissions_boundary const& boundary);
     /// None when the permission set has no boundary.
@@ -140,20 +156,20 @@ public:
     // Huawei-only content and lookups (service_roles.cpp). Content changes bump the version
     // and throw conflict + in_flight while a request on the permission set is IN_PROGRESS; all
     // throw not_found for an unknown instance or permission set.
-    /// As attach_managed_policy (the policy id stands where AWS has an ARN), recording `name`.
+    /// As attach_managed_policy for a Huawei policy id (no AWS catalogue applies), recording
+    /// `name`; without one, the name icemu knows for the id (from another attachment), else the
+    /// id itself (icemu's choice).
     void attach_managed_policy(std::string_view instance_id, std::string_view permission_set_id,
                                std::string const& policy_id,
                                std::optional<std::string> const& name);
-    /// The attached managed policies (ids or ARNs) with their names, in attachment order.
-    page_result<named_policy> list_named_managed_policies(std::string_view instance_id,
-                                                          std::string_view permission_set_id,
-                                                          page_request const& page);
-    /// conflict + duplicate_policy if attached already; quota_exceeded beyond 20 roles.
+    /// conflict + duplicate_policy if attached already; quota_exceeded beyond 20 roles. Without
+    /// a name the role is named as attach_managed_policy names a Huawei policy.
     void attach_managed_role(std::string_view instance_id, std::string_view permission_set_id,
                              named_policy const& role);
     /// not_found + policy_not_found if the role is not attached.
     void detach_managed_role(std::string_view instance_id, std::string_view permission_set_id,
                              std::string const& role_id);
+    /// Every item has a name (see attach_managed_role).
     page_result<named_policy> list_managed_roles(std::string_view instance_id,
                                                  std::string_view permission_set_id,
                                                  page_request const& page);
@@ -281,10 +297,17 @@ private:
     /// Checks that the tag resource exists; returns its permission set id ("" for the instance).
     std::string_view require_taggable(std::string_view instance_id,
                                       std::optional<std::string_view> permission_set_id);
+    /// The IAM name of the AWS managed policy `arn` names (see attach_managed_policy).
+    std::string require_aws_managed_policy(std::string_view arn) const;
+    /// Attaches a managed policy by id under `name`: conflict if attached, quota beyond 20.
+    void insert_managed_policy(std::string_view instance_id, std::string_view permission_set_id,
+                               std::string const& policy_id, std::string const& name);
     /// Stores `tags` on a resource, after checking the 50-tag quota.
     void put_tags(std::string_view instance_id, std::string_view permission_set_id,
                   std::vector<tag> const& tags);
     async_request start_request(caller const& who, async_request row, bool settle_now);
+    /// Counts a describe of an IN_PROGRESS request that polls settle, settling it on the Nth.
+    void count_poll(async_request& row);
     void plan(async_request& row, bool settle_now);
     void apply(async_request& row, request_status status, std::optional<std::string> reason);
     void schedule_changed();

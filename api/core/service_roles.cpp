@@ -36,21 +36,12 @@ void service::attach_managed_policy(std::string_view instance_id,
                                     std::string_view permission_set_id,
                                     std::string const& policy_id,
                                     std::optional<std::string> const& name) {
-    store::write_scope scope(db_); // the attachment and its name, or neither
-    attach_managed_policy(instance_id, permission_set_id, policy_id);
-    if (name)
-        store::roles(db_).set_managed_policy_name(permission_set_id, policy_id, name);
-    scope.release();
-}
-
-page_result<named_policy> service::list_named_managed_policies(std::string_view instance_id,
-                                                               std::string_view permission_set_id,
-                                                               page_request const& page) {
-    require_permission_set(instance_id, permission_set_id);
-    // The AWS list's binding: a marker of either surface continues the other's list.
-    page_token const token{"ListManagedPoliciesInPermissionSet", instance_id, permission_set_id};
-    return result_of(token, store::roles(db_).list_named_managed_policies(
-                                permission_set_id, after(token, page), page_limit(page)));
+    require_changeable(instance_id, permission_set_id);
+    // Huawei lists always name a policy: the name given, else one another attachment gave the
+    // same id, else the id itself (icemu's choice: it knows no catalogue of Huawei policies).
+    insert_managed_policy(
+        instance_id, permission_set_id, policy_id,
+        name ? *name : resources_.known_managed_policy_name(policy_id).value_or(policy_id));
 }
 
 void service::attach_managed_role(std::string_view instance_id, std::string_view permission_set_id,
@@ -58,8 +49,11 @@ void service::attach_managed_role(std::string_view instance_id, std::string_view
     require_changeable(instance_id, permission_set_id);
     store::roles roles(db_);
     std::int64_t const attached = roles.count_managed_roles(permission_set_id);
+    named_policy named = role;
+    if (!named.name) // named as a policy without a name is (attach_managed_policy)
+        named.name = roles.known_managed_role_name(role.id).value_or(role.id);
     store::write_scope scope(db_);
-    if (!roles.insert_managed_role(instance_id, permission_set_id, role))
+    if (!roles.insert_managed_role(instance_id, permission_set_id, named))
         throw error(errc::conflict,
                     "Permission set ps-" + std::string(permission_set_id) +
                         " already has the managed role " + role.id + ".",
@@ -90,8 +84,12 @@ page_result<named_policy> service::list_managed_roles(std::string_view instance_
                                                       page_request const& page) {
     require_permission_set(instance_id, permission_set_id);
     page_token const token{"ListManagedRolesInPermissionSet", instance_id, permission_set_id};
-    return result_of(token, store::roles(db_).list_managed_roles(
-                                permission_set_id, after(token, page), page_limit(page)));
+    auto out = result_of(token, store::roles(db_).list_managed_roles(
+                                    permission_set_id, after(token, page), page_limit(page)));
+    for (auto& item : out.items)
+        if (!item.name) // attached without a name before names were always recorded
+            item.name = item.id;
+    return out;
 }
 
 void service::put_custom_role(std::string_view instance_id, std::string_view permission_set_id,

@@ -74,6 +74,7 @@ wire_error rejection_error(server::rejection why) {
     switch (why) {
     case server::rejection::body_too_large:
     case server::rejection::header_too_large:
+    case server::rejection::malformed:
         return {server::status_of(why), "IIC.400", "Bad Request: " + text};
     case server::rejection::request_timeout: return {server::status_of(why), "IIC.408", text};
     case server::rejection::too_many_connections: return {server::status_of(why), "IIC.503", text};

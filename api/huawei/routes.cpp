@@ -145,7 +145,7 @@ void detach_managed_policy(route_context& ctx) {
 void list_managed_policies(route_context& ctx) {
     auto const instance = instance_of(ctx);
     auto const ps = permission_set_of(ctx);
-    auto const page = ctx.svc.list_named_managed_policies(instance, ps, page_of(ctx.query));
+    auto const page = ctx.svc.list_managed_policies(instance, ps, page_of(ctx.query));
     render_page(ctx.out, "attached_managed_policies", page,
                 [](json::writer& out, core::named_policy const& item) {
                     write_named(out, item, "policy_id", "policy_name");

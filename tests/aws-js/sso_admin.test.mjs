@@ -21,6 +21,9 @@ import {
   DeletePermissionSetCommand,
   AttachManagedPolicyToPermissionSetCommand,
   ListManagedPoliciesInPermissionSetCommand,
+  GetInlinePolicyForPermissionSetCommand,
+  DescribeInstanceCommand,
+  UpdateInstanceCommand,
   CreateAccountAssignmentCommand,
   DescribeAccountAssignmentCreationStatusCommand,
   DeleteAccountAssignmentCommand,
@@ -323,6 +326,46 @@ describe('AWS SDK for JavaScript v3 against icemu', () => {
       read.push(...page.Tags);
     }
     assert.deepEqual(read.map((t) => t.Key).sort(), tags.map((t) => t.Key).sort());
+  });
+
+  test('managed policies and the inline policy as AWS answers them', async () => {
+    const ps = (await createPermissionSet('JsPolicies')).PermissionSetArn;
+    const ids = { InstanceArn: instanceArn, PermissionSetArn: ps };
+    // No inline policy: an empty string, not an absent member.
+    const inline = await sso.send(new GetInlinePolicyForPermissionSetCommand(ids));
+    assert.equal(inline.InlinePolicy, '');
+    // A policy IAM does not have: ResourceNotFoundException, AWS's text.
+    const missing = 'arn:aws:iam::aws:policy/DoesNotExist';
+    let e = await rejection(sso.send(new AttachManagedPolicyToPermissionSetCommand({ ...ids, ManagedPolicyArn: missing })));
+    assertServiceError(e, 'ResourceNotFoundException', ResourceNotFoundException);
+    assert.equal(e.message, `Policy does not exist with ARN: ${missing}`);
+    // Another partition names the same policy; attached twice: AWS's text, typo included.
+    const admin = 'arn:aws-us-gov:iam::aws:policy/AdministratorAccess';
+    await sso.send(new AttachManagedPolicyToPermissionSetCommand({ ...ids, ManagedPolicyArn: admin }));
+    e = await rejection(sso.send(new AttachManagedPolicyToPermissionSetCommand({ ...ids, ManagedPolicyArn: admin })));
+    assertServiceError(e, 'ConflictException', ConflictException);
+    assert.ok(e.message.includes('already has a typed link attachment to a manged policy'), e.message);
+    const listed = await sso.send(new ListManagedPoliciesInPermissionSetCommand(ids));
+    assert.deepEqual(listed.AttachedManagedPolicies, [{ Name: 'AdministratorAccess', Arn: admin }]);
+  });
+
+  test('instance encryption: UPDATING, then ENABLED once settled, as Terraform waits for it', async () => {
+    const kms = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    let described = await sso.send(new DescribeInstanceCommand({ InstanceArn: instanceArn }));
+    assert.deepEqual(described.EncryptionConfigurationDetails, { KeyType: 'AWS_OWNED_KMS_KEY', EncryptionStatus: 'ENABLED' });
+    await server.admin('PUT', '/_icemu/scheduler', { mode: 'manual' });
+    await sso.send(new UpdateInstanceCommand({ InstanceArn: instanceArn,
+      EncryptionConfiguration: { KeyType: 'CUSTOMER_MANAGED_KEY', KmsKeyArn: kms } }));
+    described = await sso.send(new DescribeInstanceCommand({ InstanceArn: instanceArn }));
+    assert.deepEqual(described.EncryptionConfigurationDetails,
+      { KeyType: 'CUSTOMER_MANAGED_KEY', KmsKeyArn: kms, EncryptionStatus: 'UPDATING' });
+    const { requests } = await server.admin('GET', '/_icemu/requests?kind=INSTANCE_ENCRYPTION');
+    assert.equal(requests.length, 1);
+    assert.equal(requests[0].permission_set_id, null);
+    await server.admin('POST', `/_icemu/requests/${requests[0].request_id}/settle`, { status: 'SUCCEEDED' });
+    described = await sso.send(new DescribeInstanceCommand({ InstanceArn: instanceArn }));
+    assert.deepEqual(described.EncryptionConfigurationDetails,
+      { KeyType: 'CUSTOMER_MANAGED_KEY', KmsKeyArn: kms, EncryptionStatus: 'ENABLED' });
   });
 
   test('a provisioning workflow: IN_PROGRESS then SUCCEEDED, Date timestamps throughout', async () => {

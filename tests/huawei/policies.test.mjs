@@ -28,8 +28,9 @@ test('managed policies: attach, list with names, duplicate IIC.1207, detach', as
     data: { managed_policy_id: POLICY_ID, managed_policy_name: 'sys_example_456' } }), { httpStatusCode: 200 });
   await server.call('POST', `${PS}/attach-managed-policy`, { pathParams: path, data: { managed_policy_id: 'second' } });
   const list = await server.call('GET', `${PS}/managed-policies`, { pathParams: path });
+  // Every item has a name: the one given, else (icemu's choice) the id itself.
   assert.deepEqual(list.attached_managed_policies, [
-    { policy_id: POLICY_ID, policy_name: 'sys_example_456' }, { policy_id: 'second' }]);
+    { policy_id: POLICY_ID, policy_name: 'sys_example_456' }, { policy_id: 'second', policy_name: 'second' }]);
   assert.deepEqual(list.page_info, { next_marker: null, current_count: 2 });
 
   const dup = await server.fail('POST', `${PS}/attach-managed-policy`, { pathParams: path, data: { managed_policy_id: POLICY_ID } });
@@ -42,7 +43,7 @@ test('managed policies: attach, list with names, duplicate IIC.1207, detach', as
   assert.equal(again.httpStatusCode, 404);
   assert.equal(again.errorCode, 'IIC.404');
   const paged = await server.call('GET', `${PS}/managed-policies`, { pathParams: path, queryParams: { limit: 1 } });
-  assert.deepEqual(paged.attached_managed_policies, [{ policy_id: 'second' }]);
+  assert.deepEqual(paged.attached_managed_policies, [{ policy_id: 'second', policy_name: 'second' }]);
 
   const missing = await server.fail('POST', `${PS}/attach-managed-policy`, { pathParams: path, data: {} });
   assert.equal(missing.errorMsg, 'Bad Request: managed_policy_id is required.');
@@ -54,12 +55,40 @@ test('managed policies: attach, list with names, duplicate IIC.1207, detach', as
   assert.equal(unknown.errorCode, 'IIC.1205');
 });
 
+test('attached policies and roles always carry a name, as the Terraform provider reads them', async () => {
+  // The provider attaches by id alone and reads attached_policies[].name back: a name another
+  // attachment gave the same id is the name; with none known, the id itself (icemu's choice).
+  const first = await permissionSet('NamedFirst');
+  const second = await permissionSet('NamedSecond');
+  await server.call('POST', `${PS}/attach-managed-policy`, { pathParams: first,
+    data: { managed_policy_id: 'a1b2c3d4e5f60718293a4b5c6d7e8f90', managed_policy_name: 'ReadOnlyAccess' } });
+  await server.call('POST', `${PS}/attach-managed-policy`, { pathParams: second,
+    data: { managed_policy_id: 'a1b2c3d4e5f60718293a4b5c6d7e8f90' } });
+  await server.call('POST', `${PS}/attach-managed-policy`, { pathParams: second,
+    data: { managed_policy_id: 'f0e1d2c3b4a5968778695a4b3c2d1e0f' } });
+  const policies = await server.call('GET', `${PS}/managed-policies`, { pathParams: second });
+  assert.deepEqual(policies.attached_managed_policies, [
+    { policy_id: 'a1b2c3d4e5f60718293a4b5c6d7e8f90', policy_name: 'ReadOnlyAccess' },
+    { policy_id: 'f0e1d2c3b4a5968778695a4b3c2d1e0f', policy_name: 'f0e1d2c3b4a5968778695a4b3c2d1e0f' }]);
+
+  await server.call('POST', `${PS}/attach-managed-role`, { pathParams: first,
+    data: { managed_role_id: 'system-role-7', managed_role_name: 'Tenant Guest' } });
+  await server.call('POST', `${PS}/attach-managed-role`, { pathParams: second, data: { managed_role_id: 'system-role-7' } });
+  await server.call('POST', `${PS}/attach-managed-role`, { pathParams: second, data: { managed_role_id: 'system-role-8' } });
+  const roles = await server.call('GET', `${PS}/managed-roles`, { pathParams: second });
+  assert.deepEqual(roles.attached_managed_roles, [
+    { role_id: 'system-role-7', role_name: 'Tenant Guest' }, { role_id: 'system-role-8', role_name: 'system-role-8' }]);
+  for (const item of [...policies.attached_managed_policies, ...roles.attached_managed_roles]) {
+    assert.equal(typeof (item.policy_name ?? item.role_name), 'string');
+  }
+});
+
 test('managed roles: attach, list, duplicate IIC.1207, detach', async () => {
   const path = await permissionSet('Roles');
   await server.call('POST', `${PS}/attach-managed-role`, { pathParams: path, data: { managed_role_id: 'role-1', managed_role_name: 'ReadOnlyAccess' } });
   await server.call('POST', `${PS}/attach-managed-role`, { pathParams: path, data: { managed_role_id: 'role-2' } });
   const list = await server.call('GET', `${PS}/managed-roles`, { pathParams: path });
-  assert.deepEqual(list.attached_managed_roles, [{ role_id: 'role-1', role_name: 'ReadOnlyAccess' }, { role_id: 'role-2' }]);
+  assert.deepEqual(list.attached_managed_roles, [{ role_id: 'role-1', role_name: 'ReadOnlyAccess' }, { role_id: 'role-2', role_name: 'role-2' }]);
   const dup = await server.fail('POST', `${PS}/attach-managed-role`, { pathParams: path, data: { managed_role_id: 'role-1' } });
   assert.equal(dup.errorCode, 'IIC.1207');
   assert.deepEqual(await server.call('POST', `${PS}/detach-managed-role`, { pathParams: path, data: { managed_role_id: 'role-1' } }), { httpStatusCode: 200 });

@@ -187,13 +187,16 @@ class AwsCliFamilyTest(IcemuTestCase):
         arn = self.create_permission_set("CliPolicies", instance_arn=inst)["PermissionSetArn"]
         ps = ("--instance-arn", inst, "--permission-set-arn", arn)
 
-        self.assertEqual(self.aws("get-inline-policy-for-permission-set", *ps), {})
+        # No inline policy: AWS answers an empty string, as the CLI prints it.
+        self.assertEqual(self.aws("get-inline-policy-for-permission-set", *ps),
+                         {"InlinePolicy": ""})
         self.assertEqual(self.aws("put-inline-policy-to-permission-set", *ps,
                                   "--inline-policy", json.dumps(POLICY)), {})
         out = self.aws("get-inline-policy-for-permission-set", *ps)
         self.assertEqual(json.loads(out["InlinePolicy"]), POLICY)
         self.assertEqual(self.aws("delete-inline-policy-from-permission-set", *ps), {})
-        self.assertEqual(self.aws("get-inline-policy-for-permission-set", *ps), {})
+        self.assertEqual(self.aws("get-inline-policy-for-permission-set", *ps),
+                         {"InlinePolicy": ""})
 
         for policy in (MANAGED_ARN, MANAGED_ARN_2):
             self.assertEqual(self.aws("attach-managed-policy-to-permission-set", *ps,

@@ -594,7 +594,8 @@ class AwsConformanceTest(IcemuTestCase):
     EXPECTED_MEMBERS = {
         "ListInstances": ["Instances"],
         "DescribeInstance": ["InstanceArn", "IdentityStoreId", "OwnerAccountId", "CreatedDate",
-                             "Status"],
+                             "Status", "EncryptionConfigurationDetails.KeyType",
+                             "EncryptionConfigurationDetails.EncryptionStatus"],
         "CreateInstance": ["InstanceArn"],
         "CreatePermissionSet": ["PermissionSet.Name", "PermissionSet.PermissionSetArn",
                                 "PermissionSet.Description", "PermissionSet.CreatedDate",

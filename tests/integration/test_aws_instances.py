@@ -40,7 +40,9 @@ class InstanceTest(IcemuTestCase):
         self.assertEqual(described["Name"], "team-b")
         self.assertRegex(described["IdentityStoreId"], r"^d-[0-9a-f]{10}$")
         self.assertIsInstance(described["CreatedDate"], datetime.datetime)
-        self.assertNotIn("EncryptionConfigurationDetails", described)
+        # Never updated: an AWS owned key, in force.
+        self.assertEqual(described["EncryptionConfigurationDetails"],
+                         {"KeyType": "AWS_OWNED_KMS_KEY", "EncryptionStatus": "ENABLED"})
         self.assertEqual(self.sso.list_tags_for_resource(ResourceArn=arn)["Tags"],
                          [{"Key": "env", "Value": "test"}])
         listed = [i["InstanceArn"] for i in self.sso.list_instances()["Instances"]]
@@ -83,12 +85,11 @@ class InstanceTest(IcemuTestCase):
         out = self.sso.update_instance(InstanceArn=arn, Name="after")
         self.assertEqual(set(out) - {"ResponseMetadata"}, set())
         self.assertEqual(self.sso.describe_instance(InstanceArn=arn)["Name"], "after")
-        # EncryptionConfiguration is accepted and not stored; an absent Name keeps the name.
+        # An absent Name keeps the name (EncryptionConfiguration: InstanceEncryptionTest).
         self.sso.update_instance(InstanceArn=arn, EncryptionConfiguration={
             "KeyType": "CUSTOMER_MANAGED_KEY", "KmsKeyArn": KMS_KEY})
         described = self.sso.describe_instance(InstanceArn=arn)
         self.assertEqual(described["Name"], "after")
-        self.assertNotIn("EncryptionConfigurationDetails", described)
         self.assertClientError("ValidationException", self.sso.update_instance, InstanceArn=arn,
                                EncryptionConfiguration={"KeyType": "NO_SUCH_TYPE"})
         self.assertClientError("ResourceNotFoundException", self.sso.update_instance,
@@ -129,6 +130,159 @@ class InstanceTest(IcemuTestCase):
         self.icemu.reset()
         self.assertEqual([i["OwnerAccountId"] for i in self.sso.list_instances()["Instances"]],
                          [DEFAULT_ACCOUNT])
+
+
+class InstanceEncryptionTest(IcemuTestCase):
+    """UpdateInstance's EncryptionConfiguration: an INSTANCE_ENCRYPTION request that
+    DescribeInstance reports as EncryptionConfigurationDetails, UPDATING until it settles
+    (reference: the botocore model; terraform-provider-aws's aws_ssoadmin_instance waits for
+    EncryptionStatus ENABLED)."""
+    icemu_env = {"ICEMU_SCHEDULER_MODE": "manual"}
+
+    CUSTOMER = {"KeyType": "CUSTOMER_MANAGED_KEY", "KmsKeyArn": KMS_KEY}
+
+    def details(self, arn=None):
+        return self.sso.describe_instance(InstanceArn=arn or self.instance_arn())[
+            "EncryptionConfigurationDetails"]
+
+    def update(self, config, arn=None):
+        out = self.sso.update_instance(InstanceArn=arn or self.instance_arn(),
+                                       EncryptionConfiguration=config)
+        self.assertEqual(set(out) - {"ResponseMetadata"}, set())
+
+    def encryption_requests(self, **filters):
+        return self.icemu.requests(kind="INSTANCE_ENCRYPTION", **filters)
+
+    def test_an_update_is_updating_until_settled_then_enabled(self):
+        self.assertEqual(self.details(), {"KeyType": "AWS_OWNED_KMS_KEY",
+                                          "EncryptionStatus": "ENABLED"})
+        self.update(self.CUSTOMER)
+        self.assertEqual(self.details(), dict(self.CUSTOMER, EncryptionStatus="UPDATING"))
+        # The admin API lists it; the fields that do not apply are null.
+        (request,) = self.encryption_requests()
+        hex_id = INSTANCE_ARN_RE.fullmatch(self.instance_arn()).group(1)
+        self.assertEqual({k: request[k] for k in (
+            "kind", "status", "instance_id", "permission_set_id", "account_id", "principal_type",
+            "principal_id", "failure_reason", "due_date", "surface")}, {
+            "kind": "INSTANCE_ENCRYPTION", "status": "IN_PROGRESS",
+            "instance_id": "ssoins-" + hex_id, "permission_set_id": None, "account_id": None,
+            "principal_type": None, "principal_id": None, "failure_reason": None,
+            "due_date": None, "surface": "aws"})
+        self.assertEqual(self.icemu.requests(kind="PROVISION"), [])
+        # A second update while one is in progress is a conflict.
+        err = self.assertClientError("ConflictException", self.update,
+                                     {"KeyType": "AWS_OWNED_KMS_KEY"})
+        self.assertEqual(err.response["Error"]["Message"],
+                         "There is a conflicting operation in process.")
+        # So is deleting the instance; renaming it is not.
+        self.assertClientError("ConflictException", self.sso.delete_instance,
+                               InstanceArn=self.instance_arn())
+        self.sso.update_instance(InstanceArn=self.instance_arn(), Name="renamed")
+        self.icemu.settle(request["request_id"])
+        self.assertEqual(self.details(), dict(self.CUSTOMER, EncryptionStatus="ENABLED"))
+        # Back to an AWS owned key: no KMS key ARN any more.
+        self.update({"KeyType": "AWS_OWNED_KMS_KEY"})
+        self.assertEqual(self.details(), {"KeyType": "AWS_OWNED_KMS_KEY",
+                                          "EncryptionStatus": "UPDATING"})
+        (second,) = self.encryption_requests(status="IN_PROGRESS")
+        self.icemu.settle(second["request_id"])
+        self.assertEqual(self.details(), {"KeyType": "AWS_OWNED_KMS_KEY",
+                                          "EncryptionStatus": "ENABLED"})
+        self.assertEqual(len(self.encryption_requests(status="SUCCEEDED")), 2)
+
+    def test_a_failed_update_keeps_the_configuration_in_force(self):
+        self.update(self.CUSTOMER)
+        (request,) = self.encryption_requests()
+        reason = "KMS key is disabled"
+        self.icemu.settle(request["request_id"], "FAILED", reason)
+        self.assertEqual(self.details(), {"KeyType": "AWS_OWNED_KMS_KEY",
+                                          "EncryptionStatus": "UPDATE_FAILED",
+                                          "EncryptionStatusReason": reason})
+        # A new update may follow; its success clears the failure.
+        self.update(self.CUSTOMER)
+        (pending,) = self.encryption_requests(status="IN_PROGRESS")
+        self.icemu.settle(pending["request_id"])
+        self.assertEqual(self.details(), dict(self.CUSTOMER, EncryptionStatus="ENABLED"))
+
+    def test_the_scheduler_settles_it_like_any_request(self):
+        # auto with a delay: due after it (clock/advance); an outcome rule can fail it.
+        self.icemu.scheduler(mode="auto", delay_ms={"min": 1000, "max": 1000})
+        status, _ = self.icemu.admin("PUT", "/_icemu/faults", {"rules": [
+            {"match": {"kind": "INSTANCE_ENCRYPTION"},
+             "outcome": {"status": "FAILED", "failure_reason": "The KMS key is not accessible."},
+             "times": 1}]})
+        self.assertEqual(status, 200)
+        self.update(self.CUSTOMER)
+        self.assertEqual(self.details()["EncryptionStatus"], "UPDATING")
+        settled = self.icemu.advance(1000)["settled"]
+        self.assertEqual(len(settled), 1)
+        self.assertEqual(self.details(), {"KeyType": "AWS_OWNED_KMS_KEY",
+                                          "EncryptionStatus": "UPDATE_FAILED",
+                                          "EncryptionStatusReason":
+                                              "The KMS key is not accessible."})
+        # The rule is used up: the next one succeeds at its due time.
+        self.update(self.CUSTOMER)
+        self.icemu.advance(1000)
+        self.assertEqual(self.details(), dict(self.CUSTOMER, EncryptionStatus="ENABLED"))
+        # A delay of 0: settled before the next call is answered.
+        self.icemu.scheduler(delay_ms={"min": 0, "max": 0})
+        self.update({"KeyType": "AWS_OWNED_KMS_KEY"})
+        self.assertEqual(self.details(), {"KeyType": "AWS_OWNED_KMS_KEY",
+                                          "EncryptionStatus": "ENABLED"})
+        # polls: the Nth DescribeInstance settles it and already answers ENABLED.
+        self.icemu.scheduler(mode="polls", polls=2)
+        self.update(self.CUSTOMER)
+        self.assertEqual(self.details()["EncryptionStatus"], "UPDATING")
+        self.assertEqual(self.details(), dict(self.CUSTOMER, EncryptionStatus="ENABLED"))
+
+    def test_validation(self):
+        arn = self.instance_arn()
+        for config in ({"KeyType": "CUSTOMER_MANAGED_KEY"},
+                       {"KeyType": "AWS_OWNED_KMS_KEY", "KmsKeyArn": KMS_KEY},
+                       {"KeyType": "CUSTOMER_MANAGED_KEY",
+                        "KmsKeyArn": "arn:aws:kms:us-east-1:123456789012:alias/mine"}):
+            with self.subTest(config):
+                self.assertClientError("ValidationException", self.sso.update_instance,
+                                       InstanceArn=arn, EncryptionConfiguration=config)
+        self.assertEqual(self.encryption_requests(), [])
+        self.assertClientError("ResourceNotFoundException", self.sso.update_instance,
+                               InstanceArn=UNKNOWN_INSTANCE,
+                               EncryptionConfiguration=self.CUSTOMER)
+
+    def test_metrics_count_the_kind(self):
+        self.update(self.CUSTOMER)
+        status, _, text = self.icemu.raw("GET", "/_icemu/metrics")
+        self.assertEqual(status, 200)
+        self.assertIn(b'icemu_async_requests{kind="INSTANCE_ENCRYPTION",status="IN_PROGRESS"} 1',
+                      text)
+        self.assertIn(b'icemu_async_requests{kind="INSTANCE_ENCRYPTION",status="FAILED"} 0',
+                      text)
+
+    def test_a_reset_clears_it(self):
+        self.update(self.CUSTOMER)
+        self.icemu.settle(self.encryption_requests()[0]["request_id"])
+        self.icemu.reset()
+        self.assertEqual(self.encryption_requests(), [])
+        self.assertEqual(self.details(), {"KeyType": "AWS_OWNED_KMS_KEY",
+                                          "EncryptionStatus": "ENABLED"})
+
+    def test_it_survives_a_restart(self):
+        server = self.start_icemu()
+        sso = server.client()
+        arn = self.instance_arn(sso)
+        sso.update_instance(InstanceArn=arn, EncryptionConfiguration=self.CUSTOMER)
+        server.kill9()
+        server.restart()
+        sso = server.client()
+        details = sso.describe_instance(InstanceArn=arn)["EncryptionConfigurationDetails"]
+        self.assertEqual(details, dict(self.CUSTOMER, EncryptionStatus="UPDATING"))
+        (request,) = server.requests(kind="INSTANCE_ENCRYPTION")
+        server.settle(request["request_id"])
+        server.stop()
+        server.restart()
+        sso = server.client()
+        details = sso.describe_instance(InstanceArn=arn)["EncryptionConfigurationDetails"]
+        self.assertEqual(details, dict(self.CUSTOMER, EncryptionStatus="ENABLED"))
 
 
 if __name__ == "__main__":

@@ -12,6 +12,14 @@ ACCOUNT_A = "111122223333"
 USER_1 = "9067639464-9039c8fc-c296-4863-a233-a59111da7aa3"
 READ_ONLY = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 VIEW_ONLY = "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess"
+# AWS managed policies of IAM's catalogue (data/aws-managed-policies.tsv): (path, name).
+CATALOGUE = [("/", "AdministratorAccess"), ("/", "AmazonS3ReadOnlyAccess"),
+             ("/", "AmazonEC2ReadOnlyAccess"), ("/", "AWSBillingReadOnlyAccess"),
+             ("/", "IAMReadOnlyAccess"), ("/", "PowerUserAccess"), ("/", "SecurityAudit"),
+             ("/job-function/", "Billing"), ("/job-function/", "DatabaseAdministrator"),
+             ("/job-function/", "NetworkAdministrator"), ("/job-function/", "SystemAdministrator"),
+             ("/job-function/", "SupportUser")]
+CATALOGUE_ARNS = ["arn:aws:iam::aws:policy%s%s" % entry for entry in CATALOGUE]
 POLICY = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})
 
@@ -75,10 +83,11 @@ class InlinePolicyTest(PolicyTestCase):
         self.assertMessage(err, CONFLICT_IN_FLIGHT)
 
     def test_get_inline_policy_for_permission_set(self):
+        # Without an inline policy AWS answers an empty string, and clients index it directly.
         out = self.sso.get_inline_policy_for_permission_set(**self.ids())
-        self.assertNotIn("InlinePolicy", out)
+        self.assertEqual(out["InlinePolicy"], "")
         status, _, body = self.icemu.aws_raw("GetInlinePolicyForPermissionSet", self.ids())
-        self.assertEqual((status, body), (200, b"{}"))
+        self.assertEqual((status, body), (200, b'{"InlinePolicy":""}'))
         self.assertClientError("ResourceNotFoundException",
                                self.sso.get_inline_policy_for_permission_set,
                                **self.ids(self.unknown_ps))
@@ -86,9 +95,11 @@ class InlinePolicyTest(PolicyTestCase):
     def test_delete_inline_policy_from_permission_set(self):
         self.sso.put_inline_policy_to_permission_set(InlinePolicy=POLICY, **self.ids())
         self.sso.delete_inline_policy_from_permission_set(**self.ids())
-        self.assertNotIn("InlinePolicy", self.sso.get_inline_policy_for_permission_set(
-            **self.ids()))
-        self.sso.delete_inline_policy_from_permission_set(**self.ids())  # none: still {}
+        self.assertEqual(
+            self.sso.get_inline_policy_for_permission_set(**self.ids())["InlinePolicy"], "")
+        self.sso.delete_inline_policy_from_permission_set(**self.ids())  # none: still ""
+        self.assertEqual(
+            self.sso.get_inline_policy_for_permission_set(**self.ids())["InlinePolicy"], "")
         self.assertClientError("ResourceNotFoundException",
                                self.sso.delete_inline_policy_from_permission_set,
                                **self.ids(self.unknown_ps))
@@ -106,8 +117,9 @@ class ManagedPolicyTest(PolicyTestCase):
         err = self.assertClientError("ConflictException",
                                      self.sso.attach_managed_policy_to_permission_set,
                                      ManagedPolicyArn=VIEW_ONLY, **self.ids())
+        # AWS's own text, typo included: clients match on "...to a manged policy".
         self.assertMessage(err, "Permission set with id %s already has a typed link attachment "
-                                "to a managed policy with %s" % (ps_id, VIEW_ONLY))
+                                "to a manged policy with %s" % (ps_id, VIEW_ONLY))
         # Only AWS managed policies match the model's pattern.
         self.assertClientError("ValidationException",
                                self.sso.attach_managed_policy_to_permission_set,
@@ -118,9 +130,8 @@ class ManagedPolicyTest(PolicyTestCase):
                                ManagedPolicyArn=READ_ONLY, **self.ids(self.unknown_ps))
 
     def test_managed_and_customer_managed_policies_share_a_quota_of_20(self):
-        for i in range(12):
-            self.sso.attach_managed_policy_to_permission_set(
-                ManagedPolicyArn="arn:aws:iam::aws:policy/Policy%d" % i, **self.ids())
+        for arn in CATALOGUE_ARNS:
+            self.sso.attach_managed_policy_to_permission_set(ManagedPolicyArn=arn, **self.ids())
         for i in range(8):
             self.sso.attach_customer_managed_policy_reference_to_permission_set(
                 CustomerManagedPolicyReference={"Name": "Custom%d" % i}, **self.ids())
@@ -150,13 +161,14 @@ class ManagedPolicyTest(PolicyTestCase):
 
     def test_list_managed_policies_in_permission_set(self):
         self.assertEqual(self.managed(), [])
-        arns = ["arn:aws:iam::aws:policy/P%d" % i for i in range(5)]
+        arns = CATALOGUE_ARNS[:5]
         for arn in arns:
             self.sso.attach_managed_policy_to_permission_set(ManagedPolicyArn=arn, **self.ids())
         pages = self.sso.get_paginator("list_managed_policies_in_permission_set").paginate(
             PaginationConfig={"PageSize": 2}, **self.ids())
         listed = [p for page in pages for p in page["AttachedManagedPolicies"]]
-        self.assertEqual(listed, [{"Name": "P%d" % i, "Arn": arn} for i, arn in enumerate(arns)])
+        self.assertEqual(listed, [{"Name": name, "Arn": arn}
+                                  for (_, name), arn in zip(CATALOGUE, arns)])
         first = self.sso.list_managed_policies_in_permission_set(MaxResults=2, **self.ids())
         self.assertIn("NextToken", first)
         self.assertClientError("ValidationException",
@@ -171,6 +183,76 @@ class ManagedPolicyTest(PolicyTestCase):
                                **self.ids(self.unknown_ps))
 
 
+class ManagedPolicyCatalogueTest(PolicyTestCase):
+    """Only policies IAM knows attach (data/aws-managed-policies.tsv, any partition), plus those
+    aws.extra_managed_policies adds; a boundary naming an AWS managed policy is checked alike."""
+    icemu_env = {"ICEMU_SCHEDULER_MODE": "manual",
+                 "ICEMU_AWS_EXTRA_MANAGED_POLICIES":
+                     "arn:aws:iam::aws:policy/BrandNewPolicy,"
+                     "arn:aws:iam::aws:policy/service-role/BrandNewServiceRolePolicy"}
+
+    def test_an_unknown_aws_managed_policy_does_not_exist(self):
+        missing = "arn:aws:iam::aws:policy/DoesNotExist"
+        err = self.assertClientError("ResourceNotFoundException",
+                                     self.sso.attach_managed_policy_to_permission_set,
+                                     ManagedPolicyArn=missing, **self.ids())
+        self.assertMessage(err, "Policy does not exist with ARN: " + missing)
+        # The path is part of the policy: ViewOnlyAccess lives under /job-function/ only.
+        err = self.assertClientError("ResourceNotFoundException",
+                                     self.sso.attach_managed_policy_to_permission_set,
+                                     ManagedPolicyArn="arn:aws:iam::aws:policy/ViewOnlyAccess",
+                                     **self.ids())
+        self.assertMessage(err, "Policy does not exist with ARN: "
+                                "arn:aws:iam::aws:policy/ViewOnlyAccess")
+        self.assertEqual(self.managed(), [])
+
+    def test_every_partition_names_the_same_policies(self):
+        arns = ["arn:aws-cn:iam::aws:policy/AdministratorAccess",
+                "arn:aws-us-gov:iam::aws:policy/job-function/ViewOnlyAccess",
+                "arn:aws-iso:iam::aws:policy/ReadOnlyAccess",
+                "arn:aws-iso-b:iam::aws:policy/SecurityAudit"]
+        for arn in arns:
+            self.sso.attach_managed_policy_to_permission_set(ManagedPolicyArn=arn, **self.ids())
+        self.assertEqual(self.managed(), [
+            {"Name": "AdministratorAccess", "Arn": arns[0]},
+            {"Name": "ViewOnlyAccess", "Arn": arns[1]},
+            {"Name": "ReadOnlyAccess", "Arn": arns[2]},
+            {"Name": "SecurityAudit", "Arn": arns[3]}])
+        self.assertClientError("ResourceNotFoundException",
+                               self.sso.attach_managed_policy_to_permission_set,
+                               ManagedPolicyArn="arn:aws-cn:iam::aws:policy/DoesNotExist",
+                               **self.ids())
+
+    def test_configured_extra_policies_attach_by_their_last_segment(self):
+        for arn in ("arn:aws:iam::aws:policy/BrandNewPolicy",
+                    "arn:aws-cn:iam::aws:policy/service-role/BrandNewServiceRolePolicy"):
+            self.sso.attach_managed_policy_to_permission_set(ManagedPolicyArn=arn, **self.ids())
+        self.assertEqual([p["Name"] for p in self.managed()],
+                         ["BrandNewPolicy", "BrandNewServiceRolePolicy"])
+
+    def test_a_policy_iam_does_not_let_attach_is_refused(self):
+        arn = "arn:aws:iam::aws:policy/service-role/AWSConfigRole"
+        err = self.assertClientError("ValidationException",
+                                     self.sso.attach_managed_policy_to_permission_set,
+                                     ManagedPolicyArn=arn, **self.ids())
+        self.assertMessage(err, "Policy %s is not attachable." % arn)
+
+    def test_a_permissions_boundary_names_a_known_policy(self):
+        missing = "arn:aws:iam::aws:policy/DoesNotExist"
+        err = self.assertClientError("ResourceNotFoundException",
+                                     self.sso.put_permissions_boundary_to_permission_set,
+                                     PermissionsBoundary={"ManagedPolicyArn": missing},
+                                     **self.ids())
+        self.assertMessage(err, "Policy does not exist with ARN: " + missing)
+        self.assertNotIn("PermissionsBoundary",
+                         self.sso.get_permissions_boundary_for_permission_set(**self.ids()))
+        extra = "arn:aws-us-gov:iam::aws:policy/BrandNewPolicy"
+        self.sso.put_permissions_boundary_to_permission_set(
+            PermissionsBoundary={"ManagedPolicyArn": extra}, **self.ids())
+        self.assertEqual(self.sso.get_permissions_boundary_for_permission_set(
+            **self.ids())["PermissionsBoundary"], {"ManagedPolicyArn": extra})
+
+
 class CustomerManagedPolicyTest(PolicyTestCase):
 
     def test_attach_customer_managed_policy_reference_to_permission_set(self):
@@ -183,7 +265,13 @@ class CustomerManagedPolicyTest(PolicyTestCase):
         err = self.assertClientError(
             "ConflictException", self.sso.attach_customer_managed_policy_reference_to_permission_set,
             CustomerManagedPolicyReference={"Name": "Mine", "Path": "/"}, **self.ids())
-        self.assertIn("already has a typed link attachment", err.response["Error"]["Message"])
+        self.assertMessage(err, "Given customer managed policy with name: Mine  and path / "
+                                "already attached")
+        err = self.assertClientError(
+            "ConflictException", self.sso.attach_customer_managed_policy_reference_to_permission_set,
+            CustomerManagedPolicyReference={"Name": "Mine", "Path": "/team/"}, **self.ids())
+        self.assertMessage(err, "Given customer managed policy with name: Mine  and path /team/ "
+                                "already attached")
         self.assertClientError(
             "ValidationException", self.sso.attach_customer_managed_policy_reference_to_permission_set,
             CustomerManagedPolicyReference={"Name": "Mine", "Path": "no-slashes"}, **self.ids())
@@ -330,8 +418,8 @@ class ContentChangeTest(PolicyTestCase):
                                self.sso.list_managed_policies_in_permission_set, **self.ids())
         again = self.create_permission_set("Policies", instance_arn=self.inst)["PermissionSetArn"]
         self.assertEqual(self.managed(again), [])
-        self.assertNotIn("InlinePolicy",
-                         self.sso.get_inline_policy_for_permission_set(**self.ids(again)))
+        self.assertEqual(
+            self.sso.get_inline_policy_for_permission_set(**self.ids(again))["InlinePolicy"], "")
 
 
 class TerraformReplayTest(IcemuTestCase):

@@ -128,6 +128,54 @@ class BadInputTestCase(IcemuTestCase):
         self.assertEqual(status, 200)
         return names, requests, listed["page_info"]["current_count"]
 
+    def test_malformed_http_is_answered_400_in_its_dialect_then_closed(self):
+        """Bytes Beast cannot parse as HTTP/1.1 get a 400 in the dialect the request line shows
+        (AWS unless it names /v1/ or /_icemu/), with Connection: close, and the server closes
+        the connection (exchange() reads to the end of the stream)."""
+        malformed = ("The request is not well-formed HTTP/1.1 (its request line, a header field "
+                     "or its chunked body).")
+        aws_cases = [
+            b"THIS IS NOT HTTP\r\n\r\n",
+            b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: SWBExternalService.ListInstances\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+            b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
+            b"GET /elsewhere HTTP/1.1\r\nHost: x\r\nBad Field: y\r\n\r\n",
+        ]
+        for raw in aws_cases:
+            with self.subTest(raw[:40]):
+                status, headers, body = self.exchange(raw)
+                answer = self.json_body(body)
+                self.assertEqual((status, answer), (400, {"__type": "SerializationException",
+                                                          "Message": malformed}))
+                self.assertEqual(headers.get("x-amzn-errortype"), "SerializationException")
+                self.assertRegex(headers.get("x-amzn-requestid", ""), UUID)
+                self.assertEqual(headers.get("content-type"), "application/x-amz-json-1.1")
+                self.assertEqual(headers.get("connection"), "close")
+        huawei_cases = [
+            b"GET /v1/instances HTTP/9.9\r\nHost: x\r\n\r\n",
+            b"POST /v1/instances/ins-560aa041748d679e/permission-sets HTTP/1.1\r\nHost: x\r\n"
+            b"Content-Length: many\r\n\r\n{}",
+            b"GET /v1/\x00 HTTP/1.1\r\nHost: x\r\n\r\n",
+        ]
+        for raw in huawei_cases:
+            with self.subTest(raw[:40]):
+                status, headers, body = self.exchange(raw)
+                answer = self.json_body(body)
+                self.assertEqual((status, answer["error_code"], answer["error_msg"]),
+                                 (400, "IIC.400", "Bad Request: " + malformed))
+                self.assertRegex(headers.get("x-request-id", ""), HEX32)
+                self.assertEqual(answer["request_id"], headers["x-request-id"])
+                self.assertEqual(headers.get("connection"), "close")
+        for raw in (b"GET /_icemu/health HTTP/1.1\r\nHost: x\r\nBad Field: y\r\n\r\n",
+                    b"POST /moto-api/reset HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked"
+                    b"\r\n\r\n-1\r\n\r\n"):
+            with self.subTest(raw[:40]):
+                status, headers, body = self.exchange(raw)
+                self.assertEqual((status, self.json_body(body)),
+                                 (400, {"error": "bad_request", "message": malformed}))
+                self.assertEqual(headers.get("connection"), "close")
+        self.assertEqual(self.icemu.health()["status"], "ok")
+
     def test_bad_input_leaves_the_server_alive_and_its_state_intact(self):
         before = self.state()
         self.assertEqual(before[0], ["Keep1", "Keep2"])

@@ -339,8 +339,8 @@ class StoreFullTest(IcemuTestCase):
                 InstanceArn=instance, PermissionSetArn=arn)["InlinePolicy"], doc)
         failed_puts = {arn for kind, arn in failed if kind == "put"}
         for arn in failed_puts:
-            self.assertNotIn("InlinePolicy", self.sso.get_inline_policy_for_permission_set(
-                InstanceArn=instance, PermissionSetArn=arn))
+            self.assertEqual(self.sso.get_inline_policy_for_permission_set(
+                InstanceArn=instance, PermissionSetArn=arn)["InlinePolicy"], "")
         names = {}
         for arn in listed:
             ps = self.sso.describe_permission_set(InstanceArn=instance, PermissionSetArn=arn)

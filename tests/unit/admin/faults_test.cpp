@@ -90,8 +90,8 @@ TEST_CASE("fault rules are refused with the rule index and field", "[admin]") {
             R"({"match":{"operation":"ListEverything"},"error":{"code":"ThrottlingException"}})")) ==
         "rules[1].match.operation: \"ListEverything\" is not an operation of either surface");
     CHECK(refusal(rule(R"({"match":{"kind":"PROVISIONING"},"outcome":{"status":"FAILED"}})")) ==
-          "rules[1].match.kind: \"PROVISIONING\" is not PROVISION, ASSIGNMENT_CREATE or "
-          "ASSIGNMENT_DELETE");
+          "rules[1].match.kind: \"PROVISIONING\" is not PROVISION, ASSIGNMENT_CREATE, "
+          "ASSIGNMENT_DELETE or INSTANCE_ENCRYPTION");
     CHECK(refusal(rule(R"({"match":{"surface":"gcp"},"outcome":{"status":"FAILED"}})")) ==
           "rules[1].match.surface: \"gcp\" is not \"aws\" or \"huawei\"");
     CHECK(refusal(rule(R"({"error":{"code":"ValidationException"}})")) ==

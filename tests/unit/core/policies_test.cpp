@@ -66,6 +66,12 @@ struct fixture {
     core::async_request assign(std::string const& ps) {
         return svc.create_assignment({"aws", owner}, instance, {ps, account, "USER", "user-1"});
     }
+    std::vector<std::string> managed(std::string const& ps, core::page_request const& page = {}) {
+        std::vector<std::string> out;
+        for (auto const& item : svc.list_managed_policies(instance, ps, page).items)
+            out.push_back(item.id + " " + item.name.value_or("<none>"));
+        return out;
+    }
     std::vector<std::string> tag_keys(std::optional<std::string_view> ps) {
         std::vector<std::string> keys;
         for (auto const& item : svc.list_tags(instance, ps, {}).items)
@@ -117,29 +123,32 @@ TEST_CASE("managed policies attach once, detach only when attached, and list in 
     f.svc.attach_managed_policy(f.instance, ps, view_only);
     f.svc.attach_managed_policy(f.instance, ps, read_only);
     CHECK(f.version(ps) == 3);
-    CHECK(f.svc.list_managed_policies(f.instance, ps, {}).items ==
-          std::vector<std::string>{view_only, read_only});
+    // Listed with the name IAM gives each.
+    CHECK(f.managed(ps) == std::vector<std::string>{std::string(view_only) + " ViewOnlyAccess",
+                                                    std::string(read_only) + " ReadOnlyAccess"});
 
     REQUIRE_THROWS_MATCHES(
         f.svc.attach_managed_policy(f.instance, ps, view_only), core::error,
         is_error(errc::conflict, reason::duplicate_policy,
                  "Permission set with id ps-" + ps +
-                     " already has a typed link attachment to a managed policy with " + view_only));
+                     " already has a typed link attachment to a manged policy with " + view_only));
     CHECK(f.version(ps) == 3); // a refused change bumps nothing
 
     SECTION("pages follow the attachment order") {
         auto const first = f.svc.list_managed_policies(f.instance, ps, {1, std::nullopt});
-        REQUIRE(first.items == std::vector<std::string>{view_only});
+        REQUIRE(first.items.size() == 1);
+        CHECK(first.items[0].id == view_only);
         REQUIRE(first.next_token.has_value());
         auto const second = f.svc.list_managed_policies(f.instance, ps, {1, first.next_token});
-        CHECK(second.items == std::vector<std::string>{read_only});
+        REQUIRE(second.items.size() == 1);
+        CHECK(second.items[0].id == read_only);
         CHECK_FALSE(second.next_token.has_value());
     }
     SECTION("detach removes it; a second detach is not found") {
         f.svc.detach_managed_policy(f.instance, ps, view_only);
         CHECK(f.version(ps) == 4);
-        CHECK(f.svc.list_managed_policies(f.instance, ps, {}).items ==
-              std::vector<std::string>{read_only});
+        CHECK(f.managed(ps) ==
+              std::vector<std::string>{std::string(read_only) + " ReadOnlyAccess"});
         REQUIRE_THROWS_MATCHES(f.svc.detach_managed_policy(f.instance, ps, view_only), core::error,
                                is_error(errc::not_found, reason::policy_not_found));
         CHECK(f.version(ps) == 4);
@@ -160,8 +169,11 @@ TEST_CASE("customer managed policy references default to path / and are unique b
     CHECK(listed[1].path == "/team/");
     CHECK(core::customer_policy_ref{"Other"}.path == "/");
 
-    REQUIRE_THROWS_MATCHES(f.svc.attach_customer_managed_policy(f.instance, ps, {"Mine", "/"}),
-                           core::error, is_error(errc::conflict, reason::duplicate_policy));
+    REQUIRE_THROWS_MATCHES(
+        f.svc.attach_customer_managed_policy(f.instance, ps, {"Mine", "/team/"}), core::error,
+        is_error(
+            errc::conflict, reason::duplicate_policy,
+            "Given customer managed policy with name: Mine  and path /team/ already attached"));
     REQUIRE_THROWS_MATCHES(
         f.svc.detach_customer_managed_policy(f.instance, ps, {"Mine", "/other/"}), core::error,
         is_error(errc::not_found, reason::policy_not_found));
@@ -173,9 +185,13 @@ TEST_CASE("customer managed policy references default to path / and are unique b
 TEST_CASE("a permission set holds at most 20 managed and customer managed policies", "[core]") {
     fixture f;
     auto const ps = f.make_permission_set();
-    for (int i = 0; i < 10; ++i)
-        f.svc.attach_managed_policy(f.instance, ps,
-                                    "arn:aws:iam::aws:policy/Policy" + std::to_string(i));
+    // Ten policies of the catalogue other than read_only (its first entries are under "/").
+    std::vector<std::string> arns;
+    for (auto const& entry : core::builtin_managed_policies().first(10))
+        arns.push_back("arn:aws:iam::aws:policy" + std::string(entry.path) +
+                       std::string(entry.name));
+    for (auto const& arn : arns)
+        f.svc.attach_managed_policy(f.instance, ps, arn);
     for (int i = 0; i < 10; ++i)
         f.svc.attach_customer_managed_policy(f.instance, ps, {"Custom" + std::to_string(i)});
     CHECK(f.version(ps) == 21);
@@ -188,9 +204,8 @@ TEST_CASE("a permission set holds at most 20 managed and customer managed polici
     CHECK(f.version(ps) == 21);
 
     SECTION("a duplicate at the quota is still a conflict") {
-        REQUIRE_THROWS_MATCHES(
-            f.svc.attach_managed_policy(f.instance, ps, "arn:aws:iam::aws:policy/Policy0"),
-            core::error, is_error(errc::conflict, reason::duplicate_policy));
+        REQUIRE_THROWS_MATCHES(f.svc.attach_managed_policy(f.instance, ps, arns[0]), core::error,
+                               is_error(errc::conflict, reason::duplicate_policy));
     }
     SECTION("a detach makes room again") {
         f.svc.detach_customer_managed_policy(f.instance, ps, {"Custom0"});
@@ -402,15 +417,15 @@ TEST_CASE("an account owns at most one instance; instances are created, renamed 
     CHECK(created.id != f.instance);
     REQUIRE(created.identity_store_id.size() == 12);
     CHECK(created.identity_store_id.starts_with("d-"));
-    CHECK(f.svc.describe_instance(created.id).owner_account == account);
+    CHECK(f.svc.describe_instance(created.id).row.owner_account == account);
     CHECK(f.svc.list_tags(created.id, std::nullopt, {}).items.size() == 1);
     REQUIRE_THROWS_MATCHES(f.svc.create_instance({"aws", account}, std::nullopt), core::error,
                            is_error(errc::conflict, reason::instance_exists));
 
     f.svc.update_instance(created.id, "Renamed");
-    CHECK(f.svc.describe_instance(created.id).name == "Renamed");
+    CHECK(f.svc.describe_instance(created.id).row.name == "Renamed");
     f.svc.update_instance(created.id, std::nullopt); // an absent name keeps it
-    CHECK(f.svc.describe_instance(created.id).name == "Renamed");
+    CHECK(f.svc.describe_instance(created.id).row.name == "Renamed");
 
     SECTION("delete erases the instance and everything in it") {
         auto const ps =

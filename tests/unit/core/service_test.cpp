@@ -148,7 +148,7 @@ TEST_CASE("service initial state creates the configured instances with derived i
         core::service svc(db, time.clock,
                           {manual(), {{"333333333333", "00000000000000aa", "", ""}}});
         svc.ensure_initial_state();
-        CHECK(svc.describe_instance("00000000000000aa").owner_account == "333333333333");
+        CHECK(svc.describe_instance("00000000000000aa").row.owner_account == "333333333333");
     }
 }
 
@@ -642,7 +642,7 @@ TEST_CASE("service reset of one instance erases only its resources and requests"
               .items.empty());
     CHECK(h.svc.list_requests(first_instance, request_kind::assignment_create, std::nullopt, {})
               .items.empty());
-    CHECK(h.svc.describe_instance(first_instance).id == first_instance);
+    CHECK(h.svc.describe_instance(first_instance).row.id == first_instance);
 
     CHECK(h.svc.list_permission_sets(second_instance, {}).items.size() == 1);
     CHECK(h.svc.describe_request(second_instance, uuid(kept_request), request_kind::provision)

@@ -114,6 +114,7 @@ TEST_CASE("config defaults equal the shipped conf/icemu.json", "[server]") {
     CHECK(file.instances[0].owner_account_id == defaults.instances[0].owner_account_id);
     CHECK(file.faults_json == defaults.faults_json);
     CHECK(file.fixtures == defaults.fixtures);
+    CHECK(file.extra_managed_policies == defaults.extra_managed_policies);
 }
 
 TEST_CASE("config layers apply in order: defaults, file, environment, flags", "[server]") {
@@ -428,7 +429,9 @@ TEST_CASE("usage lists the commands, flags and variables", "[server]") {
                              "--version",
                              "ICEMU_CONFIG",
                              "ICEMU_LISTEN",
-                             "ICEMU_MAX_BODY_BYTES"})
+                             "ICEMU_MAX_BODY_BYTES",
+                             "--aws-extra-managed-policies",
+                             "ICEMU_AWS_EXTRA_MANAGED_POLICIES"})
         CHECK(text.find(word) != std::string::npos);
 }
 
@@ -584,4 +587,43 @@ TEST_CASE("usage lists the limit and store flags with their variables", "[server
           "--store-max-size-mib", "ICEMU_STORE_MAX_SIZE_MIB", "--store-read-only",
           "ICEMU_STORE_READ_ONLY"})
         CHECK(text.find(word) != std::string::npos);
+}
+
+TEST_CASE("config reads aws.extra_managed_policies from the file, the variable and the flag",
+          "[server]") {
+    CHECK(load({}).cfg.extra_managed_policies.empty());
+    temp_file const file(R"({"aws": {"extra_managed_policies": [
+        "arn:aws:iam::aws:policy/NewPolicy", "arn:aws-cn:iam::aws:policy/team/x/Other"]}})");
+    CHECK(load({"--config", file.path()}).cfg.extra_managed_policies ==
+          std::vector<std::string>{"arn:aws:iam::aws:policy/NewPolicy",
+                                   "arn:aws-cn:iam::aws:policy/team/x/Other"});
+    // The variable is a comma-separated list that replaces the file's; the flag replaces both.
+    config const env = load({"--config", file.path()},
+                            {"ICEMU_AWS_EXTRA_MANAGED_POLICIES=arn:aws-us-gov:iam::aws:policy/A,"
+                             "arn:aws:iam::aws:policy/service-role/B"})
+                           .cfg;
+    CHECK(env.extra_managed_policies ==
+          std::vector<std::string>{"arn:aws-us-gov:iam::aws:policy/A",
+                                   "arn:aws:iam::aws:policy/service-role/B"});
+    CHECK(load({"--aws-extra-managed-policies", "arn:aws:iam::aws:policy/C"},
+               {"ICEMU_AWS_EXTRA_MANAGED_POLICIES=arn:aws:iam::aws:policy/A"})
+              .cfg.extra_managed_policies == std::vector<std::string>{"arn:aws:iam::aws:policy/C"});
+    CHECK(load({"--aws-extra-managed-policies="}).cfg.extra_managed_policies.empty());
+}
+
+TEST_CASE("config refuses an extra managed policy that is not an AWS managed policy ARN",
+          "[server]") {
+    CHECK(error_of({}, {"ICEMU_AWS_EXTRA_MANAGED_POLICIES=arn:aws:iam::aws:policy/A,NewPolicy"}) ==
+          "ICEMU_AWS_EXTRA_MANAGED_POLICIES item 2: \"NewPolicy\" is not an AWS managed policy "
+          "ARN (arn:aws:iam::aws:policy/[path/]Name)");
+    CHECK(error_of({"--aws-extra-managed-policies", "arn:aws:iam::123456789012:policy/Mine"}) ==
+          "--aws-extra-managed-policies item 1: \"arn:aws:iam::123456789012:policy/Mine\" is not "
+          "an AWS managed policy ARN (arn:aws:iam::aws:policy/[path/]Name)");
+    CHECK(file_error(R"({"aws": {"extra_managed_policies": ["arn:aws:iam::aws:policy//A"]}})") ==
+          "FILE: aws.extra_managed_policies[0]: \"arn:aws:iam::aws:policy//A\" is not an AWS "
+          "managed policy ARN (arn:aws:iam::aws:policy/[path/]Name)");
+    CHECK(file_error(R"({"aws": {"extra_managed_policies": "arn:aws:iam::aws:policy/A"}})") ==
+          "FILE: aws.extra_managed_policies: expected an array, got a string");
+    CHECK(file_error(R"({"aws": {"managed_policies": []}})") ==
+          R"(unknown key "aws.managed_policies" in FILE)");
 }

@@ -39,6 +39,16 @@ struct fixture {
             req.set("X-Amz-Target", amz_target);
         return static_cast<named_endpoint&>(routes.route(req)).name;
     }
+    std::string route_malformed(http::verb verb, std::string_view target,
+                                std::string_view amz_target = {}) const {
+        request req; // Beast refuses to set verb::unknown: a line it could not read has none
+        if (verb != http::verb::unknown)
+            req.method(verb);
+        req.target(target);
+        if (!amz_target.empty())
+            req.set("X-Amz-Target", amz_target);
+        return static_cast<named_endpoint&>(routes.route_malformed(req)).name;
+    }
 };
 
 } // namespace
@@ -89,4 +99,24 @@ TEST_CASE("router dispatch answers through the chosen endpoint", "[server]") {
     CHECK(f.admin.handled == 1);
     CHECK(f.aws.handled == 0);
     CHECK(f.huawei.handled == 0);
+}
+
+TEST_CASE("router sends moto's /moto-api/ calls to the admin surface", "[server]") {
+    fixture f;
+    CHECK(f.route(http::verb::post, "/moto-api/reset") == "admin");
+    CHECK(f.route(http::verb::post, "/moto-api/reset?x=1", "SWBExternalService.ListInstances") ==
+          "admin");
+    CHECK(f.route(http::verb::post, "/moto-apix") == "aws");
+}
+
+TEST_CASE("router sends a malformed request by its request line alone: admin, huawei, else aws",
+          "[server]") {
+    fixture f;
+    CHECK(f.route_malformed(http::verb::get, "/_icemu/health") == "admin");
+    CHECK(f.route_malformed(http::verb::post, "/moto-api/reset") == "admin");
+    CHECK(f.route_malformed(http::verb::get, "/v1/instances") == "huawei");
+    CHECK(f.route_malformed(http::verb::post, "/v1", "SWBExternalService.ListInstances") ==
+          "huawei");
+    CHECK(f.route_malformed(http::verb::get, "/elsewhere") == "aws");
+    CHECK(f.route_malformed(http::verb::unknown, "") == "aws"); // no readable request line
 }

@@ -305,3 +305,70 @@ TEST_CASE("a failed commit answers with the rejection the commit names", "[serve
     CHECK(res.result() == http::status::internal_server_error);
     CHECK(res.body() == "huawei: " + std::string(describe(rejection::store_full)));
 }
+
+TEST_CASE("a request Beast cannot parse is answered 400 in its request line's dialect, then closed",
+          "[server]") {
+    harness h;
+    h.spawn();
+    std::vector<rejection> const malformed{rejection::malformed};
+    SECTION("a bad request line: no dialect shows, so AWS answers") {
+        h.client.write_some(net::buffer(std::string("THIS IS NOT HTTP\r\n\r\n")));
+        h.client.close();
+        h.ioc.run();
+        CHECK(h.aws.rejections == malformed);
+    }
+    SECTION("a bad version on a /v1/ path: Huawei answers") {
+        h.client.write_some(
+            net::buffer(std::string("GET /v1/instances HTTP/9.9\r\nHost: t\r\n\r\n")));
+        h.client.close();
+        h.ioc.run();
+        CHECK(h.huawei.rejections == malformed);
+    }
+    SECTION("a bad header field on an admin path: the admin API answers") {
+        h.client.write_some(net::buffer(
+            std::string("GET /_icemu/health HTTP/1.1\r\nHost: t\r\nBad Field: x\r\n\r\n")));
+        h.client.close();
+        h.ioc.run();
+        CHECK(h.admin.rejections == malformed);
+    }
+    SECTION("bad chunking in an AWS body") {
+        h.client.write_some(net::buffer(std::string(
+            "POST / HTTP/1.1\r\nHost: t\r\nX-Amz-Target: SWBExternalService.ListInstances\r\n"
+            "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n")));
+        h.client.close();
+        h.ioc.run();
+        CHECK(h.aws.rejections == malformed);
+    }
+    SECTION("a GET elsewhere that does not parse is AWS's too (a parsed one would be Huawei's)") {
+        h.client.write_some(net::buffer(
+            std::string("GET /other HTTP/1.1\r\nHost: t\r\nContent-Length: x\r\n\r\n")));
+        h.client.close();
+        h.ioc.run();
+        CHECK(h.aws.rejections == malformed);
+    }
+    CHECK(h.all_rejections().size() == 1);
+    CHECK(h.aws.handled + h.huawei.handled + h.admin.handled == 0);
+    CHECK(h.ended);
+    auto const res = h.answer();
+    CHECK(res.result() == http::status::bad_request);
+    CHECK_FALSE(res.keep_alive());
+    std::string const log = h.logged();
+    CHECK(contains(log, R"(warn "malformed request" error=)"));
+    CHECK(contains(log, "status=400"));
+}
+
+TEST_CASE("a malformed request after a good one on the same connection: answer, then 400",
+          "[server]") {
+    harness h;
+    h.spawn();
+    h.client.write_some(
+        net::buffer(std::string("GET /v1/ok HTTP/1.1\r\nHost: t\r\n\r\n"
+                                "GET /v1/x HTTP/1.1\r\nHost t\r\n\r\n")));
+    h.client.close();
+    h.ioc.run();
+    CHECK(h.huawei.handled == 1);
+    CHECK(h.huawei.rejections == std::vector<rejection>{rejection::malformed});
+    std::string const text = h.client.str();
+    CHECK(contains(text, "HTTP/1.1 200 OK"));
+    CHECK(contains(text, "HTTP/1.1 400 Bad Request"));
+}

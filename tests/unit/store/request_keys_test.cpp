@@ -144,6 +144,12 @@ TEST_CASE("migration 6 re-keys the requests stored before it under their ids", "
             s.bind_blob(1, ids.back()).bind(2, i + 1);
             REQUIRE(s.run() == 1);
         }
+        // What the migrations after 6 add, which reopening the store runs again.
+        db.exec(
+            "ALTER TABLE instances DROP COLUMN encryption_key_type; "
+            "ALTER TABLE instances DROP COLUMN encryption_kms_key_arn; "
+            "ALTER TABLE instances DROP COLUMN encryption_pending_key_type; "
+            "ALTER TABLE instances DROP COLUMN encryption_pending_kms_key_arn;");
         db.exec("PRAGMA user_version=5; COMMIT");
     }
     store::database db(options);
