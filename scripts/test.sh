@@ -2,7 +2,8 @@
 # Install what is missing, then run the whole suite: the release workflow (unit + every
 # integration test), then the sanitizer build (ASan + UBSan, leak detection) on the unit tests and
 # the integration tests labelled `asan` (all of them, the AWS CLI ones included),
-# then the Docker image (scripts/container-smoke.sh: built with podman, health, a boto3 smoke),
+# then the Docker image (scripts/container-smoke.sh: built with docker or podman, its size, health,
+# non-root, a boto3 and a Huawei smoke, SIGTERM to PID 1),
 # then the libFuzzer targets for 20 s each (scripts/fuzz.sh), then three integration modules
 # against the release binary under valgrind (scripts/valgrind.sh).
 # Stops at the first failing stage, names it, and exits non-zero. Works from any cwd.

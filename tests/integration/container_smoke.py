@@ -1,7 +1,6 @@
 #!/usr/bin/env python3
-"""The smoke test of the Docker image (scripts/container-smoke.sh runs it through
-../shared/tools/container-smoke, which builds docker/Dockerfile, starts the image and sets
-ICEMU_ENDPOINT).
+"""The smoke test of the Docker image (scripts/container-smoke.sh builds docker/Dockerfile, starts
+the image, sets ICEMU_ENDPOINT and runs it).
 
 It drives the containerised icemu with boto3: the fixture docker/fixtures/example.json is there
 (the image ships it at /usr/local/share/icemu/fixtures/example.json and the script starts the
