@@ -352,3 +352,85 @@ TEST_CASE("settings: the enumerations have the names the configuration reads", "
     CHECK(to_string(store_synchronous::full) == "full");
     CHECK(load({"--log-level", "warn"}).cfg.log_level == log_level::warn);
 }
+
+#ifdef ICEMU_DOCS_CHECK
+// The configuration reference: docs/configuration.md when there is one, else README.md. Its
+// table (| JSON key | variable | flag | default |) names every setting with its default.
+TEST_CASE("settings: the configuration reference lists every key, variable, flag and default",
+          "[server]") {
+    fs::path doc = source_dir() / "docs" / "configuration.md";
+    if (!fs::exists(doc))
+        doc = source_dir() / "README.md";
+    INFO(doc.string());
+    std::istringstream lines(read_text_file(doc));
+    std::vector<std::vector<std::string>> rows;
+    bool in_table = false;
+    for (std::string line; std::getline(lines, line);) {
+        if (line.starts_with("| JSON key | variable | flag | default |")) {
+            in_table = true;
+            continue;
+        }
+        if (!in_table || line.starts_with("|---"))
+            continue;
+        if (!line.starts_with("|"))
+            break;
+        // Cells split at the | outside code spans.
+        std::vector<std::string> cells{""};
+        bool code = false;
+        for (char const c : line.substr(1)) {
+            if (c == '`')
+                code = !code;
+            if (c == '|' && !code) {
+                cells.emplace_back();
+                continue;
+            }
+            cells.back().push_back(c);
+        }
+        for (auto& cell : cells) {
+            cell.erase(0, cell.find_first_not_of(' '));
+            cell.erase(cell.find_last_not_of(' ') + 1);
+        }
+        REQUIRE(cells.size() >= 4);
+        rows.push_back(cells);
+    }
+    REQUIRE_FALSE(rows.empty());
+
+    auto const code = [](std::string_view name) { return "`" + std::string(name) + "`"; };
+    auto const named = [](std::string const& cell, std::string_view name) {
+        return cell.find("`" + std::string(name) + "`") != std::string::npos ||
+               cell.find("`" + std::string(name) + " ") != std::string::npos;
+    };
+    auto const squeezed = [](std::string text) {
+        std::erase(text, ' ');
+        return text;
+    };
+    config const defaults;
+    for (setting const& s : settings()) {
+        INFO(name_of(s));
+        auto const row = std::find_if(rows.begin(), rows.end(), [&](auto const& r) {
+            return s.key.empty() ? r[0] == "—" && named(r[1], s.env) : r[0] == code(s.key);
+        });
+        REQUIRE(row != rows.end());
+        auto const& cells = *row;
+        CHECK((s.env.empty() ? cells[1] == "—" : named(cells[1], s.env)));
+        CHECK((s.flag.empty() ? cells[2] == "—" : named(cells[2], s.flag)));
+        std::string const text = text_of(s, defaults);
+        std::string const shown = squeezed(cells[3]);
+        if (text.empty())
+            CHECK((shown.starts_with("none") || shown.starts_with("`\"\"`") ||
+                   shown.starts_with("`[]`")));
+        else
+            CHECK((shown.find(code(squeezed(text))) != std::string::npos ||
+                   shown.find(code(squeezed(json_of(s, defaults)))) != std::string::npos));
+    }
+    // And the table documents nothing the program does not have.
+    for (auto const& cells : rows) {
+        INFO(cells[0] << " | " << cells[1]);
+        bool const known = std::any_of(settings().begin(), settings().end(), [&](auto const& s) {
+            return s.key.empty() ? cells[0] == "—" && named(cells[1], s.env)
+                                 : cells[0] == code(s.key);
+        });
+        CHECK(known);
+    }
+}
+#endif
