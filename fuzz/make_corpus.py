@@ -408,6 +408,10 @@ def seeds():
         b'{"aws": {"extra_managed_policies": ["arn:aws:iam::aws:policy/A"]}}\x00'
         b"--aws-extra-managed-policies\x00arn:aws:iam::aws:policy/B,arn:aws:iam::aws:policy//C"
         b"\x00ICEMU_AWS_EXTRA_MANAGED_POLICIES=arn:aws-iso-b:iam::aws:policy/x/D")
+    # store.cache_kib and store.mmap_mib by the file, their variables and flags (one out of range).
+    c["store_cache_mmap"] = (
+        b'{"store": {"cache_kib": 1024, "mmap_mib": 0}}\x00--store-cache-kib\x002048'
+        b"\x00--store-mmap-mib=0\x00ICEMU_STORE_CACHE_KIB=4096\x00ICEMU_STORE_MMAP_MIB=1048577")
     f = out["fixtures"]
     with open(os.path.join(ROOT, "docker/fixtures/example.json"), "rb") as fh:
         f["example"] = fh.read()

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "server/log_level.hpp"
+
 namespace icemu::server {
 
 /// A configuration problem; what() is one line naming the key, variable or flag.
@@ -16,8 +18,23 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+/// The scheduler's modes ("auto", "polls", "manual"); main maps them onto the core's.
+enum class scheduler_mode { automatic, polls, manual };
+/// Log lines as text ("text") or as JSON objects ("json").
+enum class log_format { text, json };
+/// "open" accepts any caller; "verify" checks signatures against the configured credentials.
+enum class auth_mode { open, verify };
+/// SQLite's synchronous pragma: "normal" survives a crash of the process, "full" power loss.
+enum class store_synchronous { normal, full };
+
+/// The name the configuration gives `value` ("auto", "json", "verify", "full"…).
+std::string_view to_string(scheduler_mode value) noexcept;
+std::string_view to_string(log_format value) noexcept;
+std::string_view to_string(auth_mode value) noexcept;
+std::string_view to_string(store_synchronous value) noexcept;
+
 struct scheduler_config {
-    std::string mode = "auto"; // auto | polls | manual
+    scheduler_mode mode = scheduler_mode::automatic;
     std::int64_t delay_min_ms = 1000;
     std::int64_t delay_max_ms = 3000;
     std::int64_t polls = 1;
@@ -39,17 +56,19 @@ struct instance_config {
     std::string name;              // may be empty
 };
 
-/// Every setting of icemu; the defaults equal the shipped conf/icemu.json.
+/// Every setting of icemu; the defaults equal the shipped conf/icemu.json. A new setting is a
+/// member here and one entry of the table in config_settings.cpp, which gives it its file key,
+/// variable, flag and --help line.
 struct config {
     std::string listen_host = "127.0.0.1";
     std::uint16_t listen_port = 4577;
     std::string port_file; // written with the bound port once listening; empty: none
     std::string db = "./icemu.db";
-    std::int64_t threads = 1;
-    std::string log_level = "info";  // debug | info | warn | error
-    std::string log_format = "text"; // text | json
+    std::int64_t threads = 1; // accepted and ignored: icemu serves on one thread
+    server::log_level log_level = server::log_level::info;
+    server::log_format log_format = server::log_format::text;
     scheduler_config scheduler;
-    std::string auth_mode = "open"; // open | verify
+    server::auth_mode auth_mode = server::auth_mode::open;
     std::string default_account_id = "123456789012";
     std::vector<credential> credentials;
     // The admin API (/_icemu/): its own listen address (empty host: none, it is served on the
@@ -59,8 +78,8 @@ struct config {
     std::string admin_port_file; // written with the admin listener's port; empty: none
     std::string admin_token;
 
-    std::string fixtures;                     // a JSON file or a folder of them; empty: none
-    std::string store_synchronous = "normal"; // normal | full
+    std::string fixtures; // a JSON file or a folder of them; empty: none
+    server::store_synchronous store_synchronous = server::store_synchronous::normal;
     std::int64_t store_cache_kib = 8192;
     std::int64_t store_mmap_mib = 256;
     std::size_t max_body_bytes = 1024 * 1024;
@@ -95,7 +114,8 @@ startup load_config(int argc, char const* const* argv, char const* const* envp);
 /// names it in messages). Throws config_error naming the key at fault.
 void apply_config_text(config& cfg, std::string_view text, std::string const& file);
 
-/// The text of `icemu --help`.
+/// The text of `icemu --help`: the commands, then a line per flag (from the table of settings)
+/// with its variable and default, then the variables without a flag and the file-only keys.
 std::string usage();
 
 } // namespace icemu::server

@@ -7,11 +7,10 @@
 #include <string_view>
 #include <utility>
 
+#include "server/log_level.hpp"
 #include "server/message.hpp"
 
 namespace icemu::server {
-
-enum class log_level { debug, info, warn, error };
 
 /// "debug", "info", "warn" or "error".
 std::string_view to_string(log_level level) noexcept;

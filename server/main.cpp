@@ -35,17 +35,26 @@ namespace {
 namespace net = boost::asio;
 using namespace icemu;
 
+// The configuration's scheduler mode as the core's (server/ cannot name the core's types).
+api::core::scheduler_mode core_mode(server::scheduler_mode mode) {
+    switch (mode) {
+    case server::scheduler_mode::automatic: return api::core::scheduler_mode::automatic;
+    case server::scheduler_mode::polls: return api::core::scheduler_mode::polls;
+    case server::scheduler_mode::manual: return api::core::scheduler_mode::manual;
+    }
+    return api::core::scheduler_mode::automatic;
+}
+
 api::core::service_options core_options(server::config const& cfg) {
     api::core::service_options out;
-    out.scheduler.mode = api::core::parse_scheduler_mode(cfg.scheduler.mode)
-                             .value_or(api::core::scheduler_mode::automatic);
+    out.scheduler.mode = core_mode(cfg.scheduler.mode);
     out.scheduler.delay_min_ms = cfg.scheduler.delay_min_ms;
     out.scheduler.delay_max_ms = cfg.scheduler.delay_max_ms;
     out.scheduler.polls = cfg.scheduler.polls;
     out.scheduler.seed = cfg.scheduler.seed;
     for (auto const& i : cfg.instances)
         out.instances.push_back({i.owner_account_id, i.instance_id, i.identity_store_id, i.name});
-    out.enforce_tenancy = cfg.auth_mode == "verify";
+    out.enforce_tenancy = cfg.auth_mode == server::auth_mode::verify;
     out.max_page_size = cfg.max_page_size;
     // The configuration checked each ARN's form already.
     out.managed_policies = api::core::managed_policy_catalogue(cfg.extra_managed_policies);
@@ -54,7 +63,7 @@ api::core::service_options core_options(server::config const& cfg) {
 
 // The verify auth mode's credentials; none in the open mode.
 std::optional<api::auth::verifier> verifier_of(server::config const& cfg) {
-    if (cfg.auth_mode != "verify")
+    if (cfg.auth_mode != server::auth_mode::verify)
         return std::nullopt;
     std::vector<api::auth::credential> list;
     for (auto const& c : cfg.credentials) {
@@ -103,11 +112,10 @@ bool seed_fixtures(store::database& db, api::core::clock const& clock, server::c
 }
 
 int serve(server::config const& cfg) {
-    server::logger log(server::parse_log_level(cfg.log_level).value_or(server::log_level::info),
-                       cfg.log_format == "json");
+    server::logger log(cfg.log_level, cfg.log_format == server::log_format::json);
     if (cfg.threads > 1)
         log.event(server::log_level::warn,
-                  "icemu serves on one thread; the threads setting is accepted but not used yet",
+                  "icemu serves on one thread; the threads setting is ignored",
                   {{"threads", std::to_string(cfg.threads)}});
 
     auto options = core_options(cfg);
@@ -120,7 +128,7 @@ int serve(server::config const& cfg) {
     }
     store::database_options store_options;
     store_options.path = cfg.db;
-    store_options.synchronous_full = cfg.store_synchronous == "full";
+    store_options.synchronous_full = cfg.store_synchronous == server::store_synchronous::full;
     store_options.cache_kib = cfg.store_cache_kib;
     store_options.read_only = cfg.store_read_only;
     store_options.max_size_bytes = cfg.store_max_size_mib * 1024 * 1024;
@@ -271,7 +279,7 @@ int serve(server::config const& cfg) {
         {{"address", cfg.listen_host + ":" + std::to_string(port)},
          {"admin_address", admin_http ? cfg.admin_listen_host + ":" + std::to_string(admin_port)
                                       : "(the main address)"},
-         {"auth", cfg.auth_mode},
+         {"auth", server::to_string(cfg.auth_mode)},
          {"db", cfg.db},
          {"version", ICEMU_VERSION}});
     ioc.run();

@@ -1,64 +1,20 @@
 #include "server/config.hpp"
 
-#include <unistd.h>
-
-#include <atomic>
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <fstream>
 #include <initializer_list>
 #include <string>
 #include <vector>
 
+#include "tests/support/config_load.hpp"
+
 namespace {
 
 using namespace icemu::server;
+using icemu::test::error_of;
+using icemu::test::load;
+using icemu::test::temp_file;
 namespace fs = std::filesystem;
-
-// A JSON file in the temp folder, removed at scope exit.
-class temp_file {
-public:
-    explicit temp_file(std::string_view text) {
-        static std::atomic<int> counter{0};
-        path_ = fs::temp_directory_path() / ("icemu_config_test_" + std::to_string(::getpid()) +
-                                             "_" + std::to_string(counter++) + ".json");
-        std::ofstream(path_) << text;
-    }
-    ~temp_file() {
-        std::error_code ignored;
-        fs::remove(path_, ignored);
-    }
-    temp_file(temp_file const&) = delete;
-    temp_file& operator=(temp_file const&) = delete;
-
-    std::string path() const { return path_.string(); }
-
-private:
-    fs::path path_;
-};
-
-// load_config with argv[0] = "icemu" and a null-terminated environment.
-startup load(std::vector<std::string> args, std::vector<std::string> env = {}) {
-    std::vector<char const*> argv{"icemu"};
-    for (auto const& a : args)
-        argv.push_back(a.c_str());
-    argv.push_back(nullptr);
-    std::vector<char const*> envp;
-    for (auto const& e : env)
-        envp.push_back(e.c_str());
-    envp.push_back(nullptr);
-    return load_config(static_cast<int>(argv.size() - 1), argv.data(), envp.data());
-}
-
-// The error text of a configuration that must be refused.
-std::string error_of(std::vector<std::string> args, std::vector<std::string> env = {}) {
-    try {
-        load(std::move(args), std::move(env));
-    } catch (config_error const& e) {
-        return e.what();
-    }
-    return "<accepted>";
-}
 
 // The error text of a configuration file that must be refused (the message names the file).
 std::string file_error(std::string_view json) {
@@ -124,13 +80,13 @@ TEST_CASE("config layers apply in order: defaults, file, environment, flags", "[
                            {"ICEMU_LOG_LEVEL=error", "ICEMU_DB=/from/env.db"});
     CHECK(s.cfg.listen_host == "127.0.0.1"); // default: no layer sets it
     CHECK(s.cfg.listen_port == 4577);
-    CHECK(s.cfg.threads == 2);              // file only
-    CHECK(s.cfg.scheduler.mode == "polls"); // file only
+    CHECK(s.cfg.threads == 2);                            // file only
+    CHECK(s.cfg.scheduler.mode == scheduler_mode::polls); // file only
     CHECK(s.cfg.scheduler.delay_min_ms == 5);
     CHECK(s.cfg.scheduler.delay_max_ms == 7);
-    CHECK(s.cfg.log_format == "text");  // file changed a sibling key only
-    CHECK(s.cfg.log_level == "error");  // env beats file
-    CHECK(s.cfg.db == "/from/flag.db"); // flag beats env and file
+    CHECK(s.cfg.log_format == log_format::text); // file changed a sibling key only
+    CHECK(s.cfg.log_level == log_level::error);  // env beats file
+    CHECK(s.cfg.db == "/from/flag.db");          // flag beats env and file
     CHECK(s.cfg.config_file == file.path());
 }
 
@@ -169,17 +125,17 @@ TEST_CASE("config reads every documented ICEMU_ variable", "[server]") {
     CHECK(s.cfg.port_file == "/tmp/port");
     CHECK(s.cfg.db == ":memory:");
     CHECK(s.cfg.threads == 2);
-    CHECK(s.cfg.log_level == "debug");
-    CHECK(s.cfg.log_format == "json");
-    CHECK(s.cfg.scheduler.mode == "manual");
+    CHECK(s.cfg.log_level == log_level::debug);
+    CHECK(s.cfg.log_format == log_format::json);
+    CHECK(s.cfg.scheduler.mode == scheduler_mode::manual);
     CHECK(s.cfg.scheduler.delay_min_ms == 10);
     CHECK(s.cfg.scheduler.delay_max_ms == 20);
     CHECK(s.cfg.scheduler.polls == 3);
     CHECK(s.cfg.scheduler.seed == 42);
-    CHECK(s.cfg.auth_mode == "verify");
+    CHECK(s.cfg.auth_mode == auth_mode::verify);
     CHECK(s.cfg.default_account_id == "0123456789abcdef0123456789abcdef");
     CHECK(s.cfg.fixtures == "/fixtures");
-    CHECK(s.cfg.store_synchronous == "full");
+    CHECK(s.cfg.store_synchronous == store_synchronous::full);
     CHECK(s.cfg.max_body_bytes == 2048);
     REQUIRE(s.cfg.credentials.size() == 1);
     CHECK(s.cfg.credentials[0].access_key_id == "AKID1");
@@ -227,13 +183,13 @@ TEST_CASE("config reads the whole file schema", "[server]") {
     })");
     config const c = load({"--config", file.path()}).cfg;
     CHECK(c.listen_host == "0.0.0.0");
-    CHECK(c.auth_mode == "verify");
+    CHECK(c.auth_mode == auth_mode::verify);
     CHECK(c.default_account_id == "111111111111");
     REQUIRE(c.credentials.size() == 1);
     CHECK(c.credentials[0].access_key_id == "AKIDEXAMPLE");
     CHECK(c.credentials[0].secret_access_key == "s3cr3t");
     CHECK(c.credentials[0].account_id == "222222222222");
-    CHECK(c.store_synchronous == "full");
+    CHECK(c.store_synchronous == store_synchronous::full);
     CHECK(c.store_cache_kib == 1024);
     CHECK(c.max_body_bytes == 4096);
     CHECK(c.idle_timeout == std::chrono::milliseconds(250));
@@ -626,4 +582,51 @@ TEST_CASE("config refuses an extra managed policy that is not an AWS managed pol
           "FILE: aws.extra_managed_policies: expected an array, got a string");
     CHECK(file_error(R"({"aws": {"managed_policies": []}})") ==
           R"(unknown key "aws.managed_policies" in FILE)");
+}
+
+TEST_CASE("config reads store.cache_kib and store.mmap_mib from the file, variables and flags",
+          "[server]") {
+    temp_file const empty("{}");
+    config const defaults = load({"--config", empty.path()}).cfg;
+    CHECK(defaults.store_cache_kib == 8192);
+    CHECK(defaults.store_mmap_mib == 256);
+
+    temp_file const file(R"({"store": {"cache_kib": 1024, "mmap_mib": 0}})");
+    config const f = load({"--config", file.path()}).cfg;
+    CHECK(f.store_cache_kib == 1024);
+    CHECK(f.store_mmap_mib == 0);
+
+    std::vector<std::string> const env{"ICEMU_STORE_CACHE_KIB=2048", "ICEMU_STORE_MMAP_MIB=64"};
+    config const e = load({"--config", file.path()}, env).cfg;
+    CHECK(e.store_cache_kib == 2048);
+    CHECK(e.store_mmap_mib == 64);
+
+    config const g =
+        load({"--config", file.path(), "--store-cache-kib", "4194304", "--store-mmap-mib=1048576"},
+             env)
+            .cfg;
+    CHECK(g.store_cache_kib == 4194304);
+    CHECK(g.store_mmap_mib == 1048576);
+}
+
+TEST_CASE("config refuses bad store.cache_kib and store.mmap_mib values naming them", "[server]") {
+    CHECK(error_of({"--store-cache-kib", "0"}) ==
+          R"(--store-cache-kib: "0" is not an integer between 1 and 4194304)");
+    CHECK(error_of({}, {"ICEMU_STORE_CACHE_KIB=8M"}) ==
+          R"(ICEMU_STORE_CACHE_KIB: "8M" is not an integer between 1 and 4194304)");
+    CHECK(error_of({"--store-mmap-mib=1048577"}) ==
+          R"(--store-mmap-mib: "1048577" is not an integer between 0 and 1048576)");
+    CHECK(error_of({}, {"ICEMU_STORE_MMAP_MIB=-1"}) ==
+          R"(ICEMU_STORE_MMAP_MIB: "-1" is not an integer between 0 and 1048576)");
+    CHECK(error_of({"--store-cache-kib"}) == "--store-cache-kib: missing value");
+    CHECK(file_error(R"({"store": {"cache_kib": 0}})") ==
+          "FILE: store.cache_kib: 0 is not between 1 and 4194304");
+    CHECK(file_error(R"({"store": {"mmap_mib": "256"}})") ==
+          "FILE: store.mmap_mib: expected an integer, got a string");
+}
+
+TEST_CASE("config refuses a nested key written as one dotted name", "[server]") {
+    CHECK(file_error(R"({"store.cache_kib": 1024})") == R"(unknown key "store.cache_kib" in FILE)");
+    CHECK(file_error(R"({"store": {"": 1}})") == R"(unknown key "store." in FILE)");
+    CHECK(file_error(R"({"": 1})") == R"(unknown key "" in FILE)");
 }

@@ -23,7 +23,7 @@ std::string text_error(std::string const& text) {
 TEST_CASE("config text applies over the defaults as a file does", "[server]") {
     config cfg;
     apply_config_text(cfg, R"({"scheduler": {"mode": "manual"}, "db": ":memory:"})", "x.json");
-    CHECK(cfg.scheduler.mode == "manual");
+    CHECK(cfg.scheduler.mode == scheduler_mode::manual);
     CHECK(cfg.db == ":memory:");
     CHECK(cfg.config_file == "x.json");
     CHECK(cfg.listen_port == 4577);
