@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iterator>
 #include <limits>
+#include <utility>
 
 #include "api/core/error.hpp"
 #include "api/core/pagination.hpp"
@@ -468,7 +469,7 @@ async_request service::describe_request(std::string_view instance_id, std::strin
     // A read-only store cannot count polls: the request answers as it stands.
     if (row->status != request_status::in_progress || row->settle_by != store::settle_mode::polls ||
         db_.read_only())
-        return *row;
+        return std::move(*row); // the hot read path: no copy of its strings
     store::write_scope scope(db_);
     if (row->polls_left <= 1) {
         apply(*row, row->planned_status, row->planned_reason);
@@ -477,7 +478,7 @@ async_request service::describe_request(std::string_view instance_id, std::strin
         requests_.set_polls_left(row->id, row->polls_left);
     }
     scope.release();
-    return *row;
+    return std::move(*row);
 }
 
 page_result<request_summary> service::list_requests(std::string_view instance_id, request_kind kind,
