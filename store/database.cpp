@@ -58,8 +58,12 @@ database::database(database_options const& options) : read_only_(options.read_on
         // creating the schema without fsyncs (a rollback journal and its four syncs, then the
         // WAL's) takes most of a cold start's time away. A file with pages keeps the configured
         // level throughout.
-        if (page_count() == 0)
+        if (page_count() == 0) {
             exec("PRAGMA synchronous=OFF");
+            // Before the first table: a page size is fixed when the file is made.
+            if (options.new_page_size > 0)
+                exec("PRAGMA page_size=" + std::to_string(options.new_page_size));
+        }
         exec("PRAGMA journal_mode=WAL");
         migrate(*this);
         exec(options.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
