@@ -151,9 +151,17 @@ class Run:
         await asyncio.gather(*(one_connection() for _ in range(connections)))
 
     def finish(self, settle_limit: float) -> None:
+        """Waits for what the run created to settle (1-3 s after each answer), asking as seldom
+        as it can: each health call counts the requests in flight, which adds to the total. Gives
+        up when nothing settled for 5 s (a scheduler mode that does not settle by time)."""
+        time.sleep(3.5)
         deadline = time.monotonic() + settle_limit
-        while self.in_flight() and time.monotonic() < deadline:
-            time.sleep(0.2)
+        left, still_since = self.in_flight(), time.monotonic()
+        while left and time.monotonic() < deadline and time.monotonic() - still_since < 5:
+            time.sleep(1)
+            now = self.in_flight()
+            if now != left:
+                left, still_since = now, time.monotonic()
         self.proc.send_signal(signal.SIGTERM)
         self.proc.wait(timeout=120)
         self.log.close()
