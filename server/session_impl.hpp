@@ -342,10 +342,12 @@ private:
     std::shared_ptr<state> state_;
 };
 
-// Waits for the first bytes of the next request on a socket: readiness first, then one
-// non-blocking read, so a request costs no read that finds nothing (the socket's own
-// asynchronous read tries one at once, before the client has sent anything). False when the
-// connection ended (closed by the peer, by a stop or by the idle watch).
+// Waits for the first bytes of the next request on a socket, without beast::tcp_stream's timer
+// around the read (idle_watch keeps the timeout): readiness first, then one non-blocking read.
+// Either way a wait costs one system call besides the read that brings the bytes: asio re-arms
+// the descriptor for a readiness wait (epoll_ctl), where its asynchronous read would first try a
+// read that finds nothing. False when the connection ended (closed by the peer, by a stop or by
+// the idle watch).
 template <class Socket>
 net::awaitable<bool> wait_for_request(Socket& socket, beast::flat_buffer& buffer) {
     for (;;) {
