@@ -156,7 +156,8 @@ int x_write(sqlite3_file* f, void const* data, int amount, sqlite3_int64 offset)
         commit_end = true;
     if (!commit_end && p->bytes.size() < flush_past_bytes)
         return SQLITE_OK;
-    p->commit_at = -1;
+    if (commit_end)
+        p->commit_at = -1; // (a flush for the size alone keeps waiting for the commit's page)
     int const rc = flush(g);
     if (rc == SQLITE_OK && commit_end)
         commit_flushes.fetch_add(1, std::memory_order_relaxed);
@@ -165,6 +166,7 @@ int x_write(sqlite3_file* f, void const* data, int amount, sqlite3_int64 offset)
         // file again before gathering more.
         p->bytes.clear();
         p->end = -1;
+        p->commit_at = -1;
     }
     return rc;
 }

@@ -70,6 +70,23 @@ TEST_CASE("a gathering WAL writes a commit's frames once, before the commit retu
     CHECK(reader.integrity() == "ok");
 }
 
+TEST_CASE("a commit larger than the gathering bound is written in parts and still whole",
+          "[store]") {
+    temp_dir dir;
+    auto const options = dir.db_options();
+    store::database db(options);
+    REQUIRE(db.gathering_wal_writes());
+    db.exec("CREATE TABLE t(x INTEGER, b BLOB)");
+    plain_reader reader(options.path);
+    auto const before = store::wal_gather_stats();
+    insert_rows(db, 6000, 1000); // about 6 MB of frames in one commit
+    auto const after = store::wal_gather_stats();
+    CHECK(after.flushes - before.flushes >= 2); // at the 4 MiB bound, then at the commit frame
+    CHECK(after.commit_flushes == before.commit_flushes + 1);
+    CHECK(reader.count("t") == 6000);
+    CHECK(reader.integrity() == "ok");
+}
+
 TEST_CASE("a gathering WAL keeps SQLite's order through spills, rewrites and restarts", "[store]") {
     temp_dir dir;
     auto const options = dir.db_options();
