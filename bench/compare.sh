@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # icemu's benchmark: one command. Installs wrk and nginx when missing (Debian packages), builds
 # icemu's release preset (icemu and icemu_fill) when needed, then runs bench/compare.py, which
-# starts and stops icemu, moto_server (when on PATH) and nginx itself and prints the table and
-# the ratios of DESIGN.md §9. The huawei-* workloads make the same calls on the Huawei Cloud
-# surface (/v1/...) and run against icemu and nginx only (moto has no Huawei API).
+# starts and stops icemu (as shipped: info logs, the auto scheduler, so writes settle during the
+# run), nginx (one worker, icemu's own answer as a fixed body) and moto_server (when on PATH)
+# itself, runs wrk (one thread on a machine of two cores) against them in turn and prints the
+# tables, the ratios and the budgets. The huawei-* workloads make the same calls on the Huawei
+# Cloud surface (/v1/...) and run against icemu and nginx only (moto has no Huawei API).
 #
-#   bench/compare.sh                       every workload at 1, 32 and 256 connections, 10 s each
-#   bench/compare.sh --quick               2 s runs at 32 connections (a check of the harness)
+#   bench/compare.sh                       every workload at 32 connections, 5 s, medians of 3 rounds
+#   bench/compare.sh --quick               2 s runs, 1 round (a check of the harness, not a result)
 #   bench/compare.sh --scale               1,000 vs 1,000,000 stored requests, cold start, RssAnon
-#   bench/compare.sh --duration 5 --connections 32,256 --rounds 3 --workloads read-assignment
+#   bench/compare.sh --connections 1,32,256 --workloads read-assignment,write-provision
 #   bench/compare.sh --quick --workloads huawei     the Huawei workloads only (aws: the AWS ones)
+#   bench/compare.sh --icemu-arg=--log-level=warn   icemu not as shipped (every table says so)
 #
 # Environment: ICEMU_BIN / ICEMU_FILL_BIN use prebuilt binaries (no build); ICEMU_BENCH_PRESET
 # picks another configure/build preset (release). Run `bench/compare.sh --help` for every option.

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <ctime>
 #include <string>
+#include <utility>
 
 namespace icemu::server {
 namespace {
@@ -13,6 +14,11 @@ std::string& line_buffer() {
     thread_local std::string buffer;
     buffer.clear();
     return buffer;
+}
+
+void write_out(std::string const& text, std::FILE* file) noexcept {
+    std::fwrite(text.data(), 1, text.size(), file);
+    std::fflush(file);
 }
 
 void append_digits(std::string& out, std::uint64_t value, int width) {
@@ -28,23 +34,33 @@ void append_digits(std::string& out, std::uint64_t value, int width) {
         out.push_back(digits[--n]);
 }
 
+// "YYYY-MM-DDTHH:MM:SS.mmmZ". The part up to the seconds is formatted once a second per thread:
+// a busy server writes thousands of lines within each.
 void append_timestamp(std::string& out) {
     auto const now = std::chrono::system_clock::now();
     auto const ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch());
-    std::time_t const secs = static_cast<std::time_t>(ms.count() / 1000);
-    std::tm utc{};
-    gmtime_r(&secs, &utc);
-    append_digits(out, static_cast<std::uint64_t>(utc.tm_year + 1900), 4);
-    out.push_back('-');
-    append_digits(out, static_cast<std::uint64_t>(utc.tm_mon + 1), 2);
-    out.push_back('-');
-    append_digits(out, static_cast<std::uint64_t>(utc.tm_mday), 2);
-    out.push_back('T');
-    append_digits(out, static_cast<std::uint64_t>(utc.tm_hour), 2);
-    out.push_back(':');
-    append_digits(out, static_cast<std::uint64_t>(utc.tm_min), 2);
-    out.push_back(':');
-    append_digits(out, static_cast<std::uint64_t>(utc.tm_sec), 2);
+    auto const secs = ms.count() / 1000;
+    thread_local std::int64_t second = -1;
+    thread_local std::string second_text;
+    if (secs != second) {
+        std::time_t const t = static_cast<std::time_t>(secs);
+        std::tm utc{};
+        gmtime_r(&t, &utc);
+        second_text.clear();
+        append_digits(second_text, static_cast<std::uint64_t>(utc.tm_year + 1900), 4);
+        second_text.push_back('-');
+        append_digits(second_text, static_cast<std::uint64_t>(utc.tm_mon + 1), 2);
+        second_text.push_back('-');
+        append_digits(second_text, static_cast<std::uint64_t>(utc.tm_mday), 2);
+        second_text.push_back('T');
+        append_digits(second_text, static_cast<std::uint64_t>(utc.tm_hour), 2);
+        second_text.push_back(':');
+        append_digits(second_text, static_cast<std::uint64_t>(utc.tm_min), 2);
+        second_text.push_back(':');
+        append_digits(second_text, static_cast<std::uint64_t>(utc.tm_sec), 2);
+        second = secs;
+    }
+    out.append(second_text);
     out.push_back('.');
     append_digits(out, static_cast<std::uint64_t>(ms.count() % 1000), 3);
     out.push_back('Z');
@@ -159,12 +175,10 @@ void append_number_field(std::string& out, bool json, std::string_view key,
     out.append(number);
 }
 
-void finish_line(std::string& out, bool json, std::FILE* file) {
+void end_line(std::string& out, bool json) {
     if (json)
         out.push_back('}');
     out.push_back('\n');
-    std::fwrite(out.data(), 1, out.size(), file);
-    std::fflush(file);
 }
 
 } // namespace
@@ -186,12 +200,52 @@ std::optional<log_level> parse_log_level(std::string_view name) noexcept {
     return std::nullopt;
 }
 
+logger::~logger() {
+    flush();
+}
+
+void logger::defer(std::function<void()> schedule) {
+    schedule_ = std::move(schedule);
+}
+
+void logger::flush() noexcept {
+    flush_scheduled_ = false;
+    if (pending_.empty())
+        return;
+    write_out(pending_, out_);
+    pending_.clear();
+}
+
+std::string& logger::buffer() noexcept {
+    return schedule_ ? pending_ : line_buffer();
+}
+
+void logger::finish(std::string& out) noexcept {
+    if (!schedule_) {
+        write_out(out, out_);
+        return;
+    }
+    if (out.size() >= flush_bytes) {
+        flush();
+        return;
+    }
+    if (flush_scheduled_)
+        return;
+    try {
+        schedule_();
+        flush_scheduled_ = true;
+    } catch (...) {
+        flush(); // nothing would write the line otherwise
+    }
+}
+
 void logger::request(std::string_view method, std::string_view target, call_info const& info,
                      unsigned status, std::chrono::nanoseconds duration) {
     if (!enabled(log_level::info))
         return;
+    std::string& out = buffer();
+    std::size_t const start = out.size();
     try {
-        std::string& out = line_buffer();
         begin_line(out, json_, log_level::info, "request");
         append_field(out, json_, "method", method);
         append_field(out, json_, "path", target);
@@ -203,24 +257,32 @@ void logger::request(std::string_view method, std::string_view target, call_info
         char ms[32];
         append_number_field(out, json_, "ms", format_ms(ms, duration));
         append_field(out, json_, "request_id", info.request_id);
-        finish_line(out, json_, out_);
+        end_line(out, json_);
     } catch (...) {
-        // Logging must never take a request down (the only failure is bad_alloc).
+        // Logging must never take a request down (the only failure is bad_alloc): the partial
+        // line goes, the lines before it stay.
+        out.resize(start);
+        return;
     }
+    finish(out);
 }
 
 void logger::event(log_level level, std::string_view message,
                    std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
     if (!enabled(level))
         return;
+    std::string& out = buffer();
+    std::size_t const start = out.size();
     try {
-        std::string& out = line_buffer();
         begin_line(out, json_, level, message);
         for (auto const& [key, value] : fields)
             append_field(out, json_, key, value);
-        finish_line(out, json_, out_);
+        end_line(out, json_);
     } catch (...) {
+        out.resize(start);
+        return;
     }
+    finish(out);
 }
 
 } // namespace icemu::server

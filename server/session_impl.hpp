@@ -9,11 +9,13 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -102,6 +104,36 @@ struct deadline_state {
     bool fired = false;
 };
 
+// Parses what `buffer` holds: complete when it held the whole request, the same ending as
+// read_request's reads give for a parse error (a limit crossed, or a malformed request, whose
+// error goes to `parse_error`), and nothing when more must be read.
+inline std::optional<read_result> parse_buffered(beast::flat_buffer& buffer,
+                                                 http::request_parser<http::string_body>& parser,
+                                                 beast::error_code& parse_error) {
+    while (buffer.size() > 0) {
+        beast::error_code ec;
+        auto const used = parser.put(buffer.data(), ec);
+        buffer.consume(used);
+        if (ec == http::error::need_more)
+            return std::nullopt;
+        if (ec == http::error::header_limit)
+            return read_result::header_too_large;
+        if (ec == http::error::body_limit)
+            return read_result::body_too_large;
+        if (server::is_malformed(ec)) {
+            parse_error = ec;
+            return read_result::malformed;
+        }
+        if (ec) // as below: a normal ending
+            return read_result::closed;
+        if (parser.is_done())
+            return read_result::complete;
+        if (used == 0)
+            return std::nullopt;
+    }
+    return std::nullopt;
+}
+
 // Reads one request into `parser`, which must be complete `timeout` after the call: the
 // deadline is fixed, not renewed by each byte, so a client sending a byte a second is cut off
 // like one that stalls.
@@ -110,6 +142,10 @@ net::awaitable<read_result> read_request(Stream& stream, beast::flat_buffer& buf
                                          http::request_parser<http::string_body>& parser,
                                          std::chrono::milliseconds timeout,
                                          beast::error_code& parse_error) {
+    // The bytes the last read brought mostly hold the whole request: parsed here, it needs no
+    // asynchronous read (whose completion is posted) and no deadline timer to arm and cancel.
+    if (auto const done = parse_buffered(buffer, parser, parse_error))
+        co_return *done;
     auto const deadline = std::chrono::steady_clock::now() + timeout;
     // beast's stream timer would close the socket, leaving no way to answer 408: it only backs
     // up the timer below, which cancels the read instead.
@@ -269,6 +305,85 @@ struct close_hook {
     }
 };
 
+// Closes a connection that has waited for its next request longer than its idle timeout, with
+// one timer wait per timeout instead of a timer armed and cancelled around every request: the
+// session only notes when its current wait would be too long; the timer, when it fires before
+// that, sleeps again until then. Only for sockets (see wait_for_request).
+class idle_watch {
+public:
+    idle_watch(net::any_io_executor ex, std::function<void()> close)
+        : state_(std::make_shared<state>(std::move(ex), std::move(close))) {}
+    ~idle_watch() {
+        state_->done = true; // a completion already queued does nothing
+        state_->timer.cancel();
+    }
+    idle_watch(idle_watch const&) = delete;
+    idle_watch& operator=(idle_watch const&) = delete;
+
+    /// The session waits for a request from now on, at most `timeout`.
+    void begin(std::chrono::milliseconds timeout) {
+        state_->idle = true;
+        state_->until = std::chrono::steady_clock::now() + timeout;
+        if (!state_->armed)
+            arm(state_);
+    }
+    /// A request has begun to arrive.
+    void end() noexcept { state_->idle = false; }
+
+private:
+    struct state {
+        state(net::any_io_executor ex, std::function<void()> close_fn)
+            : timer(std::move(ex)), close(std::move(close_fn)) {}
+        net::steady_timer timer;
+        std::function<void()> close;
+        std::chrono::steady_clock::time_point until;
+        bool idle = false;
+        bool armed = false;
+        bool done = false;
+    };
+
+    static void arm(std::shared_ptr<state> const& s) {
+        s->armed = true;
+        s->timer.expires_at(s->until);
+        s->timer.async_wait([s](beast::error_code) {
+            s->armed = false;
+            if (s->done || !s->idle)
+                return; // the next wait arms it again
+            if (std::chrono::steady_clock::now() >= s->until) {
+                s->close();
+                return;
+            }
+            arm(s); // idle since later than the wait it was armed for
+        });
+    }
+
+    std::shared_ptr<state> state_;
+};
+
+// Waits for the first bytes of the next request on a socket, without beast::tcp_stream's timer
+// around the read (idle_watch keeps the timeout): readiness first, then one non-blocking read.
+// Either way a wait costs one system call besides the read that brings the bytes: asio re-arms
+// the descriptor for a readiness wait (epoll_ctl), where its asynchronous read would first try a
+// read that finds nothing. False when the connection ended (closed by the peer, by a stop or by
+// the idle watch).
+template <class Socket>
+net::awaitable<bool> wait_for_request(Socket& socket, beast::flat_buffer& buffer) {
+    for (;;) {
+        auto [waited] =
+            co_await socket.async_wait(Socket::wait_read, net::as_tuple(net::use_awaitable));
+        if (waited)
+            co_return false;
+        beast::error_code ec;
+        auto const n = socket.read_some(buffer.prepare(read_chunk), ec);
+        if (ec == net::error::would_block || ec == net::error::try_again)
+            continue;
+        if (ec)
+            co_return false;
+        buffer.commit(n);
+        co_return true;
+    }
+}
+
 // The status line and header fields of `res`, as Beast's serializer writes them, into `out`
 // (reused for the connection's life). The body then goes out as a second buffer of the same
 // gathered write: one sendmsg, no copy of the body and none of the serializer's per-buffer
@@ -322,25 +437,45 @@ net::awaitable<void> run_session(Stream& stream, session_env env, session_contro
     // One buffer for the whole keep-alive connection: requests after the first allocate nothing.
     beast::flat_buffer buffer;
     std::string head; // the response's status line and fields, reused likewise
+    // A connection beyond the limit is there only to be told so: it may not hold one of the few
+    // refusal slots for a whole idle timeout.
+    auto const idle_timeout = ctl.over_limit
+                                  ? std::min(env.limits.idle_timeout, env.limits.request_timeout)
+                                  : env.limits.idle_timeout;
+    constexpr bool on_socket = requires {
+        stream.socket();
+    };
+    std::optional<detail::idle_watch> watch;
+    if constexpr (on_socket) {
+        watch.emplace(stream.get_executor(), [&stream] { stream.close(); });
+        // Reads and writes are tried at once and waited for only when they cannot proceed.
+        beast::error_code ignored;
+        stream.socket().non_blocking(true, ignored);
+    }
     for (;;) {
         if (ctl.stop_requested)
             break;
-        // A connection beyond the limit is there only to be told so: it may not hold one of the
-        // few refusal slots for a whole idle timeout.
-        detail::expire_after(
-            stream, ctl.over_limit ? std::min(env.limits.idle_timeout, env.limits.request_timeout)
-                                   : env.limits.idle_timeout);
         if (buffer.size() == 0) {
             // Wait for the first byte separately: until it arrives the session is idle, and a
             // graceful stop may close it without losing a request. An idle connection that times
             // out is closed without an answer, as every HTTP server does.
             ctl.idle = true;
-            auto [ec, n] = co_await stream.async_read_some(buffer.prepare(detail::read_chunk),
-                                                           net::as_tuple(net::use_awaitable));
+            bool got = false;
+            if constexpr (on_socket) {
+                watch->begin(idle_timeout);
+                got = co_await detail::wait_for_request(stream.socket(), buffer);
+                watch->end();
+            } else {
+                detail::expire_after(stream, idle_timeout);
+                auto [ec, n] = co_await stream.async_read_some(buffer.prepare(detail::read_chunk),
+                                                               net::as_tuple(net::use_awaitable));
+                if (!ec)
+                    buffer.commit(n);
+                got = !ec;
+            }
             ctl.idle = false;
-            if (ec)
+            if (!got)
                 break;
-            buffer.commit(n);
         }
 
         http::request_parser<http::string_body> parser;
@@ -409,9 +544,9 @@ net::awaitable<void> run_session(Stream& stream, session_env env, session_contro
         if (info.delay.count() > 0)
             co_await pause(stream.get_executor(), info.delay);
 
-        detail::expire_after(stream, env.limits.idle_timeout);
         beast::error_code write_ec;
         if (res.chunked()) { // never on icemu's own answers, which all carry Content-Length
+            detail::expire_after(stream, env.limits.idle_timeout);
             auto [ec_chunked, n_chunked] =
                 co_await http::async_write(stream, res, net::as_tuple(net::use_awaitable));
             write_ec = ec_chunked;
@@ -419,9 +554,22 @@ net::awaitable<void> run_session(Stream& stream, session_env env, session_contro
             detail::write_head(res, head);
             std::array<net::const_buffer, 2> const parts{net::buffer(head),
                                                          net::buffer(res.body())};
-            auto [ec_plain, n_plain] =
-                co_await net::async_write(stream, parts, net::as_tuple(net::use_awaitable));
-            write_ec = ec_plain;
+            // A socket takes a small answer at once: one gathered send, and the asynchronous
+            // write (with its timeout) only for what it did not take.
+            std::size_t sent = 0;
+            if constexpr (on_socket) {
+                sent = stream.socket().write_some(parts, write_ec);
+                if (write_ec == net::error::would_block || write_ec == net::error::try_again)
+                    write_ec = {};
+            }
+            if (!write_ec && sent < net::buffer_size(parts)) {
+                beast::buffers_suffix<std::array<net::const_buffer, 2>> rest(parts);
+                rest.consume(sent);
+                detail::expire_after(stream, env.limits.idle_timeout);
+                auto [ec_plain, n_plain] =
+                    co_await net::async_write(stream, rest, net::as_tuple(net::use_awaitable));
+                write_ec = ec_plain;
+            }
         }
         auto const took = std::chrono::steady_clock::now() - started;
         if (env.stats != nullptr)

@@ -5,6 +5,7 @@
 
 #include "store/error.hpp"
 #include "store/schema.hpp"
+#include "store/wal_gather.hpp"
 
 namespace icemu::store {
 
@@ -17,8 +18,9 @@ database::database(database_options const& options) : read_only_(options.read_on
     // Read-only is SQLite's own flag, not file permissions: it holds for root too, and a missing
     // file is an error instead of a new empty store.
     int const mode = read_only_ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-    int const rc = sqlite3_open_v2(options.path.c_str(), &raw,
-                                   mode | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, nullptr);
+    int const rc =
+        sqlite3_open_v2(options.path.c_str(), &raw,
+                        mode | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, gathering_vfs());
     db_.reset(raw);
     if (rc != SQLITE_OK) {
         std::string const message = raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
@@ -56,8 +58,12 @@ database::database(database_options const& options) : read_only_(options.read_on
         // creating the schema without fsyncs (a rollback journal and its four syncs, then the
         // WAL's) takes most of a cold start's time away. A file with pages keeps the configured
         // level throughout.
-        if (page_count() == 0)
+        if (page_count() == 0) {
             exec("PRAGMA synchronous=OFF");
+            // Before the first table: a page size is fixed when the file is made.
+            if (options.new_page_size > 0)
+                exec("PRAGMA page_size=" + std::to_string(options.new_page_size));
+        }
         exec("PRAGMA journal_mode=WAL");
         migrate(*this);
         exec(options.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
@@ -66,6 +72,10 @@ database::database(database_options const& options) : read_only_(options.read_on
         limit_size(options.max_size_bytes);
     bool const in_memory = options.path.empty() || options.path == ":memory:" ||
                            options.path.starts_with("file::memory:");
+    // The frames of a commit go to the WAL in one write (wal_gather.hpp); the migrations above
+    // have opened it.
+    if (!read_only_ && !in_memory && options.gather_wal_writes)
+        gathering_ = gather_wal_writes(db_.get());
     if (options.background_checkpoints && !in_memory && !read_only_)
         checkpointer_ =
             std::make_unique<checkpointer>(db_.get(), options.path, options.checkpoints);

@@ -1,7 +1,9 @@
 #include "api/core/service.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
+#include <utility>
 
 #include "api/core/error.hpp"
 #include "api/core/pagination.hpp"
@@ -21,6 +23,8 @@ constexpr std::int64_t max_tags = 50;
 // one-day delay limit, and a virtual clock at most about 100 years ahead of wall time.
 constexpr std::int64_t max_delay_ms = 24LL * 60 * 60 * 1000;
 constexpr std::int64_t max_clock_offset_ms = 100LL * 366 * 24 * 60 * 60 * 1000;
+// Due requests are read this many at a time while settling (all of them in one savepoint).
+constexpr std::int64_t settle_batch_rows = 256;
 
 // Keyset position of an ascending list: after the token's row, or from the start.
 std::int64_t after(page_token const& token, page_request const& page) {
@@ -530,7 +534,7 @@ async_request service::describe_request(std::string_view instance_id, std::strin
                     reason::request_not_found);
     }
     count_poll(*row);
-    return *row;
+    return std::move(*row); // the hot read path: no copy of its strings
 }
 
 void service::count_poll(async_request& row) {
@@ -643,18 +647,24 @@ void service::settle_due() {
     forget_stale_next_due();
     if (!next_due_)
         next_due_ = requests_.next_due();
-    if (!*next_due_ || **next_due_ > clock_.now_ms())
+    std::int64_t const now = clock_.now_ms();
+    if (!*next_due_ || **next_due_ > now)
         return;
+    // One savepoint for everything due: the requests that fall due while calls keep coming are
+    // settled together, and share the group commit with those calls' own writes.
+    store::write_scope scope(db_);
+    version_memo memo;
     for (;;) {
-        auto rows = requests_.due(clock_.now_ms(), 256);
-        if (rows.empty())
-            break;
-        store::write_scope scope(db_);
+        auto rows = requests_.due(now, settle_batch_rows);
         for (auto& row : rows)
-            apply(row, row.planned_status, row.planned_reason);
-        scope.release();
+            apply(row, row.planned_status, row.planned_reason, &memo);
+        if (std::ssize(rows) < settle_batch_rows)
+            break;
     }
-    next_due_.reset();
+    scope.release();
+    // Known again, so that the calls until then skip SQL (read inside the transaction that
+    // settled: a rollback of it makes forget_stale_next_due() look again).
+    next_due_ = requests_.next_due();
 }
 
 void service::settle_due_before_call() {
@@ -707,12 +717,13 @@ std::vector<request_id> service::advance_clock(std::int64_t ms) {
     store::write_scope scope(db_);
     clock_.set_offset_ms(clock_.offset_ms() + ms);
     requests_.set_clock_offset_ms(clock_.offset_ms());
+    version_memo memo;
     for (;;) {
-        auto rows = requests_.due(clock_.now_ms(), 256);
+        auto rows = requests_.due(clock_.now_ms(), settle_batch_rows);
         if (rows.empty())
             break;
         for (auto& row : rows) {
-            apply(row, row.planned_status, row.planned_reason);
+            apply(row, row.planned_status, row.planned_reason, &memo);
             settled.push_back(row.id);
         }
     }
@@ -904,7 +915,8 @@ void service::plan(async_request& row, bool settle_now) {
     }
 }
 
-void service::apply(async_request& row, request_status status, std::optional<std::string> reason) {
+void service::apply(async_request& row, request_status status, std::optional<std::string> reason,
+                    version_memo* memo) {
     if (!requests_.settle(row.id, status, reason))
         return;
     row.status = status;
@@ -912,10 +924,16 @@ void service::apply(async_request& row, request_status status, std::optional<std
     row.due_ms.reset();
     if (status == request_status::succeeded) {
         // Each kind's effect; a FAILED request has none. The permission set's version is read
-        // only by the kinds about a permission set.
+        // only by the kinds about a permission set, and once per settlement pass (`memo`).
         auto const version = [&] {
+            if (memo != nullptr && memo->permission_set_id == row.permission_set_id &&
+                memo->instance_id == row.instance_id && !memo->permission_set_id.empty())
+                return memo->version;
             auto const ps = resources_.find_permission_set(row.instance_id, row.permission_set_id);
-            return ps ? ps->version : std::int64_t{1};
+            std::int64_t const found = ps ? ps->version : std::int64_t{1};
+            if (memo != nullptr && ps)
+                *memo = {row.instance_id, row.permission_set_id, found};
+            return found;
         };
         switch (row.kind) {
         case request_kind::provision:
@@ -947,7 +965,6 @@ void service::apply(async_request& row, request_status status, std::optional<std
             break;
         }
     }
-    next_due_.reset();
     if (on_settled)
         on_settled(row);
 }

@@ -241,8 +241,9 @@ public:
                                   std::string_view permission_set_id);
 
     // The lifecycle.
-    /// Settles every request due by the scheduler's clock. Cheap when nothing is due. Throws
-    /// store::sqlite_error (the settlement rolled back) when the store cannot take it.
+    /// Settles every request due by the scheduler's clock, in due order, in one savepoint of the
+    /// shared transaction: all of them, or (store::sqlite_error) none, and they stay due. Cheap
+    /// when nothing is due: the next due time is kept, so a call is one comparison.
     void settle_due();
     /// settle_due() before a call is answered: a storage failure (a full or read-only store)
     /// leaves those requests due instead of failing the call, so reads keep working; the
@@ -309,7 +310,16 @@ private:
     /// Counts a describe of an IN_PROGRESS request that polls settle, settling it on the Nth.
     void count_poll(async_request& row);
     void plan(async_request& row, bool settle_now);
-    void apply(async_request& row, request_status status, std::optional<std::string> reason);
+    /// The version of a permission set that a settlement records, looked up once per batch.
+    struct version_memo {
+        std::string instance_id;
+        std::string permission_set_id;
+        std::int64_t version = 0;
+    };
+    /// Settles `row` with `status` and applies its effects; `memo` (optional) carries the last
+    /// permission set's version across the rows of one batch.
+    void apply(async_request& row, request_status status, std::optional<std::string> reason,
+               version_memo* memo = nullptr);
     void schedule_changed();
     /// Forgets next_due_ when a transaction was rolled back since it was read (see rolled_back).
     void forget_stale_next_due() noexcept;
@@ -331,7 +341,8 @@ private:
     scheduler_settings settings_;
     seeded_random random_;
     id_source ids_;
-    // The earliest due time, when known: lets settle_due() skip SQL on every call.
+    // The earliest due time, when known (no more than the store's: settling never makes it
+    // earlier): lets settle_due() skip SQL on every call.
     std::optional<std::optional<std::int64_t>> next_due_;
     std::uint64_t next_due_rollbacks_ = 0; // db_.rollbacks() when next_due_ was last checked
     fault_rules faults_;

@@ -10,6 +10,7 @@
 #include "api/core/error.hpp"
 #include "api/core/ids.hpp"
 #include "store/database.hpp"
+#include "store/error.hpp"
 #include "tests/support/core_error.hpp"
 #include "tests/support/fixed_clock.hpp"
 
@@ -93,6 +94,19 @@ struct harness {
     std::vector<std::string> accounts_of(std::string const& ps, std::optional<bool> latest) {
         return svc.list_accounts_for_provisioned_permission_set(first_instance, ps, latest, {})
             .items;
+    }
+    // Every page of them.
+    std::size_t count_accounts_of(std::string const& ps) {
+        std::size_t total = 0;
+        core::page_request page;
+        for (;;) {
+            auto const got =
+                svc.list_accounts_for_provisioned_permission_set(first_instance, ps, {}, page);
+            total += got.items.size();
+            if (!got.next_token)
+                return total;
+            page.token = got.next_token;
+        }
     }
 
     fixed_clock time;
@@ -482,6 +496,84 @@ TEST_CASE("service looks for the next due time again after the shared transactio
     h.svc.settle_due();
     CHECK(h.find(a.id).status == request_status::succeeded);
     CHECK(h.find(b.id).status == request_status::in_progress);
+}
+
+TEST_CASE("service settles every due request in one savepoint, all or none", "[core]") {
+    harness h(automatic(1000, 3000, 21));
+    auto const ps = h.make_permission_set("P");
+    std::vector<core::async_request> rows;
+    for (int n = 0; n < 300; ++n) // more than one read of due requests (256 a read)
+        rows.push_back(h.provision(ps.id, std::to_string(300000000000 + n)));
+    h.db.commit();
+    std::int64_t latest = 0;
+    for (auto const& row : rows)
+        latest = std::max(latest, *row.due_ms);
+    h.time.wall_ms = latest;
+    std::vector<std::string> settled;
+    h.svc.on_settled = [&](core::async_request const& row) { settled.push_back(uuid(row)); };
+
+    SECTION("a failure on the last one leaves every one of them due") {
+        auto const& last = *std::max_element(rows.begin(), rows.end(), [](auto const& a, auto b) {
+            return std::pair(*a.due_ms, a.seq) < std::pair(*b.due_ms, b.seq);
+        });
+        h.db.exec(
+            "CREATE TEMP TRIGGER refuse BEFORE UPDATE OF status ON requests WHEN "
+            "old.account_id = '" +
+            *last.account_id + "' BEGIN SELECT RAISE(ABORT, 'refused'); END");
+        CHECK_THROWS_AS(h.svc.settle_due(), store::sqlite_error);
+        for (auto const& row : rows)
+            CHECK(h.find(row.id).status == request_status::in_progress);
+        CHECK(h.count_accounts_of(ps.id) == 0);
+        CHECK(h.svc.next_due_wall_ms() ==
+              std::optional<std::int64_t>(
+                  std::min_element(rows.begin(), rows.end(), [](auto const& a, auto const& b) {
+                      return *a.due_ms < *b.due_ms;
+                  })->due_ms));
+        // The store takes them again: the next settle_due settles all of them.
+        h.db.exec("DROP TRIGGER refuse");
+        settled.clear();
+    }
+    h.svc.settle_due();
+    for (auto const& row : rows)
+        CHECK(h.find(row.id).status == request_status::succeeded);
+    CHECK(settled.size() == rows.size());
+    CHECK(h.count_accounts_of(ps.id) == rows.size());
+    CHECK_FALSE(h.svc.next_due_wall_ms());
+}
+
+TEST_CASE("service keeps the next due time after settling what was due", "[core]") {
+    harness h(automatic(1000, 3000, 4));
+    auto const ps = h.make_permission_set("P");
+    std::vector<core::async_request> rows;
+    for (int n = 0; n < 20; ++n)
+        rows.push_back(h.assign(ps.id, std::to_string(400000000000 + n)));
+    std::vector<std::int64_t> dues;
+    for (auto const& row : rows)
+        dues.push_back(*row.due_ms);
+    std::sort(dues.begin(), dues.end());
+    // Half of them due: settled, and the next due time is the first of the other half.
+    h.time.wall_ms = dues[9];
+    h.svc.settle_due();
+    auto const still_in_progress = [&] {
+        return std::count_if(rows.begin(), rows.end(), [&](auto const& r) {
+            return h.find(r.id).status == request_status::in_progress;
+        });
+    };
+    auto const in_progress = still_in_progress();
+    CHECK(in_progress ==
+          std::count_if(dues.begin(), dues.end(), [&](auto d) { return d > dues[9]; }));
+    auto const next = std::upper_bound(dues.begin(), dues.end(), dues[9]);
+    REQUIRE(next != dues.end());
+    CHECK(h.svc.next_due_wall_ms() == std::optional<std::int64_t>(*next));
+    // Just before it, nothing more is due.
+    h.time.wall_ms = *next - 1;
+    h.svc.settle_due();
+    CHECK(still_in_progress() == in_progress);
+    h.time.wall_ms = dues.back();
+    h.svc.settle_due();
+    for (auto const& row : rows)
+        CHECK(h.find(row.id).status == request_status::succeeded);
+    CHECK_FALSE(h.svc.next_due_wall_ms());
 }
 
 TEST_CASE("service auto mode settles by wall time at settle_due, and restarts the seed when set",

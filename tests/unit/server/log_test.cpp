@@ -1,8 +1,11 @@
 #include "server/log.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdio>
+#include <new>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -82,4 +85,80 @@ TEST_CASE("log levels parse from their names", "[server]") {
     CHECK(parse_log_level("error") == log_level::error);
     CHECK_FALSE(parse_log_level("verbose").has_value());
     CHECK(to_string(log_level::warn) == "warn");
+}
+
+TEST_CASE("a deferred logger writes the lines of a turn together when flushed", "[server]") {
+    std::FILE* f = std::tmpfile();
+    int scheduled = 0;
+    {
+        logger log(log_level::info, false, f);
+        log.defer([&scheduled] { ++scheduled; });
+        log.request("POST", "/", call_info{"aws", "A", "id-1"}, 200, std::chrono::microseconds(1));
+        log.event(log_level::info, "settled", {{"request_id", "id-2"}});
+        log.request("POST", "/", call_info{"aws", "B", "id-3"}, 400, std::chrono::microseconds(2));
+        // Nothing is written before the flush, and one flush was asked for, not one a line.
+        std::fflush(f);
+        CHECK(std::ftell(f) == 0);
+        CHECK(scheduled == 1);
+        log.flush();
+        log.request("GET", "/x", call_info{"huawei", "C", "id-4"}, 200,
+                    std::chrono::microseconds(3));
+        CHECK(scheduled == 2); // the first line after a flush asks for the next one
+    }                          // the destructor writes what is still gathered
+    std::string const text = read_all(f);
+    std::vector<std::string> lines;
+    for (std::size_t at = 0, end; (end = text.find('\n', at)) != std::string::npos; at = end + 1)
+        lines.push_back(text.substr(at, end - at));
+    REQUIRE(lines.size() == 4);
+    CHECK(lines[0].ends_with(" op=A status=200 ms=0.001 request_id=id-1"));
+    CHECK(lines[1].ends_with(" info settled request_id=id-2"));
+    CHECK(lines[2].ends_with(" op=B status=400 ms=0.002 request_id=id-3"));
+    CHECK(lines[3].ends_with(" op=C status=200 ms=0.003 request_id=id-4"));
+}
+
+TEST_CASE("a deferred logger writes at once past flush_bytes gathered", "[server]") {
+    std::FILE* f = std::tmpfile();
+    logger log(log_level::info, false, f);
+    log.defer([] {});
+    std::string const long_value(1000, 'x');
+    std::size_t lines = 0;
+    long written = 0;
+    while (written == 0 && lines < 2 * logger::flush_bytes / long_value.size()) {
+        log.event(log_level::info, "filler", {{"value", long_value}});
+        ++lines;
+        std::fflush(f);
+        written = std::ftell(f);
+    }
+    // Written by the line that crossed the bound, all of it, without a flush() call.
+    CHECK(written >= static_cast<long>(logger::flush_bytes));
+    CHECK(static_cast<std::size_t>(written) < logger::flush_bytes + 2 * long_value.size());
+    log.flush();
+    std::string const text = read_all(f);
+    CHECK(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) == lines);
+}
+
+TEST_CASE("a deferred logger whose scheduling fails writes the line at once", "[server]") {
+    std::FILE* f = std::tmpfile();
+    logger log(log_level::info, false, f);
+    log.defer([] { throw std::bad_alloc(); });
+    log.event(log_level::warn, "kept");
+    std::fflush(f);
+    CHECK(std::ftell(f) > 0);
+    CHECK(after_timestamp(read_all(f), 24) == " warn kept\n");
+}
+
+TEST_CASE("each of several lines carries a whole timestamp", "[server]") {
+    std::FILE* f = std::tmpfile();
+    logger log(log_level::info, false, f);
+    log.event(log_level::info, "one");
+    log.event(log_level::info, "two");
+    std::string const text = read_all(f);
+    auto const second = text.find('\n') + 1;
+    // The second part is formatted once a second and reused: each line still has all of it.
+    for (std::size_t at : {std::size_t{0}, second}) {
+        CHECK(text[at + 4] == '-');
+        CHECK(text[at + 10] == 'T');
+        CHECK(text[at + 19] == '.');
+        CHECK(text[at + 23] == 'Z');
+    }
 }
