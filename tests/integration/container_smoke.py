@@ -22,7 +22,7 @@ from botocore.config import Config
 
 ENDPOINT = os.environ.get("ICEMU_ENDPOINT", "http://127.0.0.1:4577").rstrip("/")
 INSTANCE_ARN = "arn:aws:sso:::instance/ssoins-560aa041748d679e"  # owner 123456789012
-# Derived from instance and name, so the same on every machine (README "Fixtures").
+# Derived from instance and name, so the same on every machine (docs/docker.md, "Fixtures").
 READ_ONLY_ARN = "arn:aws:sso:::permissionSet/ssoins-560aa041748d679e/ps-c95483a2804f1294"
 AUDITOR_ARN = "arn:aws:sso:::permissionSet/ssoins-3135a6abb8060144/ps-eef831ff4d57ba97"
 ACCOUNT = "111122223333"

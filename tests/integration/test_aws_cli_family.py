@@ -26,7 +26,7 @@ MANAGED_ARN_2 = "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess"
 POLICY = {"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]}
 
-# Every operation this module runs (asserted against README's list by the conformance test).
+# Every operation this module runs (asserted against the documented list by the conformance test).
 FAMILY = set()
 
 
@@ -385,11 +385,11 @@ class AwsCliFamilyTest(IcemuTestCase):
 
     def test_zz_every_operation_of_the_family_ran(self):
         """Runs last (alphabetical order): the tests above ran every implemented operation."""
-        from test_aws_conformance import README_IMPLEMENTED
+        from test_aws_conformance import DOCUMENTED
         if not {"ListInstances", "CreatePermissionSet", "CreateAccountAssignment",
                 "AttachManagedPolicyToPermissionSet", "TagResource"} <= FAMILY:
             self.skipTest("runs only after the whole class (run the module, not one test)")
-        self.assertEqual(sorted(README_IMPLEMENTED - FAMILY), [])
+        self.assertEqual(sorted(DOCUMENTED - FAMILY), [])
 
 
 if __name__ == "__main__":

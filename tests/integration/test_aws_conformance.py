@@ -4,7 +4,7 @@ Everything goes over raw HTTP (urllib, JSON 1.1 headers), so that neither botoco
 validation nor its lenient parser hides anything:
 
 - the implemented operations, found by calling each of the model's 79 operations once, are
-  exactly README's list;
+  exactly the list of docs/aws.md;
 - every implemented operation, called with valid input (on records made through the AWS surface),
   answers 200 with a body that matches the model's output shape recursively: only modelled
   members, the right JSON types, timestamps as numbers with at most 3 decimals, enums in their
@@ -22,6 +22,7 @@ validation nor its lenient parser hides anything:
 import copy
 import decimal
 import json
+import os
 import re
 import urllib.error
 import urllib.request
@@ -30,8 +31,8 @@ import botocore.session
 
 from harness import DEFAULT_ACCOUNT, HTTP_TIMEOUT_S, IcemuTestCase
 
-# README.md, "The AWS surface": the operations icemu implements.
-README_IMPLEMENTED = set("""
+# docs/aws.md, "Implemented:": the operations icemu implements.
+DOCUMENTED = set("""
 ListInstances DescribeInstance CreateInstance UpdateInstance DeleteInstance
 CreatePermissionSet DescribePermissionSet ListPermissionSets UpdatePermissionSet DeletePermissionSet
 PutInlinePolicyToPermissionSet GetInlinePolicyForPermissionSet DeleteInlinePolicyFromPermissionSet
@@ -172,7 +173,7 @@ def call(endpoint, operation, body, headers=None):
 
 def as_owner(account):
     """An (unchecked, auth mode `open`) SigV4 header whose access key id makes `account` the
-    caller, as README documents for CreateInstance."""
+    caller, as docs/aws.md documents for CreateInstance."""
     return {"Authorization": "AWS4-HMAC-SHA256 Credential=%s/20260101/us-east-1/sso/aws4_request, "
                              "SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=%s"
                              % (account, "0" * 64),
@@ -509,25 +510,31 @@ class AwsConformanceTest(IcemuTestCase):
 
     # ---- (a) the implemented set --------------------------------------------------------------
 
-    def test_implemented_operations_are_readmes_list(self):
-        """Each operation of the model once: README's operations with valid input (the
+    def test_the_documented_list_is_that_of_docs_aws_md(self):
+        path = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "aws.md")
+        with open(path, encoding="utf-8") as f:
+            [listed] = re.findall(r"^Implemented: `([^`]*)`\.$", f.read(), re.M | re.S)
+        self.assertEqual(sorted(listed.split()), sorted(DOCUMENTED))
+
+    def test_implemented_operations_are_the_documented_list(self):
+        """Each operation of the model once: the documented operations with valid input (the
         sequence below, each must answer 200), every other one with `{}`; an answer other than
         501 NotImplementedException means implemented."""
         ops = model().operation_names
         self.assertEqual(len(ops), 79)
-        self.assertLessEqual(README_IMPLEMENTED, set(ops))
+        self.assertLessEqual(DOCUMENTED, set(ops))
         implemented = set()
         for op, _, answer in self.run_sequence(strict=False):
             if not (answer.status == 501 and answer.error_type == "NotImplementedException"):
                 implemented.add(op)
-        for op in sorted(set(ops) - README_IMPLEMENTED):
+        for op in sorted(set(ops) - DOCUMENTED):
             answer = self.call(op, {})
             if not (answer.status == 501 and answer.error_type == "NotImplementedException"):
                 implemented.add(op)
-        self.assertEqual(sorted(implemented - README_IMPLEMENTED), [],
-                         "implemented but not in README")
-        self.assertEqual(sorted(README_IMPLEMENTED - implemented), [],
-                         "in README but answering 501")
+        self.assertEqual(sorted(implemented - DOCUMENTED), [],
+                         "implemented but not in docs/aws.md")
+        self.assertEqual(sorted(DOCUMENTED - implemented), [],
+                         "in docs/aws.md but answering 501")
         self.assertEqual(len(implemented), 38)
 
     # ---- (a) outputs ---------------------------------------------------------------------------
@@ -631,7 +638,7 @@ class AwsConformanceTest(IcemuTestCase):
 
     def test_outputs_match_the_model(self):
         seq = self.run_sequence()
-        self.assertEqual({op for op, _, _ in seq}, README_IMPLEMENTED)
+        self.assertEqual({op for op, _, _ in seq}, DOCUMENTED)
         problems = []
         for op, body, answer in seq:
             prefix = "%s: " % op
@@ -704,7 +711,7 @@ class AwsConformanceTest(IcemuTestCase):
 
     def constraints(self, bases):
         out = []
-        for op in sorted(README_IMPLEMENTED):
+        for op in sorted(DOCUMENTED):
             walk_constraints(op, model().operation_model(op).input_shape, [], bases[op], out)
         return out
 
@@ -755,7 +762,7 @@ class AwsConformanceTest(IcemuTestCase):
         bases = self.bases(ctx)
         failures = []
         count = 0
-        for op in sorted(README_IMPLEMENTED):
+        for op in sorted(DOCUMENTED):
             paths = []
             required_paths(model().operation_model(op).input_shape, [], bases[op], paths)
             for steps in paths:
@@ -774,7 +781,7 @@ class AwsConformanceTest(IcemuTestCase):
         ctx = self.make_records()
         bases = self.bases_cache = self.bases(ctx)
         cases = []
-        for op in sorted(README_IMPLEMENTED):
+        for op in sorted(DOCUMENTED):
             self._limit_cases(op, model().operation_model(op).input_shape, [], bases[op], cases)
         inst, ps = ctx["instance"], ctx["ps"]
         cases += [
@@ -828,7 +835,7 @@ class AwsConformanceTest(IcemuTestCase):
         bases = self.bases(ctx)
         failures = []
         count = 0
-        for op in sorted(README_IMPLEMENTED):
+        for op in sorted(DOCUMENTED):
             shape = model().operation_model(op).input_shape
             for name, member in shape.members.items():
                 count += 1
@@ -882,7 +889,7 @@ class AwsConformanceTest(IcemuTestCase):
     # ---- (c) the rest of the model -------------------------------------------------------------
 
     def test_unimplemented_operations_answer_501(self):
-        others = sorted(set(model().operation_names) - README_IMPLEMENTED)
+        others = sorted(set(model().operation_names) - DOCUMENTED)
         self.assertEqual(len(others), 41)
         failures = []
         for op in others:

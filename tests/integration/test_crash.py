@@ -1,4 +1,4 @@
-"""Crash safety (README "Durability and storage failures"):
+"""Crash safety (docs/configuration.md, "Durability and storage failures"):
 
 - several clients write at once (boto3 threads on the AWS surface, raw HTTP threads on both
   surfaces); icemu is killed with SIGKILL mid-stream and restarted on the same file, twice: every

@@ -1,8 +1,8 @@
-"""The HTTP limits (README "Limits"), over raw sockets: headers over `limits.max_header_bytes`
-(431), a body over `limits.max_body_bytes` (413), a request that does not arrive whole within
-`limits.request_timeout_ms` (408, however slowly its bytes trickle in), connections beyond
-`limits.max_connections` (503), a keep-alive connection idle past `limits.idle_timeout_ms`
-(closed without an answer), and `limits.max_page_size` on both surfaces. Each refusal is answered
+"""The HTTP limits (docs/configuration.md, "Limits"), over raw sockets: headers over
+`limits.max_header_bytes` (431), a body over `limits.max_body_bytes` (413), a request that does
+not arrive whole within `limits.request_timeout_ms` (408, however slowly its bytes trickle in),
+connections beyond `limits.max_connections` (503), a keep-alive connection idle past
+`limits.idle_timeout_ms` (closed without an answer), and `limits.max_page_size` on both surfaces. Each refusal is answered
 in the dialect of the surface the request was for, closes the connection and is logged as one
 warn line naming the limit and the peer."""
 
