@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes fuzz/corpus/auth/: raw HTTP requests signed for real (botocore's SigV4 signer and the
-Huawei SDK-HMAC-SHA256 algorithm of reference/huawei-identitycenter.md §8) with the fuzz target's
+Huawei SDK-HMAC-SHA256 algorithm Huawei Cloud documents for API request signing) with the fuzz target's
 credentials, at 2026-11-23T08:43:00Z (inside the target's fixed clock window), plus a few broken
 variants. Run it again after changing the target's credentials or clock."""
 import datetime

@@ -15,7 +15,7 @@
 
 ICEMU_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-# Build dependencies (DESIGN.md §8, STYLE.md §6.9). libboost1.81-dev conflicts with
+# Build dependencies (Debian 12 packages). libboost1.81-dev conflicts with
 # libboost1.74-dev: apt removes the latter if it is installed.
 ICEMU_BUILD_PACKAGES=(g++ cmake ninja-build pkg-config libboost1.81-dev libsqlite3-dev
     rapidjson-dev catch2 libssl-dev libpcre2-dev)

@@ -6,7 +6,7 @@ Usage (from the repository root):
 
 SigV4 vectors come from botocore's own signer (SigV4Auth with its clock fixed at
 2015-08-30T12:36:00Z, the date of the AWS SigV4 test suite). SDK-HMAC-SHA256 vectors come from
-the signer of reference/huawei-identitycenter.md §8 (step 4: path decoded then each segment
+the SDK-HMAC-SHA256 signer Huawei Cloud documents for API request signing (its step 4: path decoded then each segment
 re-encoded, trailing `/`; query decoded, sorted, re-encoded), written out below with hashlib and
 hmac only. The unit tests hold the printed values; this script is how they were obtained, not
 something the build runs.
@@ -74,7 +74,7 @@ def main():
     sigv4("path-relative", "GET", "http://example.amazonaws.com/example1/example2/../..", [])
     sigv4("path-slashes", "GET", "http://example.amazonaws.com//a//b/./c/", [])
 
-    print("# SDK-HMAC-SHA256 (reference §8), SK sk-test-secret")
+    print("# SDK-HMAC-SHA256, SK sk-test-secret")
     common = [("Content-Type", "application/json"), ("Host", "127.0.0.1:4577"),
               ("X-Domain-Id", "0123456789abcdef0123456789abcdef"),
               ("X-Sdk-Date", "20150830T123600Z")]

@@ -1,6 +1,5 @@
-"""Every AWS error as boto3 sees it, and the JSON 1.1 wire format over raw HTTP (DESIGN.md §2,
-reference/aws-sso-admin.md §1.3, §2). botocore validates only `required`, `min` and types on the
-client side, so the invalid values below pass those checks and reach icemu."""
+"""Every AWS error as boto3 sees it, and the JSON 1.1 wire format over raw HTTP. botocore
+validates only `required`, `min` and types on the client side, so the invalid values below pass those checks and reach icemu."""
 
 import json
 import re
@@ -55,7 +54,7 @@ class AwsErrorTestCase(IcemuTestCase):
 
     def assertValidation(self, member, call, *args, **kwargs):
         """A ValidationException whose message names `member` (lowerCamelCase, as the real
-        service's Coral messages do: reference §2.5)."""
+        service's Coral messages do)."""
         err = self.assertAwsError("ValidationException", call, *args, **kwargs)
         message = err.response["Error"]["Message"]
         self.assertRegex(message, r"\b%s\b" % re.escape(member))
@@ -125,7 +124,7 @@ class ModelledErrorsTest(AwsErrorTestCase):
                               InstanceArn=self.inst + "/extra")
 
     def test_bad_permission_set_arn_names_permission_set_arn(self):
-        # moto's wrong form (reference §4.4): instance/ prefix instead of permissionSet/.
+        # moto's wrong form: instance/ prefix instead of permissionSet/.
         wrong = self.ps_arn.replace(":permissionSet/", ":instance/")
         self.assertValidation("permissionSetArn", self.sso.describe_permission_set,
                               InstanceArn=self.inst, PermissionSetArn=wrong)

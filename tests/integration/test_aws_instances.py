@@ -1,5 +1,5 @@
-"""CreateInstance, UpdateInstance, DeleteInstance and DescribeInstance through boto3 (DESIGN.md §2,
-§6: the caller's account is a 12-digit access key id, else the configured default account)."""
+"""CreateInstance, UpdateInstance, DeleteInstance and DescribeInstance through boto3 (the
+caller's account is a 12-digit access key id, else the configured default account)."""
 
 import datetime
 import re

@@ -1,4 +1,4 @@
-"""Pagination across hundreds of items (DESIGN.md §2): opaque NextToken bound to its operation
+"""Pagination across hundreds of items: opaque NextToken bound to its operation
 and parameters, stable order, MaxResults 1-100, List*Status newest first; boto3's paginators.
 The data is built once per class (manual mode: nothing settles unless the test says so)."""
 

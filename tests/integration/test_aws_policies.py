@@ -1,6 +1,6 @@
 """Inline policies, AWS managed policies, customer managed policy references and permissions
-boundaries through boto3 (DESIGN.md §2, §4; reference/aws-sso-admin.md §3.2, §3.3, §3.6), and a
-replay of what Terraform's aws_ssoadmin_* resources call (reference §3.8)."""
+boundaries through boto3, and a
+replay of what Terraform's aws_ssoadmin_* resources call."""
 
 import json
 import unittest
@@ -424,7 +424,7 @@ class ContentChangeTest(PolicyTestCase):
 
 class TerraformReplayTest(IcemuTestCase):
     """What terraform-provider-aws does for aws_ssoadmin_permission_set,
-    aws_ssoadmin_managed_policy_attachment and aws_ssoadmin_account_assignment (reference §3.8),
+    aws_ssoadmin_managed_policy_attachment and aws_ssoadmin_account_assignment,
     with a scheduler delay of 0: every request is settled before the next call is answered, so the
     first poll already sees SUCCEEDED."""
     icemu_env = {"ICEMU_SCHEDULER_MODE": "auto", "ICEMU_SCHEDULER_DELAY_MS": "0"}

@@ -1,5 +1,5 @@
 """The scheduler (auto and manual modes, virtual time), the admin API around it, and durability
-across restarts and kill -9 (DESIGN.md §1, §4, §5). Outcomes are reached with the admin API and
+across restarts and kill -9. Outcomes are reached with the admin API and
 `POST /_icemu/clock/advance`, never by waiting, except where a test must let wall time pass
 while icemu is frozen or down."""
 

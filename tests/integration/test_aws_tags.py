@@ -1,6 +1,6 @@
 """TagResource, UntagResource and ListTagsForResource on permission sets and instances, and the
-Tags members of CreatePermissionSet and CreateInstance, through boto3 (DESIGN.md §2;
-reference/aws-sso-admin.md §1.2, §1.3: ListTagsForResource has no MaxResults)."""
+Tags members of CreatePermissionSet and CreateInstance, through boto3 (ListTagsForResource has
+no MaxResults in the AWS API)."""
 
 import unittest
 

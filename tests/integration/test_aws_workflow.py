@@ -1,5 +1,5 @@
 """The AWS provisioning and assignment workflow through boto3, in manual scheduler mode: every
-request stays IN_PROGRESS until the test settles it through the admin API (DESIGN.md §2, §4, §5).
+request stays IN_PROGRESS until the test settles it through the admin API.
 """
 
 import datetime
@@ -264,7 +264,7 @@ class ManualWorkflowTest(IcemuTestCase):
         self.assertEqual(self.accounts_for(ps_arn), [])  # a FAILED request changes nothing
 
     def test_provision_to_an_account_without_assignment_provisions_it(self):
-        # The real service creates the role without any assignment (reference §3.2).
+        # The real service creates the role without any assignment.
         ps_arn = self.new_ps()["PermissionSetArn"]
         request_id = self.provision(ps_arn, ACCOUNT_B)["RequestId"]
         self.assertEqual(self.accounts_for(ps_arn), [])
@@ -295,7 +295,7 @@ class ManualWorkflowTest(IcemuTestCase):
         self.assertEqual(self.accounts_for(ps_arn), [ACCOUNT_A])  # still provisioned from before
 
     def test_provision_to_all_provisioned_accounts_with_none_succeeds_at_once(self):
-        # icemu's choice (DESIGN.md §4): nothing to do settles SUCCEEDED at once, even in manual
+        # icemu's choice (docs/lifecycle.md): nothing to do settles SUCCEEDED at once, even in manual
         # mode; the response itself still says IN_PROGRESS.
         ps_arn = self.new_ps()["PermissionSetArn"]
         started = self.provision(ps_arn)

@@ -1,4 +1,4 @@
-"""Fault rules (DESIGN.md §4-§5) through boto3 and the admin API: outcome rules that fail or
+"""Fault rules through boto3 and the admin API: outcome rules that fail or
 hold provisioning requests, error rules that make calls answer AWS errors (with latency spent on
 a timer), times and hits, seeded probabilities, configured vs run-time rules, and the polls
 scheduler mode. Outcomes are reached with `POST /_icemu/clock/advance`, never by waiting."""

@@ -1,4 +1,4 @@
-"""Fixtures (`ICEMU_FIXTURES` / `--fixtures`, DESIGN.md §5): a JSON file or a folder of them
+"""Fixtures (`ICEMU_FIXTURES` / `--fixtures`): a JSON file or a folder of them
 seeds instances, permission sets and settled assignments at first start; a bad file stops
 start-up with exit status 2 and one line naming it."""
 

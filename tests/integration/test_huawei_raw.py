@@ -1,6 +1,6 @@
 """The Huawei surface over raw HTTP, for what the signed SDK never sends: bad JSON, wrong types,
 `limit` 0 and 101, a 23-character marker, unknown paths and methods, a body over the limit, and
-the wire facts other Huawei clients depend on (reference/huawei-identitycenter.md §1, §4, §6:
+the wire facts other Huawei clients depend on (Huawei's API reference:
 `X-Request-Id` on every answer, `created_date` a string in one object only, null `next_marker`)."""
 
 import json

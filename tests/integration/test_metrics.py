@@ -1,4 +1,4 @@
-"""`GET /_icemu/metrics` (DESIGN.md §5): Prometheus text whose counters, histogram and gauges
+"""`GET /_icemu/metrics`: Prometheus text whose counters, histogram and gauges
 move with the traffic."""
 
 import re

@@ -8,7 +8,7 @@
 #include "api/auth/credentials.hpp"
 #include "api/auth/crypto.hpp"
 
-// Vectors: the signer of reference/huawei-identitycenter.md §8 (tools/gen_auth_vectors.py),
+// Vectors: Huawei Cloud's documented SDK-HMAC-SHA256 signer (tools/gen_auth_vectors.py),
 // cross-checked with the npm core client's AKSKSigner, at X-Sdk-Date 20150830T123600Z.
 
 namespace {

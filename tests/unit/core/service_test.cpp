@@ -368,7 +368,8 @@ TEST_CASE(
 TEST_CASE("service nothing-to-do ALL_PROVISIONED_ACCOUNTS still settles after a mode change",
           "[core]") {
     // Known bug: update_scheduler re-plans it like any request, so in manual (or polls) mode it
-    // loses its due time and stays IN_PROGRESS, against DESIGN.md §4 ("settles SUCCEEDED at once").
+    // loses its due time and stays IN_PROGRESS, against docs/lifecycle.md ("settles SUCCEEDED at
+    // once").
     harness h(automatic(1000, 1000, 1));
     auto const ps = h.make_permission_set("P");
     auto const all = h.provision(ps.id, std::nullopt);
