@@ -104,9 +104,23 @@ struct deadline_state {
     bool fired = false;
 };
 
+// The ending a parse error gives a read: a limit crossed, or a malformed request (whose error
+// goes to `parse_error`); nothing for any other error.
+inline std::optional<read_result> ending_of_parse_error(beast::error_code const& ec,
+                                                        beast::error_code& parse_error) {
+    if (ec == http::error::header_limit)
+        return read_result::header_too_large;
+    if (ec == http::error::body_limit)
+        return read_result::body_too_large;
+    if (server::is_malformed(ec)) {
+        parse_error = ec;
+        return read_result::malformed;
+    }
+    return std::nullopt;
+}
+
 // Parses what `buffer` holds: complete when it held the whole request, the same ending as
-// read_request's reads give for a parse error (a limit crossed, or a malformed request, whose
-// error goes to `parse_error`), and nothing when more must be read.
+// read_request's reads give for an error, and nothing when more must be read.
 inline std::optional<read_result> parse_buffered(beast::flat_buffer& buffer,
                                                  http::request_parser<http::string_body>& parser,
                                                  beast::error_code& parse_error) {
@@ -116,14 +130,8 @@ inline std::optional<read_result> parse_buffered(beast::flat_buffer& buffer,
         buffer.consume(used);
         if (ec == http::error::need_more)
             return std::nullopt;
-        if (ec == http::error::header_limit)
-            return read_result::header_too_large;
-        if (ec == http::error::body_limit)
-            return read_result::body_too_large;
-        if (server::is_malformed(ec)) {
-            parse_error = ec;
-            return read_result::malformed;
-        }
+        if (auto const ending = ending_of_parse_error(ec, parse_error))
+            return ending;
         if (ec) // as below: a normal ending
             return read_result::closed;
         if (parser.is_done())
@@ -166,14 +174,8 @@ net::awaitable<read_result> read_request(Stream& stream, beast::flat_buffer& buf
     for (;;) {
         auto [ec, n] = co_await http::async_read_some(stream, buffer, parser,
                                                       net::as_tuple(net::use_awaitable));
-        if (ec == http::error::header_limit)
-            co_return read_result::header_too_large;
-        if (ec == http::error::body_limit)
-            co_return read_result::body_too_large;
-        if (server::is_malformed(ec)) {
-            parse_error = ec;
-            co_return read_result::malformed;
-        }
+        if (auto const ending = ending_of_parse_error(ec, parse_error))
+            co_return *ending;
         if (!ec && parser.is_done())
             co_return read_result::complete;
         if (state->fired || std::chrono::steady_clock::now() >= deadline)
