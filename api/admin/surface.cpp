@@ -10,6 +10,7 @@
 #include "api/json/reader.hpp"
 #include "api/json/writer.hpp"
 #include "api/storage_failure.hpp"
+#include "ids/ids.hpp"
 #include "server/path_router.hpp"
 
 namespace icemu::api::admin {
@@ -154,13 +155,11 @@ std::string_view presented_token(server::request const& req) {
 } // namespace
 
 std::string instance_hex(std::string_view text) {
-    auto const at = text.rfind("ins-");
-    if (at != std::string_view::npos)
-        text = text.substr(at + 4);
-    if (!core::is_hex16(text))
+    auto const id = ids::instance_id(text, ids::every_instance_form);
+    if (!id)
         fail(http::status::bad_request, "bad_request",
              "instance must be an instance ARN, ssoins-<16 hex>, ins-<16 hex> or 16 hex");
-    return std::string(text);
+    return std::string(*id);
 }
 
 server::response surface::handle(server::request const& req, server::call_info& info) {
