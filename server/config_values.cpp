@@ -10,6 +10,8 @@
 #include <regex>
 #include <set>
 
+#include "ids/ids.hpp"
+
 namespace icemu::server {
 
 std::string_view to_string(scheduler_mode value) noexcept {
@@ -33,19 +35,9 @@ std::string_view to_string(store_synchronous value) noexcept {
 namespace icemu::server::config_detail {
 namespace {
 
-bool is_lower_hex(std::string_view s) noexcept {
-    return std::all_of(s.begin(), s.end(),
-                       [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
-
-bool is_digits(std::string_view s) noexcept {
-    return !s.empty() &&
-           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 // A whole string of decimal digits (no sign, no spaces) as an int64.
 std::optional<std::int64_t> to_int64(std::string_view s) noexcept {
-    if (!is_digits(s))
+    if (!ids::is_digits(s))
         return std::nullopt;
     std::int64_t value = 0;
     auto const [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
@@ -127,38 +119,22 @@ std::string non_empty(std::string_view where, std::string_view value) {
 }
 
 std::string account(std::string_view where, std::string_view value) {
-    bool const aws = value.size() == 12 && is_digits(value);
-    bool const huawei = value.size() == 32 && is_lower_hex(value);
-    if (!aws && !huawei)
+    if (!ids::is_account(value))
         fail(where, show(value) + " is not an account id (12 digits or 32 lowercase hex)");
     return std::string(value);
 }
 
 std::string instance_id(std::string_view where, std::string_view value) {
-    std::string_view hex = value;
-    if (hex.starts_with("ssoins-"))
-        hex.remove_prefix(7);
-    else if (hex.starts_with("ins-"))
-        hex.remove_prefix(4);
-    if (hex.size() != 16 || !is_lower_hex(hex))
+    auto const hex = ids::instance_id(value, {.hex = true, .ssoins = true, .ins = true});
+    if (!hex)
         fail(where,
              show(value) +
                  " is not an instance id (16 lowercase hex, ssoins-<16 hex> or ins-<16 hex>)");
-    return std::string(hex);
+    return std::string(*hex);
 }
 
 std::string identity_store_id(std::string_view where, std::string_view value) {
-    // The AWS model's IdentityStoreId: d-<10 hex> or a UUID.
-    bool ok = value.size() == 12 && value.starts_with("d-") && is_lower_hex(value.substr(2));
-    if (!ok && value.size() == 36) {
-        ok = true;
-        for (std::size_t i = 0; i < value.size(); ++i) {
-            bool const dash = i == 8 || i == 13 || i == 18 || i == 23;
-            if (dash ? value[i] != '-' : !is_lower_hex(value.substr(i, 1)))
-                ok = false;
-        }
-    }
-    if (!ok)
+    if (!ids::is_identity_store_id(value))
         fail(where, show(value) + " is not an identity store id (d-<10 hex> or a UUID)");
     return std::string(value);
 }
@@ -201,7 +177,7 @@ bool boolean(std::string_view where, std::string_view text) {
 std::uint64_t seed_value(std::string_view where, std::string_view text) {
     std::uint64_t value = 0;
     auto const [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (!is_digits(text) || ec != std::errc() || end != text.data() + text.size())
+    if (!ids::is_digits(text) || ec != std::errc() || end != text.data() + text.size())
         fail(where, show(text) + " is not a non-negative 64-bit integer");
     return value;
 }

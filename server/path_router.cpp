@@ -1,5 +1,7 @@
 #include "server/path_router.hpp"
 
+#include "ids/ids.hpp"
+
 namespace icemu::server {
 
 namespace {
@@ -15,16 +17,6 @@ std::vector<std::string_view> split(std::string_view path) {
             return out;
         path.remove_prefix(slash + 1);
     }
-}
-
-int hex_value(char c) noexcept {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 } // namespace
@@ -45,8 +37,8 @@ std::string path_router::percent_decode(std::string_view text, bool plus_is_spac
             continue;
         }
         if (text[i] == '%' && i + 2 < text.size()) {
-            int const hi = hex_value(text[i + 1]);
-            int const lo = hex_value(text[i + 2]);
+            int const hi = ids::hex_value(text[i + 1]);
+            int const lo = ids::hex_value(text[i + 2]);
             if (hi >= 0 && lo >= 0) {
                 out.push_back(static_cast<char>(hi * 16 + lo));
                 i += 2;

@@ -5,8 +5,8 @@
 #include <string>
 
 #include "api/aws/validate.hpp"
-#include "api/core/ids.hpp"
 #include "api/json/reader.hpp"
+#include "ids/ids.hpp"
 
 namespace icemu::api::admin {
 
@@ -37,14 +37,12 @@ std::int64_t int_of(rapidjson::Value const& v, std::string const& where, std::in
     return v.GetInt64();
 }
 
-// The 16 hex after the last `prefix` (an ARN, ssoins-/ins-/ps-<hex>), or the bare 16 hex.
-std::string hex_id(std::string text, std::string_view prefix, std::string const& where,
-                   std::string_view expected) {
-    auto const at = text.rfind(prefix);
-    std::string hex = at == std::string::npos ? text : text.substr(at + prefix.size());
-    if (!core::is_hex16(hex))
+// The 16 hex of an id in any of its forms (`id` parsed from `text`).
+std::string hex_id(std::optional<std::string_view> id, std::string const& text,
+                   std::string const& where, std::string_view expected) {
+    if (!id)
         refuse(where, quoted(text) + " is not " + std::string(expected));
-    return hex;
+    return std::string(*id);
 }
 
 void check_keys(rapidjson::Value const& obj, std::string const& where,
@@ -90,11 +88,12 @@ core::fault_match parse_match(rapidjson::Value const& obj, std::string const& wh
                 refuse(at, quoted(text) + " is not \"aws\" or \"huawei\"");
             m.surface = std::move(text);
         } else if (name == "instance_id") {
-            m.instance_id = hex_id(std::move(text), "ins-", at,
+            m.instance_id = hex_id(ids::instance_id(text, ids::every_instance_form), text, at,
                                    "an instance ARN, ssoins-/ins-<16 hex> or 16 hex");
         } else if (name == "permission_set_id") {
             m.permission_set_id =
-                hex_id(std::move(text), "ps-", at, "a permission set ARN, ps-<16 hex> or 16 hex");
+                hex_id(ids::permission_set_id(text, ids::every_permission_set_form), text, at,
+                       "a permission set ARN, ps-<16 hex> or 16 hex");
         } else if (name == "permission_set_name") {
             m.permission_set_name = std::move(text);
         } else if (name == "account_id") {

@@ -16,6 +16,8 @@
 #include <system_error>
 #include <vector>
 
+#include "ids/ids.hpp"
+
 namespace icemu::api::admin {
 
 namespace {
@@ -33,15 +35,12 @@ bool all_of(std::string_view text, bool (*ok)(char)) {
 bool is_digit(char c) {
     return c >= '0' && c <= '9';
 }
-bool is_lower_hex(char c) {
-    return is_digit(c) || (c >= 'a' && c <= 'f');
-}
 bool is_name_char(char c) { // AWS [\w+=,.@-]
     return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
            std::string_view("_+=,.@-").find(c) != std::string_view::npos;
 }
 bool is_principal_char(char c) {
-    return is_lower_hex(c) || (c >= 'A' && c <= 'F') || c == '-';
+    return ids::hex_value(c) >= 0 || c == '-';
 }
 
 // ISO 8601 durations as AWS writes them: PT<n>H, PT<n>M, PT<n>H<n>M, ... (e.g. PT1H, PT12H).
@@ -112,14 +111,10 @@ private:
     value const& v_;
 };
 
-bool is_account(std::string_view text) {
-    return text.size() == 12 && all_of(text, is_digit);
-}
-
 std::optional<std::string> owner_account(item const& it, bool required) {
     auto owner =
         required ? std::optional(it.required("owner_account_id")) : it.optional("owner_account_id");
-    it.check("owner_account_id", owner, owner && is_account(*owner), "must be 12 digits");
+    it.check("owner_account_id", owner, owner && ids::is_aws_account(*owner), "must be 12 digits");
     return owner;
 }
 
@@ -166,9 +161,7 @@ core::fixture_assignment read_assignment(item const& it) {
     out.owner_account_id = owner_account(it, false);
     out.permission_set = it.required("permission_set");
     out.account_id = it.required("account_id");
-    it.check("account_id", out.account_id,
-             is_account(out.account_id) ||
-                 (out.account_id.size() == 32 && all_of(out.account_id, is_lower_hex)),
+    it.check("account_id", out.account_id, ids::is_account(out.account_id),
              "must be 12 digits (AWS) or 32 lowercase hex characters (Huawei)");
     out.principal_type = it.required("principal_type");
     it.check("principal_type", out.principal_type,

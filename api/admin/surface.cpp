@@ -1,6 +1,11 @@
 #include "api/admin/surface.hpp"
 
+#include <array>
+#include <exception>
 #include <map>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "api/admin/faults.hpp"
 #include "api/admin/metrics.hpp"
@@ -10,13 +15,17 @@
 #include "api/json/reader.hpp"
 #include "api/json/writer.hpp"
 #include "api/storage_failure.hpp"
-#include "server/path_router.hpp"
+#include "ids/ids.hpp"
 
 namespace icemu::api::admin {
 
 namespace {
 
 namespace http = server::http;
+
+constexpr std::string_view health_path = "/_icemu/health";
+
+// ---- errors: every failure of an admin call becomes one of these, mapped in answer() ----------
 
 struct admin_error {
     http::status status;
@@ -26,6 +35,10 @@ struct admin_error {
 
 [[noreturn]] void fail(http::status status, std::string code, std::string message) {
     throw admin_error{status, std::move(code), std::move(message)};
+}
+
+[[noreturn]] void bad_request(std::string message) {
+    fail(http::status::bad_request, "bad_request", std::move(message));
 }
 
 server::response json_reply(server::request const& req, http::status status,
@@ -60,49 +73,115 @@ admin_error rejection_error(server::rejection why) {
     return {server::status_of(why), std::string(code), std::string(server::describe(why))};
 }
 
-struct target {
-    std::string path;
-    std::map<std::string, std::string, std::less<>> query;
-};
+admin_error core_error(core::error const& e) {
+    if (e.code() == core::errc::not_found)
+        return {http::status::not_found, "not_found", e.what()};
+    if (e.code() == core::errc::conflict)
+        return {http::status::conflict, "conflict", e.what()};
+    return {http::status::bad_request, "bad_request", e.what()};
+}
 
-target split_target(std::string_view raw) {
-    target t;
-    auto const q = raw.find('?');
-    t.path = std::string(raw.substr(0, q));
+admin_error internal_error() {
+    return {http::status::internal_server_error, "internal", "an internal error occurred"};
+}
+
+// The error a call failed with, as its answer. Other storage texts and exceptions may hold SQL
+// or internals: they are never echoed.
+admin_error error_of(std::exception_ptr failure) {
+    try {
+        std::rethrow_exception(failure);
+    } catch (admin_error const& e) {
+        return e;
+    } catch (rules_error const& e) {
+        return {http::status::bad_request, "bad_request", e.what()};
+    } catch (core::error const& e) {
+        return core_error(e);
+    } catch (store::sqlite_error const& e) {
+        // A full or read-only store is said as such.
+        if (auto const why = storage_rejection(e.code()); why != server::rejection::internal_error)
+            return rejection_error(why);
+        return internal_error();
+    } catch (...) {
+        return internal_error();
+    }
+}
+
+// "use GET", "use GET or PUT", "use GET, PUT or DELETE": the methods a path has.
+std::string use_methods(std::vector<http::verb> const& allowed) {
+    std::string out = "use ";
+    for (std::size_t i = 0; i < allowed.size(); ++i) {
+        if (i > 0)
+            out += i + 1 == allowed.size() ? " or " : ", ";
+        out += std::string(http::to_string(allowed[i]));
+    }
+    return out;
+}
+
+// ---- inputs -----------------------------------------------------------------------------------
+
+using query = std::map<std::string, std::string, std::less<>>;
+
+// The query string of a target, decoded; of a repeated name, the last value.
+query query_of(std::string_view target) {
+    query out;
+    auto const q = target.find('?');
     if (q == std::string_view::npos)
-        return t;
-    auto rest = raw.substr(q + 1);
+        return out;
+    auto rest = target.substr(q + 1);
     while (!rest.empty()) {
         auto const amp = rest.find('&');
         auto const pair = rest.substr(0, amp);
         auto const eq = pair.find('=');
         if (!pair.empty())
-            t.query[server::path_router::percent_decode(pair.substr(0, eq), true)] =
+            out[server::path_router::percent_decode(pair.substr(0, eq), true)] =
                 eq == std::string_view::npos
                     ? ""
                     : server::path_router::percent_decode(pair.substr(eq + 1), true);
         rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
     }
-    return t;
+    return out;
+}
+
+// The value of `name`, when the query has it non-empty.
+std::optional<std::string_view> non_empty(query const& q, std::string_view name) {
+    auto const it = q.find(name);
+    if (it == q.end() || it->second.empty())
+        return std::nullopt;
+    return it->second;
 }
 
 rapidjson::Document body_of(server::request const& req) {
     rapidjson::Document doc;
     std::string problem;
     if (!json::parse_object(req.body(), doc, problem))
-        fail(http::status::bad_request, "bad_request", "the body is not a JSON object: " + problem);
+        bad_request("the body is not a JSON object: " + problem);
     return doc;
 }
 
-std::int64_t int_member(rapidjson::Value const& obj, std::string_view name, bool& present) {
+std::optional<std::int64_t> int_member(rapidjson::Value const& obj, std::string_view name) {
     auto const* v = json::find(obj, name);
-    present = v != nullptr;
     if (v == nullptr)
-        return 0;
+        return std::nullopt;
     if (!v->IsInt64())
-        fail(http::status::bad_request, "bad_request", std::string(name) + " must be an integer");
+        bad_request(std::string(name) + " must be an integer");
     return v->GetInt64();
 }
+
+// The admin token a request carries: `Authorization: Bearer <token>`, else
+// `X-Icemu-Admin-Token`.
+std::string_view presented_token(server::request const& req) {
+    constexpr std::string_view bearer = "Bearer ";
+    if (auto const it = req.find(http::field::authorization); it != req.end()) {
+        std::string_view const value = it->value();
+        if (value.size() > bearer.size() && value.substr(0, bearer.size()) == bearer)
+            return value.substr(bearer.size());
+    }
+    if (auto const it = req.find("X-Icemu-Admin-Token"); it != req.end())
+        return it->value();
+    return {};
+}
+
+// ---- outputs ----------------------------------------------------------------------------------
 
 void render_request(json::writer& out, core::async_request const& row) {
     out.start_object();
@@ -137,245 +216,235 @@ void render_scheduler(json::writer& out, core::scheduler_settings const& s) {
     out.end_object();
 }
 
-// The admin token a request carries: `Authorization: Bearer <token>`, else
-// `X-Icemu-Admin-Token`.
-std::string_view presented_token(server::request const& req) {
-    constexpr std::string_view bearer = "Bearer ";
-    if (auto const it = req.find(http::field::authorization); it != req.end()) {
-        std::string_view const value = it->value();
-        if (value.size() > bearer.size() && value.substr(0, bearer.size()) == bearer)
-            return value.substr(bearer.size());
-    }
-    if (auto const it = req.find("X-Icemu-Admin-Token"); it != req.end())
-        return it->value();
-    return {};
+// ---- the calls --------------------------------------------------------------------------------
+
+/// What a handler works with: the request, its path parameters and query, the core, the
+/// surface's options, and the writer of its JSON answer.
+struct call {
+    server::request const& req;
+    server::path_params const& params;
+    query const& q;
+    core::service& svc;
+    admin_options const& options;
+    std::chrono::steady_clock::time_point started;
+    json::writer out{};
+};
+
+server::response ok(call& c) {
+    return json_reply(c.req, http::status::ok, c.out.view());
 }
+
+server::response health(call& c) {
+    auto const h = c.svc.health();
+    auto const uptime =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - c.started).count();
+    auto& out = c.out;
+    out.start_object().member("status", "ok").member("version", c.options.version);
+    out.key("uptime_s").number(static_cast<std::int64_t>(uptime));
+    out.key("store").start_object().member("engine", "sqlite");
+    out.member("path", c.options.store_path).end_object();
+    out.key("scheduler").start_object().member("mode", core::to_string(h.mode));
+    out.member("clock_offset_ms", h.clock_offset_ms).member("in_flight", h.in_flight);
+    out.end_object().key("surfaces").start_array();
+    for (auto const& s : c.options.surfaces)
+        out.string(s);
+    out.end_array().end_object();
+    return ok(c);
+}
+
+// POST /_icemu/reset, and moto's POST /moto-api/reset: the same reset.
+server::response reset(call& c) {
+    std::optional<std::string> instance;
+    if (auto const it = c.q.find("instance"); it != c.q.end())
+        instance = instance_hex(it->second);
+    c.svc.reset(instance);
+    c.out.start_object().key("reset").boolean(true).end_object();
+    return ok(c);
+}
+
+server::response list_requests(call& c) {
+    store::request_filter filter;
+    if (auto const status = non_empty(c.q, "status")) {
+        filter.status = core::parse_request_status(*status);
+        if (!filter.status)
+            bad_request("status must be IN_PROGRESS, SUCCEEDED or FAILED");
+    }
+    if (auto const kind = non_empty(c.q, "kind")) {
+        filter.kind = core::parse_request_kind(*kind);
+        if (!filter.kind)
+            bad_request("kind must be " + core::request_kind_names());
+    }
+    if (auto const instance = non_empty(c.q, "instance"))
+        filter.instance_id = instance_hex(*instance);
+    c.out.start_object().key("requests").start_array();
+    for (auto const& row : c.svc.admin_requests(filter))
+        render_request(c.out, row);
+    c.out.end_array().end_object();
+    return ok(c);
+}
+
+server::response settle(call& c) {
+    auto const body = body_of(c.req);
+    auto const status_text = json::optional_string(body, "status");
+    auto const status = status_text ? core::parse_request_status(*status_text) : std::nullopt;
+    if (!status || *status == core::request_status::in_progress)
+        bad_request("status must be \"SUCCEEDED\" or \"FAILED\"");
+    auto reason = json::optional_string(body, "failure_reason");
+    if (*status == core::request_status::failed && !reason)
+        reason = std::string(default_failure_reason);
+    render_request(c.out, c.svc.settle(c.params["request_id"], *status, reason));
+    return ok(c);
+}
+
+server::response get_scheduler(call& c) {
+    render_scheduler(c.out, c.svc.scheduler());
+    return ok(c);
+}
+
+// Merges the members given.
+server::response put_scheduler(call& c) {
+    auto const body = body_of(c.req);
+    core::scheduler_update update;
+    if (auto const mode = json::find(body, "mode")) {
+        if (!mode->IsString() || !core::parse_scheduler_mode(mode->GetString()))
+            bad_request("mode must be \"auto\", \"polls\" or \"manual\"");
+        update.mode = core::parse_scheduler_mode(mode->GetString());
+    }
+    if (auto const delay = json::find(body, "delay_ms")) {
+        if (!delay->IsObject())
+            bad_request("delay_ms must be {\"min\": N, \"max\": N}");
+        update.delay_min_ms = int_member(*delay, "min");
+        update.delay_max_ms = int_member(*delay, "max");
+    }
+    update.polls = int_member(body, "polls");
+    if (auto const seed = json::find(body, "seed")) {
+        if (!seed->IsUint64())
+            bad_request("seed must be a non-negative integer");
+        update.seed = seed->GetUint64();
+    }
+    render_scheduler(c.out, c.svc.update_scheduler(update));
+    return ok(c);
+}
+
+server::response advance_clock(call& c) {
+    auto const ms = int_member(body_of(c.req), "ms");
+    if (!ms || *ms < 0)
+        bad_request("ms must be a non-negative integer");
+    auto const settled = c.svc.advance_clock(*ms);
+    c.out.start_object().member("clock_offset_ms", c.svc.health().clock_offset_ms);
+    c.out.key("settled").start_array();
+    for (auto const& id : settled)
+        c.out.string(core::format_uuid(id));
+    c.out.end_array().end_object();
+    return ok(c);
+}
+
+server::response get_faults(call& c) {
+    render_fault_rules(c.out, c.svc.faults().all());
+    return ok(c);
+}
+
+// Replaces the run-time rules: all or nothing.
+server::response put_faults(call& c) {
+    c.svc.replace_fault_rules(parse_fault_rules(c.req.body()));
+    return get_faults(c);
+}
+
+server::response delete_faults(call& c) {
+    c.svc.clear_fault_rules();
+    return get_faults(c);
+}
+
+server::response metrics(call& c) {
+    server::response res{http::status::ok, c.req.version()};
+    res.set(http::field::content_type, prometheus_content_type);
+    res.keep_alive(c.req.keep_alive());
+    if (c.options.server_metrics)
+        c.options.server_metrics(res.body());
+    render_core_metrics(res.body(), c.svc);
+    res.prepare_payload();
+    return res;
+}
+
+struct route {
+    http::verb method;
+    std::string_view pattern;
+    std::string_view operation; // for logs and metrics
+    server::response (*fn)(call&);
+};
+
+// A path's methods are listed in the order its 405 names them.
+constexpr std::array routes{
+    route{http::verb::get, health_path, "health", health},
+    route{http::verb::post, "/_icemu/reset", "reset", reset},
+    route{http::verb::post, "/moto-api/reset", "reset", reset},
+    route{http::verb::get, "/_icemu/requests", "requests", list_requests},
+    route{http::verb::post, "/_icemu/requests/{request_id}/settle", "settle", settle},
+    route{http::verb::get, "/_icemu/scheduler", "scheduler", get_scheduler},
+    route{http::verb::put, "/_icemu/scheduler", "scheduler", put_scheduler},
+    route{http::verb::post, "/_icemu/clock/advance", "clock_advance", advance_clock},
+    route{http::verb::get, "/_icemu/faults", "faults", get_faults},
+    route{http::verb::put, "/_icemu/faults", "faults", put_faults},
+    route{http::verb::delete_, "/_icemu/faults", "faults", delete_faults},
+    route{http::verb::get, "/_icemu/metrics", "metrics", metrics},
+};
 
 } // namespace
 
 std::string instance_hex(std::string_view text) {
-    auto const at = text.rfind("ins-");
-    if (at != std::string_view::npos)
-        text = text.substr(at + 4);
-    if (!core::is_hex16(text))
-        fail(http::status::bad_request, "bad_request",
-             "instance must be an instance ARN, ssoins-<16 hex>, ins-<16 hex> or 16 hex");
-    return std::string(text);
+    auto const id = ids::instance_id(text, ids::every_instance_form);
+    if (!id)
+        bad_request("instance must be an instance ARN, ssoins-<16 hex>, ins-<16 hex> or 16 hex");
+    return std::string(*id);
+}
+
+surface::surface(core::service& svc, admin_options options)
+    : svc_(svc), options_(std::move(options)), started_(std::chrono::steady_clock::now()) {
+    for (std::size_t i = 0; i < routes.size(); ++i)
+        router_.add(routes[i].method, routes[i].pattern, i);
 }
 
 server::response surface::handle(server::request const& req, server::call_info& info) {
     info.surface = "admin";
-    auto const t = split_target(req.target());
-    auto const method = req.method();
     try {
-        // Health stays open on every listener: health checks (icemu healthcheck, Docker's
-        // HEALTHCHECK) ask the main address and carry no token.
-        bool const health = t.path == "/_icemu/health";
-        if (!health && options_.health_only)
-            fail(http::status::not_found, "not_found",
-                 "no admin call " + t.path +
-                     " on this address: the admin API listens on its own address");
-        if (!health && !options_.token.empty() &&
-            !auth::constant_time_equal(presented_token(req), options_.token)) {
-            auto res =
-                error_reply(req, {http::status::unauthorized, "unauthorized",
-                                  "the admin API needs its token: Authorization: Bearer <token> or "
-                                  "X-Icemu-Admin-Token: <token>"});
-            res.set(http::field::www_authenticate, "Bearer realm=\"icemu\"");
-            return res;
-        }
-        // What is due is settled before any call is answered, admin calls included.
-        svc_.settle_due_before_call();
-        json::writer out;
-        if (t.path == "/_icemu/health") {
-            info.operation = "health";
-            if (method != http::verb::get)
-                fail(http::status::method_not_allowed, "method_not_allowed", "use GET");
-            auto const h = svc_.health();
-            auto const uptime =
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-            out.start_object().member("status", "ok").member("version", options_.version);
-            out.key("uptime_s").number(static_cast<std::int64_t>(uptime));
-            out.key("store").start_object().member("engine", "sqlite");
-            out.member("path", options_.store_path).end_object();
-            out.key("scheduler").start_object().member("mode", core::to_string(h.mode));
-            out.member("clock_offset_ms", h.clock_offset_ms).member("in_flight", h.in_flight);
-            out.end_object().key("surfaces").start_array();
-            for (auto const& s : options_.surfaces)
-                out.string(s);
-            out.end_array().end_object();
-            return json_reply(req, http::status::ok, out.view());
-        }
-        // moto's server-mode test suites reset between tests with POST /moto-api/reset: the
-        // same reset, behind the same protection.
-        if (t.path == "/_icemu/reset" || t.path == "/moto-api/reset") {
-            info.operation = "reset";
-            if (method != http::verb::post)
-                fail(http::status::method_not_allowed, "method_not_allowed", "use POST");
-            std::optional<std::string> instance;
-            if (auto const it = t.query.find("instance"); it != t.query.end())
-                instance = instance_hex(it->second);
-            svc_.reset(instance);
-            out.start_object().key("reset").boolean(true).end_object();
-            return json_reply(req, http::status::ok, out.view());
-        }
-        if (t.path == "/_icemu/requests") {
-            info.operation = "requests";
-            if (method != http::verb::get)
-                fail(http::status::method_not_allowed, "method_not_allowed", "use GET");
-            store::request_filter filter;
-            if (auto const it = t.query.find("status");
-                it != t.query.end() && !it->second.empty()) {
-                filter.status = core::parse_request_status(it->second);
-                if (!filter.status)
-                    fail(http::status::bad_request, "bad_request",
-                         "status must be IN_PROGRESS, SUCCEEDED or FAILED");
-            }
-            if (auto const it = t.query.find("kind"); it != t.query.end() && !it->second.empty()) {
-                filter.kind = core::parse_request_kind(it->second);
-                if (!filter.kind)
-                    fail(http::status::bad_request, "bad_request",
-                         "kind must be " + core::request_kind_names());
-            }
-            if (auto const it = t.query.find("instance");
-                it != t.query.end() && !it->second.empty())
-                filter.instance_id = instance_hex(it->second);
-            out.start_object().key("requests").start_array();
-            for (auto const& row : svc_.admin_requests(filter))
-                render_request(out, row);
-            out.end_array().end_object();
-            return json_reply(req, http::status::ok, out.view());
-        }
-        if (t.path.starts_with("/_icemu/requests/") && t.path.ends_with("/settle")) {
-            info.operation = "settle";
-            if (method != http::verb::post)
-                fail(http::status::method_not_allowed, "method_not_allowed", "use POST");
-            std::string_view id = t.path;
-            id.remove_prefix(std::string_view("/_icemu/requests/").size());
-            id.remove_suffix(std::string_view("/settle").size());
-            auto const body = body_of(req);
-            auto const status_text = json::optional_string(body, "status");
-            auto const status =
-                status_text ? core::parse_request_status(*status_text) : std::nullopt;
-            if (!status || *status == core::request_status::in_progress)
-                fail(http::status::bad_request, "bad_request",
-                     "status must be \"SUCCEEDED\" or \"FAILED\"");
-            auto reason = json::optional_string(body, "failure_reason");
-            if (*status == core::request_status::failed && !reason)
-                reason = std::string(default_failure_reason);
-            auto const row = svc_.settle(id, *status, reason);
-            render_request(out, row);
-            return json_reply(req, http::status::ok, out.view());
-        }
-        if (t.path == "/_icemu/scheduler") {
-            info.operation = "scheduler";
-            if (method == http::verb::put) {
-                auto const body = body_of(req);
-                core::scheduler_update update;
-                if (auto const mode = json::find(body, "mode")) {
-                    if (!mode->IsString() || !core::parse_scheduler_mode(mode->GetString()))
-                        fail(http::status::bad_request, "bad_request",
-                             "mode must be \"auto\", \"polls\" or \"manual\"");
-                    update.mode = core::parse_scheduler_mode(mode->GetString());
-                }
-                if (auto const delay = json::find(body, "delay_ms")) {
-                    if (!delay->IsObject())
-                        fail(http::status::bad_request, "bad_request",
-                             "delay_ms must be {\"min\": N, \"max\": N}");
-                    bool has = false;
-                    auto const min = int_member(*delay, "min", has);
-                    if (has)
-                        update.delay_min_ms = min;
-                    auto const max = int_member(*delay, "max", has);
-                    if (has)
-                        update.delay_max_ms = max;
-                }
-                bool has = false;
-                auto const polls = int_member(body, "polls", has);
-                if (has)
-                    update.polls = polls;
-                if (auto const seed = json::find(body, "seed")) {
-                    if (!seed->IsUint64())
-                        fail(http::status::bad_request, "bad_request",
-                             "seed must be a non-negative integer");
-                    update.seed = seed->GetUint64();
-                }
-                render_scheduler(out, svc_.update_scheduler(update));
-                return json_reply(req, http::status::ok, out.view());
-            }
-            if (method != http::verb::get)
-                fail(http::status::method_not_allowed, "method_not_allowed", "use GET or PUT");
-            render_scheduler(out, svc_.scheduler());
-            return json_reply(req, http::status::ok, out.view());
-        }
-        if (t.path == "/_icemu/clock/advance") {
-            info.operation = "clock_advance";
-            if (method != http::verb::post)
-                fail(http::status::method_not_allowed, "method_not_allowed", "use POST");
-            auto const body = body_of(req);
-            bool has = false;
-            auto const ms = int_member(body, "ms", has);
-            if (!has || ms < 0)
-                fail(http::status::bad_request, "bad_request", "ms must be a non-negative integer");
-            auto const settled = svc_.advance_clock(ms);
-            out.start_object().member("clock_offset_ms", svc_.health().clock_offset_ms);
-            out.key("settled").start_array();
-            for (auto const& id : settled)
-                out.string(core::format_uuid(id));
-            out.end_array().end_object();
-            return json_reply(req, http::status::ok, out.view());
-        }
-        if (t.path == "/_icemu/faults") {
-            info.operation = "faults";
-            if (method == http::verb::put) {
-                try {
-                    svc_.replace_fault_rules(parse_fault_rules(req.body()));
-                } catch (rules_error const& e) {
-                    fail(http::status::bad_request, "bad_request", e.what());
-                }
-            } else if (method == http::verb::delete_) {
-                svc_.clear_fault_rules();
-            } else if (method != http::verb::get) {
-                fail(http::status::method_not_allowed, "method_not_allowed",
-                     "use GET, PUT or DELETE");
-            }
-            render_fault_rules(out, svc_.faults().all());
-            return json_reply(req, http::status::ok, out.view());
-        }
-        if (t.path == "/_icemu/metrics") {
-            info.operation = "metrics";
-            if (method != http::verb::get)
-                fail(http::status::method_not_allowed, "method_not_allowed", "use GET");
-            server::response res{http::status::ok, req.version()};
-            res.set(http::field::content_type, prometheus_content_type);
-            res.keep_alive(req.keep_alive());
-            if (options_.server_metrics)
-                options_.server_metrics(res.body());
-            render_core_metrics(res.body(), svc_);
-            res.prepare_payload();
-            return res;
-        }
-        fail(http::status::not_found, "not_found", "no admin call " + t.path);
-    } catch (admin_error const& e) {
-        return error_reply(req, e);
-    } catch (core::error const& e) {
-        auto const status = e.code() == core::errc::not_found  ? http::status::not_found
-                            : e.code() == core::errc::conflict ? http::status::conflict
-                                                               : http::status::bad_request;
-        auto const code = e.code() == core::errc::not_found  ? "not_found"
-                          : e.code() == core::errc::conflict ? "conflict"
-                                                             : "bad_request";
-        return error_reply(req, {status, code, e.what()});
-    } catch (store::sqlite_error const& e) {
-        // A full or read-only store is said as such; other storage texts may hold SQL.
-        if (auto const why = storage_rejection(e.code()); why != server::rejection::internal_error)
-            return error_reply(req, rejection_error(why));
-        return error_reply(
-            req, {http::status::internal_server_error, "internal", "an internal error occurred"});
-    } catch (std::exception const&) {
-        return error_reply(
-            req, {http::status::internal_server_error, "internal", "an internal error occurred"});
+        return answer(req, info);
+    } catch (...) {
+        return error_reply(req, error_of(std::current_exception()));
     }
+}
+
+server::response surface::answer(server::request const& req, server::call_info& info) {
+    std::string_view const target = req.target();
+    auto const path = target.substr(0, target.find('?'));
+    auto const found = router_.find(req.method(), target);
+    // Health stays open on every listener: health checks (icemu healthcheck, Docker's
+    // HEALTHCHECK) ask the main address and carry no token.
+    bool const health = path == health_path;
+    if (!health && options_.health_only)
+        fail(http::status::not_found, "not_found",
+             "no admin call " + std::string(path) +
+                 " on this address: the admin API listens on its own address");
+    if (!health && !options_.token.empty() &&
+        !auth::constant_time_equal(presented_token(req), options_.token)) {
+        auto res = error_reply(req, {http::status::unauthorized, "unauthorized",
+                                     "the admin API needs its token: Authorization: Bearer "
+                                     "<token> or X-Icemu-Admin-Token: <token>"});
+        res.set(http::field::www_authenticate, "Bearer realm=\"icemu\"");
+        return res;
+    }
+    // What is due is settled before any call is answered, admin calls included.
+    svc_.settle_due_before_call();
+    if (found.result == server::path_router::outcome::not_found)
+        fail(http::status::not_found, "not_found", "no admin call " + std::string(path));
+    if (found.result == server::path_router::outcome::wrong_method) {
+        info.operation = routes[router_.find(found.allowed.front(), path).route].operation;
+        fail(http::status::method_not_allowed, "method_not_allowed", use_methods(found.allowed));
+    }
+    auto const& r = routes[found.route];
+    info.operation = r.operation;
+    auto const q = query_of(target);
+    call c{req, found.params, q, svc_, options_, started_};
+    return r.fn(c);
 }
 
 server::response surface::reject(server::request const& req, server::rejection why,

@@ -7,6 +7,7 @@
 
 #include "api/core/service.hpp"
 #include "server/message.hpp"
+#include "server/path_router.hpp"
 
 namespace icemu::api::admin {
 
@@ -27,19 +28,23 @@ struct admin_options {
 
 /// icemu's own API under /_icemu/: health, reset, requests and their settlement, the
 /// scheduler, the clock, fault rules and metrics; and moto's POST /moto-api/reset, the same
-/// reset. Answers JSON objects; errors are {"error","message"}.
+/// reset. Answers JSON objects; errors are {"error","message"}. Routes by a table of (method,
+/// path pattern) on server::path_router, one handler a call.
 class surface : public server::endpoint {
 public:
-    surface(core::service& svc, admin_options options)
-        : svc_(svc), options_(std::move(options)), started_(std::chrono::steady_clock::now()) {}
+    surface(core::service& svc, admin_options options);
     server::response handle(server::request const& req, server::call_info& info) override;
     server::response reject(server::request const& req, server::rejection why,
                             server::call_info& info) override;
 
 private:
+    // The call's answer; throws for every error, which handle() turns into its answer.
+    server::response answer(server::request const& req, server::call_info& info);
+
     core::service& svc_;
     admin_options options_;
     std::chrono::steady_clock::time_point started_;
+    server::path_router router_;
 };
 
 /// The default FailureReason of a request failed without one (a real AWS text).

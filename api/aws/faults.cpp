@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "api/core/ids.hpp"
 #include "api/json/reader.hpp"
+#include "ids/ids.hpp"
 
 namespace icemu::api::aws {
 
@@ -18,13 +18,8 @@ std::string_view member(rapidjson::Value const* in, std::string_view name) {
     return {v->GetString(), v->GetStringLength()};
 }
 
-// The 16 hex after `marker` in an ARN (e.g. "ssoins-", "/ps-"), or nothing.
-std::string_view hex_after(std::string_view arn, std::string_view marker) {
-    auto const at = arn.find(marker);
-    if (at == std::string_view::npos)
-        return {};
-    auto const hex = arn.substr(at + marker.size(), 16);
-    return core::is_hex16(hex) ? hex : std::string_view{};
+std::string_view instance_of_arn(std::string_view arn) noexcept {
+    return ids::instance_id(arn, {.arn = true}).value_or(std::string_view{});
 }
 
 } // namespace
@@ -37,10 +32,14 @@ core::call_facts call_facts_of(std::string_view operation, rapidjson::Value cons
     auto const instance_arn = member(in, "InstanceArn");
     auto const ps_arn = member(in, "PermissionSetArn");
     auto const resource_arn = member(in, "ResourceArn");
-    facts.instance_id = hex_after(instance_arn, "ssoins-");
+    // A tag call names its permission set (or instance) by ResourceArn.
+    auto const named = ps_arn.empty() ? resource_arn : ps_arn;
+    auto const ps = ids::permission_set_arn(named);
+    facts.instance_id = instance_of_arn(instance_arn);
     if (facts.instance_id.empty())
-        facts.instance_id = hex_after(ps_arn.empty() ? resource_arn : ps_arn, "ssoins-");
-    facts.permission_set_id = hex_after(ps_arn.empty() ? resource_arn : ps_arn, "/ps-");
+        facts.instance_id = ps ? ps->instance_id : instance_of_arn(named);
+    if (ps)
+        facts.permission_set_id = ps->permission_set_id;
     facts.account_id = member(in, "TargetId");
     if (facts.account_id.empty())
         facts.account_id = member(in, "AccountId");

@@ -12,6 +12,7 @@
 #include "api/json/reader.hpp"
 #include "api/json/writer.hpp"
 #include "api/storage_failure.hpp"
+#include "ids/ids.hpp"
 
 namespace icemu::api::aws {
 
@@ -215,10 +216,7 @@ std::string surface::caller_account(server::request const& req) const {
         return default_account_id_;
     auto key = auth.substr(at + credential.size());
     key = key.substr(0, key.find('/'));
-    bool const digits = key.size() == 12 && std::all_of(key.begin(), key.end(), [](char c) {
-                            return c >= '0' && c <= '9';
-                        });
-    return digits ? std::string(key) : default_account_id_;
+    return ids::is_aws_account(key) ? std::string(key) : default_account_id_;
 }
 
 server::response surface::reject(server::request const& req, server::rejection why,

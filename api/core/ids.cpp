@@ -14,16 +14,6 @@ namespace {
 
 constexpr char hex_digits[] = "0123456789abcdef";
 
-int hex_value(char c) noexcept {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 } // namespace
 
 id_source::id_source() {
@@ -86,37 +76,6 @@ uuid_text uuid_chars(request_id const& id) noexcept {
 
 std::string format_uuid(request_id const& id) {
     return std::string(uuid_chars(id).view());
-}
-
-std::optional<request_id> parse_uuid(std::string_view text) noexcept {
-    if (text.size() != 36)
-        return std::nullopt;
-    request_id id{};
-    std::size_t byte = 0;
-    for (std::size_t i = 0; i < text.size();) {
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            if (text[i] != '-')
-                return std::nullopt;
-            ++i;
-            continue;
-        }
-        int const hi = hex_value(text[i]);
-        int const lo = hex_value(text[i + 1]);
-        if (hi < 0 || lo < 0)
-            return std::nullopt;
-        id[byte++] = static_cast<unsigned char>(hi * 16 + lo);
-        i += 2;
-    }
-    return id;
-}
-
-bool is_hex16(std::string_view text) noexcept {
-    if (text.size() != 16)
-        return false;
-    for (char c : text)
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-            return false;
-    return true;
 }
 
 std::string derived_hex(std::string_view text, std::size_t chars) {

@@ -1,13 +1,12 @@
 #pragma once
 
-#include "api/core/model.hpp"
-
 #include <array>
 #include <cstdint>
-#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
+
+#include "api/core/model.hpp"
 
 namespace icemu::api::core {
 
@@ -35,10 +34,6 @@ struct uuid_text {
     std::string_view view() const noexcept { return {chars.data(), chars.size()}; }
 };
 uuid_text uuid_chars(request_id const& id) noexcept;
-/// Parses a 36-character UUID (either case); nullopt if it is not one.
-std::optional<request_id> parse_uuid(std::string_view text) noexcept;
-/// True for exactly 16 lowercase hex characters.
-bool is_hex16(std::string_view text) noexcept;
 /// The first `chars` hex characters of SHA-256(text): stable ids derived from a name.
 std::string derived_hex(std::string_view text, std::size_t chars);
 

@@ -7,6 +7,7 @@
 
 #include "api/core/error.hpp"
 #include "api/core/pagination.hpp"
+#include "ids/ids.hpp"
 #include "store/error.hpp"
 
 namespace icemu::api::core {
@@ -524,7 +525,7 @@ async_request service::provision(caller const& who, std::string_view instance_id
 
 async_request service::describe_request(std::string_view instance_id, std::string_view id_text,
                                         request_kind kind) {
-    auto const id = parse_uuid(id_text);
+    auto const id = ids::parse_uuid(id_text);
     auto row = id ? requests_.find(*id) : std::nullopt;
     // The row names its instance, and deleting an instance erases its requests: the instance
     // is looked up only to say which of the two is missing (the hot read path is one query).
@@ -687,7 +688,7 @@ std::optional<std::int64_t> service::next_due_wall_ms() {
 
 async_request service::settle(std::string_view id_text, request_status status,
                               std::optional<std::string> failure_reason) {
-    auto const id = parse_uuid(id_text);
+    auto const id = ids::parse_uuid(id_text);
     auto row = id ? requests_.find(*id) : std::nullopt;
     if (!row)
         throw error(errc::not_found, "no request with id " + std::string(id_text),

@@ -3,24 +3,19 @@
 #include <algorithm>
 
 #include "api/core/error.hpp"
-#include "api/core/ids.hpp"
+#include "ids/ids.hpp"
 #include "server/path_router.hpp"
 
 namespace icemu::api::huawei {
 
 namespace {
 
-bool is_lower_hex(std::string_view text) noexcept {
-    return std::all_of(text.begin(), text.end(),
-                       [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
-
-std::string hex_id_of(std::string_view text, std::string_view prefix, std::string_view field) {
-    if (text.size() != prefix.size() + 16 || !text.starts_with(prefix) ||
-        !is_lower_hex(text.substr(prefix.size())))
+std::string hex_id_of(std::optional<std::string_view> id, std::string_view prefix,
+                      std::string_view field) {
+    if (!id)
         bad_request(std::string(field) + " must be '" + std::string(prefix) +
                     "' followed by 16 lowercase hexadecimal characters");
-    return std::string(text.substr(prefix.size()));
+    return std::string(*id);
 }
 
 std::string form_decode(std::string_view text) {
@@ -87,11 +82,11 @@ core::page_request page_of(query const& q) {
 }
 
 std::string instance_id_of(std::string_view text, std::string_view field) {
-    return hex_id_of(text, "ins-", field);
+    return hex_id_of(ids::instance_id(text, {.ins = true}), "ins-", field);
 }
 
 std::string permission_set_id_of(std::string_view text, std::string_view field) {
-    return hex_id_of(text, "ps-", field);
+    return hex_id_of(ids::permission_set_id(text, {.ps = true}), "ps-", field);
 }
 
 std::string_view request_id_of(std::string_view text) {
@@ -101,7 +96,7 @@ std::string_view request_id_of(std::string_view text) {
 }
 
 std::string account_of(std::string_view text, std::string_view field) {
-    if (text.size() != 32 || !is_lower_hex(text))
+    if (!ids::is_huawei_account(text))
         bad_request(std::string(field) + " must be 32 lowercase hexadecimal characters");
     return std::string(text);
 }

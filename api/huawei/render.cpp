@@ -1,6 +1,7 @@
 #include "api/huawei/render.hpp"
 
 #include "api/core/ids.hpp"
+#include "ids/ids.hpp"
 
 namespace icemu::api::huawei {
 
@@ -31,13 +32,10 @@ std::string permission_set_urn(std::string_view instance_id, std::string_view pe
 
 std::optional<std::string> permission_set_of_urn(std::string_view urn,
                                                  std::string_view instance_id) {
-    auto const expected = permission_set_urn(instance_id, "");
-    if (!urn.starts_with(expected) || urn.size() != expected.size() + 16)
+    auto const ref = ids::permission_set_urn(urn);
+    if (!ref || ref->instance_id != instance_id)
         return std::nullopt;
-    auto const id = urn.substr(expected.size());
-    if (!core::is_hex16(id))
-        return std::nullopt;
-    return std::string(id);
+    return std::string(ref->permission_set_id);
 }
 
 void render(json::writer& out, core::instance const& row) {

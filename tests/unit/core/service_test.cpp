@@ -9,6 +9,7 @@
 
 #include "api/core/error.hpp"
 #include "api/core/ids.hpp"
+#include "ids/ids.hpp"
 #include "store/database.hpp"
 #include "store/error.hpp"
 #include "tests/support/core_error.hpp"
@@ -171,7 +172,7 @@ TEST_CASE("service create_permission_set stores the input and rejects a duplicat
     h.time.wall_ms += 5;
     auto const ps = h.svc.create_permission_set(
         first_instance, {"Admins", "all of it", std::nullopt, "https://example.com"});
-    CHECK(core::is_hex16(ps.id));
+    CHECK(icemu::ids::is_hex16(ps.id));
     CHECK(ps.instance_id == first_instance);
     CHECK(ps.name == "Admins");
     CHECK(ps.description == std::optional<std::string>("all of it"));
@@ -258,7 +259,7 @@ TEST_CASE("service create_assignment starts IN_PROGRESS and holds its (permissio
     CHECK(first.created_ms == fixed_clock::start_ms + 42);
     CHECK(first.surface == "aws");
     CHECK_FALSE(first.due_ms);
-    CHECK(core::parse_uuid(uuid(first)) == std::optional<core::request_id>(first.id));
+    CHECK(icemu::ids::parse_uuid(uuid(first)) == std::optional<core::request_id>(first.id));
 
     REQUIRE_THROWS_MATCHES(h.assign(ps.id, account_a, "user-2"), core::error,
                            core_error(errc::conflict, reason::in_flight, conflicting));
