@@ -20,7 +20,7 @@ public:
 /// Huawei-only operation (core::huawei_only_operations).
 bool is_known_operation(std::string_view operation) noexcept;
 
-/// Parses the fault-rule JSON of DESIGN §5, `{"rules": [...]}`, into typed rules (source
+/// Parses the fault-rule JSON (docs/lifecycle.md), `{"rules": [...]}`, into typed rules (source
 /// `runtime`, hits 0). Ids in `instance_id` and `permission_set_id` may be ARNs or prefixed
 /// (ssoins-/ins-/ps-); they are kept as 16 hex. Throws rules_error for anything it refuses.
 std::vector<core::fault_rule> parse_fault_rules(std::string_view text);

@@ -7,9 +7,9 @@
 
 namespace icemu::api::admin {
 
-/// Reads `ICEMU_FIXTURES` (DESIGN.md §5): one JSON file, or a folder whose `*.json` files are read
-/// in name order (byte order; names starting with '.' are skipped) and concatenated. A path that
-/// does not exist is an empty folder, unless it names a `.json` file. Each file is
+/// Reads `ICEMU_FIXTURES` (docs/docker.md, Fixtures): one JSON file, or a folder whose `*.json`
+/// files are read in name order (byte order; names starting with '.' are skipped) and concatenated.
+/// A path that does not exist is an empty folder, unless it names a `.json` file. Each file is
 ///   {"instances": [{"owner_account_id": "123456789012", "name": "..."}],
 ///    "permission_sets": [{"owner_account_id": "...", "name": "ReadOnly", "description": "...",
 ///                         "session_duration": "PT1H", "relay_state": "..."}],

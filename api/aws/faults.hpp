@@ -22,7 +22,7 @@ std::optional<core::fault_error> check_error_rules(core::service& svc, std::stri
 /// The error a fault rule makes an AWS call answer, with AWS's text: ThrottlingException
 /// "Rate exceeded", InternalServerException, AccessDeniedException naming the caller, the
 /// operation and the resource, ConflictException "There is a conflicting operation in
-/// process." (reference/aws-sso-admin.md §3.3–§3.4).
+/// process." (the texts of the AWS API reference and real answers).
 core::error fault_exception(core::fault_code code, std::string_view operation,
                             std::string_view caller_account, rapidjson::Value const* in);
 

@@ -10,9 +10,9 @@
 
 namespace icemu::api::core {
 
-// Fixtures (DESIGN.md §5, `ICEMU_FIXTURES`): a known starting state for a CI job. Parsed from JSON
-// by api/admin/fixtures.hpp; applied here. Every item carries `origin` ("<file>: <field path>"),
-// which errors quote so that a bad reference names the file and item it came from.
+// Fixtures (`ICEMU_FIXTURES`, docs/docker.md): a known starting state for a CI job. Parsed from
+// JSON by api/admin/fixtures.hpp; applied here. Every item carries `origin` ("<file>: <field
+// path>"), which errors quote so that a bad reference names the file and item it came from.
 
 struct fixture_instance {
     std::string origin;

@@ -115,7 +115,7 @@ void service::authorize(caller const& who, std::string_view operation,
     auto const row = resources_.find_instance(instance_id);
     if (!row || row->owner_account == who.account)
         return;
-    // The text of an IAM denial across accounts (reference/aws-sso-admin.md §3.4); the Huawei
+    // The text of an IAM denial across accounts (AWS's AccessDeniedException text); the Huawei
     // surface renders its own.
     std::string const action = "sso:" + std::string(operation);
     throw error(errc::access_denied,

@@ -16,8 +16,8 @@ namespace server = icemu::server;
 namespace store = icemu::store;
 namespace http = server::http;
 
-// The example of DESIGN.md §5.
-constexpr char const* design_example = R"({"rules": [
+// The example of docs/lifecycle.md.
+constexpr char const* documented_example = R"({"rules": [
   {"match": {"operation": "ProvisionPermissionSet", "account_id": "999999999999"},
    "outcome": {"status": "FAILED", "failure_reason": "Received a 403 status error: Access denied by IAM."}},
   {"match": {"kind": "ASSIGNMENT_CREATE", "permission_set_name": "Broken*", "probability": 0.1},
@@ -48,8 +48,8 @@ server::request admin_call(http::verb method, std::string target, std::string bo
 
 } // namespace
 
-TEST_CASE("fault rules parse the JSON of DESIGN §5", "[admin]") {
-    auto const rules = admin::parse_fault_rules(design_example);
+TEST_CASE("fault rules parse the JSON of the documented example", "[admin]") {
+    auto const rules = admin::parse_fault_rules(documented_example);
     REQUIRE(rules.size() == 3);
     CHECK(rules[0].match.operation == "ProvisionPermissionSet");
     CHECK(rules[0].match.account_id == "999999999999");
@@ -146,7 +146,8 @@ TEST_CASE("/_icemu/faults replaces, lists with hits and source, and clears", "[a
     admin::surface surface(svc, {"test", ":memory:", {"aws"}, {}});
     server::call_info info;
 
-    auto put = surface.handle(admin_call(http::verb::put, "/_icemu/faults", design_example), info);
+    auto put =
+        surface.handle(admin_call(http::verb::put, "/_icemu/faults", documented_example), info);
     CHECK(put.result() == http::status::ok);
     CHECK(put.body().starts_with(
         R"({"rules":[{"match":{"operation":"ListInstances"},"error":{"code":"ThrottlingException","latency_ms":0},"times":1,"hits":0,"source":"config"},)"));
