@@ -16,6 +16,7 @@
 #include "api/aws/surface.hpp"
 #include "api/core/fixtures.hpp"
 #include "api/core/ids.hpp"
+#include "api/core/pipeline.hpp"
 #include "api/core/service.hpp"
 #include "api/huawei/surface.hpp"
 #include "api/storage_failure.hpp"
@@ -168,7 +169,8 @@ int serve(server::config const& cfg) {
                 // Requests the batch settled are in flight again: the timer must look again.
                 svc.rolled_back();
                 // Tells the sessions whose changes were lost why: the store is full, read-only…
-                throw server::commit_failure(api::storage_rejection(e.code()), e.what());
+                throw server::commit_failure(
+                    api::storage_rejection(api::core::storage_error(e.code()).why()), e.what());
             }
         },
         [&log](std::exception_ptr) {

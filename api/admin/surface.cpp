@@ -12,6 +12,7 @@
 #include "api/auth/crypto.hpp"
 #include "api/core/error.hpp"
 #include "api/core/ids.hpp"
+#include "api/core/pipeline.hpp"
 #include "api/json/reader.hpp"
 #include "api/json/writer.hpp"
 #include "api/storage_failure.hpp"
@@ -73,16 +74,21 @@ admin_error rejection_error(server::rejection why) {
     return {server::status_of(why), std::string(code), std::string(server::describe(why))};
 }
 
+admin_error internal_error() {
+    return {http::status::internal_server_error, "internal", "an internal error occurred"};
+}
+
 admin_error core_error(core::error const& e) {
+    // A full or read-only store is said as such.
+    if (core::is_storage_failure(e.why())) {
+        auto const why = storage_rejection(e.why());
+        return why != server::rejection::internal_error ? rejection_error(why) : internal_error();
+    }
     if (e.code() == core::errc::not_found)
         return {http::status::not_found, "not_found", e.what()};
     if (e.code() == core::errc::conflict)
         return {http::status::conflict, "conflict", e.what()};
     return {http::status::bad_request, "bad_request", e.what()};
-}
-
-admin_error internal_error() {
-    return {http::status::internal_server_error, "internal", "an internal error occurred"};
 }
 
 // The error a call failed with, as its answer. Other storage texts and exceptions may hold SQL
@@ -96,12 +102,9 @@ admin_error error_of(std::exception_ptr failure) {
         return {http::status::bad_request, "bad_request", e.what()};
     } catch (core::error const& e) {
         return core_error(e);
-    } catch (store::sqlite_error const& e) {
-        // A full or read-only store is said as such.
-        if (auto const why = storage_rejection(e.code()); why != server::rejection::internal_error)
-            return rejection_error(why);
-        return internal_error();
     } catch (...) {
+        if (auto const storage = core::storage_error_of(failure))
+            return core_error(*storage);
         return internal_error();
     }
 }
@@ -263,7 +266,7 @@ server::response reset(call& c) {
 }
 
 server::response list_requests(call& c) {
-    store::request_filter filter;
+    core::request_filter filter;
     if (auto const status = non_empty(c.q, "status")) {
         filter.status = core::parse_request_status(*status);
         if (!filter.status)

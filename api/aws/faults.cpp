@@ -48,13 +48,6 @@ core::call_facts call_facts_of(std::string_view operation, rapidjson::Value cons
     return facts;
 }
 
-std::optional<core::fault_error> check_error_rules(core::service& svc, std::string_view operation,
-                                                   rapidjson::Value const* in) {
-    if (!svc.faults().has_error_rules())
-        return std::nullopt;
-    return svc.check_call(call_facts_of(operation, in));
-}
-
 core::error fault_exception(core::fault_code code, std::string_view operation,
                             std::string_view caller_account, rapidjson::Value const* in) {
     switch (code) {

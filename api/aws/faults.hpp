@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "api/core/error.hpp"
-#include "api/core/service.hpp"
+#include "api/core/rules.hpp"
 
 namespace icemu::api::aws {
 
@@ -14,10 +14,6 @@ namespace icemu::api::aws {
 /// creates, and the instance, permission set, account and principal its input names (`in`
 /// may be null when the body did not parse). The views point into `in` and `operation`.
 core::call_facts call_facts_of(std::string_view operation, rapidjson::Value const* in);
-
-/// Evaluates the error rules for an AWS call about to run (see core::service::check_call).
-std::optional<core::fault_error> check_error_rules(core::service& svc, std::string_view operation,
-                                                   rapidjson::Value const* in);
 
 /// The error a fault rule makes an AWS call answer, with AWS's text: ThrottlingException
 /// "Rate exceeded", InternalServerException, AccessDeniedException naming the caller, the

@@ -9,6 +9,7 @@
 #include "api/aws/render.hpp"
 #include "api/aws/validate.hpp"
 #include "api/core/error.hpp"
+#include "api/core/pipeline.hpp"
 #include "api/json/reader.hpp"
 #include "api/json/writer.hpp"
 #include "api/storage_failure.hpp"
@@ -82,15 +83,50 @@ server::response auth_error_reply(server::request const& req, auth::verdict cons
     return res;
 }
 
-// Tenancy: every instance the input names must be the caller's: InstanceArn, and the instance
-// inside a tag operation's ResourceArn (a permission set or an instance ARN).
-void authorize_call(core::service& svc, core::caller const& who, std::string_view operation,
-                    rapidjson::Value const& in) {
-    for (std::string_view const member : {"InstanceArn", "ResourceArn"})
-        if (auto const arn = json::string_or_empty(in, member); !arn.empty())
-            if (auto const instance = instance_id_of(arn); !instance.empty())
-                svc.authorize(who, operation, instance);
-}
+// One AWS call, for the core's pipeline. `in` holds the body when it parsed (`parsed`).
+class aws_call final : public core::call {
+public:
+    aws_call(core::caller by, std::string_view name, std::string_view target, action fn,
+             rapidjson::Value const& in, bool parsed, std::string const& problem, json::writer& out)
+        : call(std::move(by), name),
+          target_(target),
+          fn_(fn),
+          in_(in),
+          parsed_(parsed),
+          problem_(problem),
+          out_(out) {}
+
+    core::call_facts facts() const override { return call_facts_of(target_, body()); }
+    core::error fault(core::fault_code code) const override {
+        return fault_exception(code, target_, who.account, body());
+    }
+    void check() override {
+        if (!parsed_)
+            throw core::error(core::errc::serialization, problem_);
+        validate_input(target_, in_);
+    }
+    // Tenancy: every instance the input names must be the caller's: InstanceArn, and the
+    // instance inside a tag operation's ResourceArn (a permission set or an instance ARN).
+    core::tenancy_targets targets() const override {
+        return {.instance_ids = {instance_id_of(json::string_or_empty(in_, "InstanceArn")),
+                                 instance_id_of(json::string_or_empty(in_, "ResourceArn"))},
+                .permission_set_id = {}};
+    }
+    void run(core::service& svc) override {
+        action_context ctx{in_, svc, out_, std::move(who)};
+        fn_(ctx);
+    }
+
+private:
+    rapidjson::Value const* body() const noexcept { return parsed_ ? &in_ : nullptr; }
+
+    std::string_view target_; // the operation as X-Amz-Target names it
+    action fn_;
+    rapidjson::Value const& in_;
+    bool parsed_;
+    std::string const& problem_;
+    json::writer& out_;
+};
 
 // The exception name a server-side refusal is sent as. SDKs retry 503 and 500, and
 // RequestTimeoutException where it is a transient code (botocore's standard mode, JS v3); 413
@@ -174,29 +210,17 @@ server::response surface::answer(server::request const& req, server::call_info& 
         rapidjson::Document& in = body.get();
         std::string problem;
         bool const parsed = json::parse_object(req.body(), in, problem);
-        // Fault rules answer before the operation runs, even for a body that does not parse.
-        if (auto const fault = check_error_rules(svc_, operation, parsed ? &in : nullptr)) {
-            info.delay = std::chrono::milliseconds(fault->latency_ms);
-            throw fault_exception(fault->code, operation, who.account, parsed ? &in : nullptr);
-        }
-        if (!parsed)
-            throw core::error(core::errc::serialization, problem);
-        validate_input(operation, in);
-        if (svc_.tenancy_enforced())
-            authorize_call(svc_, who, name, in);
-        svc_.settle_due_before_call();
         json::writer out;
-        action_context ctx{in, svc_, out, std::move(who)};
-        fn(ctx);
+        aws_call call(std::move(who), name, operation, fn, in, parsed, problem, out);
+        core::run_call(svc_, call, info.delay);
         return reply(req, http::status::ok, out.str(), request_id);
     } catch (core::error const& e) {
         code = e.code();
-        message = e.what();
-    } catch (store::sqlite_error const& e) {
         // A full or read-only store is said as such (the change was rolled back); any other
-        // storage failure stays generic: its text may hold SQL, never echoed to clients.
-        if (auto const why = storage_rejection(e.code()); why != server::rejection::internal_error)
-            message = server::describe(why);
+        // storage failure stays generic.
+        auto const why = storage_rejection(e.why());
+        message = why != server::rejection::internal_error ? std::string(server::describe(why))
+                                                           : std::string(e.what());
     } catch (std::exception const&) {
         // Other failures: the text may hold internals, so it is never echoed to clients.
     }

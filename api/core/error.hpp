@@ -33,7 +33,16 @@ enum class reason {
     in_flight,                // an IN_PROGRESS request holds the permission set (Huawei IIC.1006)
     instance_exists,          // one instance per owner account
     not_owner,                // (tenancy) the caller's account does not own the instance
+    store_full,               // (storage) the store reached its size limit or the disk is full
+    store_read_only,          // (storage) the store is read-only
+    store_failed,             // (storage) any other storage failure
 };
+
+/// True for the reasons of a storage failure (the change was rolled back).
+constexpr bool is_storage_failure(reason why) noexcept {
+    return why == reason::store_full || why == reason::store_read_only ||
+           why == reason::store_failed;
+}
 
 /// A domain error with a message that is safe to show to clients.
 class error : public std::runtime_error {

@@ -24,6 +24,13 @@ using tag = store::tag;
 using named_policy = store::named_policy;
 using encryption_config = store::encryption_config;
 
+/// Filters of the admin listing of requests; unset members match everything.
+struct request_filter {
+    std::optional<request_status> status;
+    std::optional<request_kind> kind;
+    std::optional<std::string> instance_id; // 16 hex
+};
+
 /// What a list call asks for: at most `limit` items, continuing after `token` if given.
 struct page_request {
     std::int64_t limit = 100;

@@ -754,8 +754,8 @@ void service::reset(std::optional<std::string> const& instance_id) {
     schedule_changed();
 }
 
-std::vector<async_request> service::admin_requests(store::request_filter const& filter) {
-    return requests_.list_all(filter);
+std::vector<async_request> service::admin_requests(request_filter const& filter) {
+    return requests_.list_all({filter.status, filter.kind, filter.instance_id});
 }
 
 scheduler_settings const& service::update_scheduler(scheduler_update const& update) {

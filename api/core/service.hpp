@@ -264,7 +264,7 @@ public:
     /// Erases requests and resources (of one instance when given), restores the configured
     /// scheduler settings, seed and clock (global reset only) and the initial state.
     void reset(std::optional<std::string> const& instance_id);
-    std::vector<async_request> admin_requests(store::request_filter const& filter);
+    std::vector<async_request> admin_requests(request_filter const& filter);
     scheduler_settings const& scheduler() const noexcept { return settings_; }
     /// Merges `update`; a new mode re-plans the requests in flight, a seed restarts the
     /// generator. Throws invalid_argument for out-of-range values.

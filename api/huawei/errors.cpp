@@ -1,5 +1,7 @@
 #include "api/huawei/errors.hpp"
 
+#include "api/storage_failure.hpp"
+
 namespace icemu::api::huawei {
 
 namespace {
@@ -60,7 +62,12 @@ wire_error to_wire(core::error const& e, error_context const& ctx) {
     case core::errc::throttled:
         return {http::status::too_many_requests, "APIG.0308",
                 "The throttling threshold has been reached: policy user over ratelimit"};
-    case core::errc::internal: break;
+    case core::errc::internal:
+        // A full or read-only store is said as such (the change was rolled back); any other
+        // storage failure stays generic.
+        if (core::is_storage_failure(e.why()))
+            return rejection_error(storage_rejection(e.why()));
+        break;
     }
     return internal_error();
 }

@@ -22,7 +22,8 @@ struct error_context {
     std::string_view request_id;  // as sent, may be empty
 };
 
-/// The documented code for a core error: its reason picks among Huawei's 404s and 409s.
+/// The documented code for a core error: its reason picks among Huawei's 404s and 409s; a
+/// storage failure is answered as rejection_error() answers it.
 wire_error to_wire(core::error const& e, error_context const& ctx);
 /// 500 IIC.500 (no Huawei code is documented for an internal error: icemu's choice).
 wire_error internal_error();

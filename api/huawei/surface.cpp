@@ -4,13 +4,13 @@
 
 #include "api/auth/sdk_hmac.hpp"
 #include "api/core/error.hpp"
+#include "api/core/pipeline.hpp"
 #include "api/core/rules.hpp"
 #include "api/huawei/errors.hpp"
 #include "api/huawei/input.hpp"
 #include "api/huawei/routes.hpp"
 #include "api/json/reader.hpp"
 #include "api/json/writer.hpp"
-#include "api/storage_failure.hpp"
 
 namespace icemu::api::huawei {
 
@@ -102,16 +102,6 @@ core::call_facts facts_of(std::string_view operation, Params& params, huawei::qu
     return facts;
 }
 
-// Tenancy: the instance of the path, or the permission set of a tag path (which names no
-// instance), must be the caller's.
-void authorize_call(core::service& svc, core::caller const& who, std::string_view operation,
-                    server::path_params const& params) {
-    if (auto const instance = params["instance_id"]; !instance.empty())
-        svc.authorize(who, operation, without_prefix(instance, "ins-"));
-    else if (auto const ps = params["resource_id"]; !ps.empty())
-        svc.authorize_permission_set(who, operation, without_prefix(ps, "ps-"));
-}
-
 // The error a fault rule makes a Huawei call answer, in the gateway's or the service's codes.
 core::error fault_error_of(core::fault_code code) {
     switch (code) {
@@ -125,6 +115,42 @@ core::error fault_error_of(core::fault_code code) {
     }
     return core::error(core::errc::internal, "An internal error occurred.");
 }
+
+// One Huawei call, for the core's pipeline.
+class huawei_call final : public core::call {
+public:
+    huawei_call(core::caller by, route const& r, server::path_params const& params,
+                huawei::query const& q, rapidjson::Value const& body, json::writer& out)
+        : call(std::move(by), r.operation),
+          route_(r),
+          params_(params),
+          query_(q),
+          body_(body),
+          out_(out) {}
+
+    core::call_facts facts() const override {
+        return facts_of(route_.operation, params_, query_, body_, account_);
+    }
+    core::error fault(core::fault_code code) const override { return fault_error_of(code); }
+    // Tenancy: the instance of the path, or the permission set of a tag path (which names no
+    // instance), must be the caller's.
+    core::tenancy_targets targets() const override {
+        return {.instance_ids = {without_prefix(params_["instance_id"], "ins-"), {}},
+                .permission_set_id = without_prefix(params_["resource_id"], "ps-")};
+    }
+    void run(core::service& svc) override {
+        route_context rc{params_, query_, body_, svc, who, out_};
+        route_.fn(rc);
+    }
+
+private:
+    route const& route_;
+    server::path_params const& params_;
+    huawei::query const& query_;
+    rapidjson::Value const& body_;
+    json::writer& out_;
+    mutable std::string account_; // the account_id of the query, which facts() points into
+};
 
 } // namespace
 
@@ -173,25 +199,12 @@ server::response surface::answer(server::request const& req, server::call_info& 
         if (r.has_body && !json::parse_object(req.body(), body, problem))
             bad_request("the body is not a JSON object: " + problem);
         huawei::query const q(req.target());
-        std::string account;
-        if (auto const fault =
-                svc_.check_call(facts_of(r.operation, found.params, q, body, account))) {
-            info.delay = std::chrono::milliseconds(fault->latency_ms);
-            throw fault_error_of(fault->code);
-        }
-        if (svc_.tenancy_enforced())
-            authorize_call(svc_, who, r.operation, found.params);
-        svc_.settle_due_before_call();
         json::writer out;
-        route_context rc{found.params, q, body, svc_, who, out};
-        r.fn(rc);
+        huawei_call call(std::move(who), r, found.params, q, body, out);
+        core::run_call(svc_, call, info.delay);
         return reply(req, http::status::ok, std::string(out.view()), request_id);
     } catch (core::error const& e) {
         return error_reply(req, to_wire(e, ctx), request_id);
-    } catch (store::sqlite_error const& e) {
-        // A full or read-only store is said as such (the change was rolled back); any other
-        // storage failure stays generic: its text may hold SQL, never echoed to clients.
-        return error_reply(req, rejection_error(storage_rejection(e.code())), request_id);
     } catch (std::exception const&) {
         // Other failures: the text may hold internals, so it is never echoed to clients.
     }

@@ -53,7 +53,7 @@ struct fixture {
         return out;
     }
     std::vector<core::async_request> requests() {
-        store::request_filter filter;
+        core::request_filter filter;
         filter.kind = request_kind::instance_encryption;
         return svc.admin_requests(filter);
     }
