@@ -654,18 +654,25 @@ void service::settle_due() {
     // One savepoint for everything due: the requests that fall due while calls keep coming are
     // settled together, and share the group commit with those calls' own writes.
     store::write_scope scope(db_);
-    version_memo memo;
-    for (;;) {
-        auto rows = requests_.due(now, settle_batch_rows);
-        for (auto& row : rows)
-            apply(row, row.planned_status, row.planned_reason, &memo);
-        if (std::ssize(rows) < settle_batch_rows)
-            break;
-    }
+    settle_due_by(now);
     scope.release();
     // Known again, so that the calls until then skip SQL (read inside the transaction that
     // settled: a rollback of it makes forget_stale_next_due() look again).
     next_due_ = requests_.next_due();
+}
+
+void service::settle_due_by(std::int64_t now, std::vector<request_id>* settled) {
+    version_memo memo;
+    for (;;) {
+        auto rows = requests_.due(now, settle_batch_rows);
+        for (auto& row : rows) {
+            apply(row, row.planned_status, row.planned_reason, &memo);
+            if (settled != nullptr)
+                settled->push_back(row.id);
+        }
+        if (std::ssize(rows) < settle_batch_rows)
+            break;
+    }
 }
 
 void service::settle_due_before_call() {
@@ -718,16 +725,7 @@ std::vector<request_id> service::advance_clock(std::int64_t ms) {
     store::write_scope scope(db_);
     clock_.set_offset_ms(clock_.offset_ms() + ms);
     requests_.set_clock_offset_ms(clock_.offset_ms());
-    version_memo memo;
-    for (;;) {
-        auto rows = requests_.due(clock_.now_ms(), settle_batch_rows);
-        if (rows.empty())
-            break;
-        for (auto& row : rows) {
-            apply(row, row.planned_status, row.planned_reason, &memo);
-            settled.push_back(row.id);
-        }
-    }
+    settle_due_by(clock_.now_ms(), &settled);
     scope.release();
     schedule_changed();
     return settled;

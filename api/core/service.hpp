@@ -320,6 +320,9 @@ private:
     /// permission set's version across the rows of one batch.
     void apply(async_request& row, request_status status, std::optional<std::string> reason,
                version_memo* memo = nullptr);
+    /// Settles every request due by `now`, in due order and in batches, inside the caller's
+    /// write scope; appends their ids to `settled` when given.
+    void settle_due_by(std::int64_t now, std::vector<request_id>* settled = nullptr);
     void schedule_changed();
     /// Forgets next_due_ when a transaction was rolled back since it was read (see rolled_back).
     void forget_stale_next_due() noexcept;
