@@ -37,6 +37,10 @@ namespace {
 namespace net = boost::asio;
 using namespace icemu;
 
+// The requests the scheduler timer settles in one slice (one savepoint); it runs slices back to
+// back for about a millisecond, then lets the calls that are ready run.
+constexpr std::int64_t timer_slice_rows = 16;
+
 // The configuration's scheduler mode as the core's (server/ cannot name the core's types).
 api::core::scheduler_mode core_mode(server::scheduler_mode mode) {
     switch (mode) {
@@ -191,8 +195,9 @@ int serve(server::config const& cfg) {
             return std::chrono::system_clock::time_point(std::chrono::milliseconds(*due));
         },
         [&svc, &gate] {
-            svc.settle_due();
+            bool const more = svc.settle_due(timer_slice_rows);
             gate.flush_soon();
+            return more;
         },
         &log);
     svc.on_schedule_changed = [&timer] { timer.poke(); };
@@ -252,6 +257,19 @@ int serve(server::config const& cfg) {
     } catch (std::exception const& e) {
         log.event(server::log_level::error, "cannot listen", {{"error", e.what()}});
         return 1;
+    }
+    // Requests that fell due while icemu was stopped are settled before it takes a call (later,
+    // calls go first and a backlog settles in slices between them).
+    if (!cfg.store_read_only) {
+        try {
+            svc.settle_due();
+            if (db.in_transaction())
+                db.commit();
+        } catch (store::sqlite_error const& e) {
+            svc.rolled_back(); // the timer tries again, with its back-off
+            log.event(server::log_level::error, "settling overdue requests failed",
+                      {{"error", e.what()}});
+        }
     }
     write_port_file(cfg.port_file, port);
     write_port_file(cfg.admin_port_file, admin_port);

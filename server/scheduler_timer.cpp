@@ -18,16 +18,18 @@ namespace {
 constexpr std::chrono::seconds max_slice{30};
 constexpr std::chrono::milliseconds first_backoff{100};
 constexpr std::chrono::milliseconds max_backoff{5000};
+// Slices of a backlog run back to back for about this long, then the loop rests as long.
+constexpr std::chrono::microseconds settle_turn{1000};
 
 } // namespace
 
 struct scheduler_timer::state {
-    state(net::any_io_executor const& ex, due_fn due, std::function<void()> settle_fn, logger* l)
+    state(net::any_io_executor const& ex, due_fn due, std::function<bool()> settle_fn, logger* l)
         : timer(ex), next_due(std::move(due)), settle(std::move(settle_fn)), log(l) {}
 
     net::steady_timer timer;
     due_fn next_due;
-    std::function<void()> settle;
+    std::function<bool()> settle;
     logger* log;
     bool running = false;
     bool stopped = false;
@@ -48,7 +50,7 @@ struct scheduler_timer::state {
 };
 
 scheduler_timer::scheduler_timer(net::any_io_executor ex, due_fn next_due,
-                                 std::function<void()> settle, logger* log)
+                                 std::function<bool()> settle, logger* log)
     : state_(std::make_shared<state>(ex, std::move(next_due), std::move(settle), log)) {}
 
 scheduler_timer::~scheduler_timer() {
@@ -90,7 +92,19 @@ net::awaitable<void> scheduler_timer::state::run(std::shared_ptr<state> self) {
                 // that request: back off instead of spinning.
                 if (settled_at != due) {
                     settled_at = due;
-                    s.settle();
+                    auto const start = std::chrono::steady_clock::now();
+                    bool more = s.settle();
+                    while (more && !s.stopped &&
+                           std::chrono::steady_clock::now() - start < settle_turn)
+                        more = s.settle();
+                    if (more && !s.stopped) {
+                        // A backlog: rest as long as the slices took, so that calls get at
+                        // least half of the time (they need several turns of the event loop
+                        // each: a post alone would let a slice run between every two of them).
+                        settled_at.reset();
+                        s.timer.expires_after(std::chrono::steady_clock::now() - start);
+                        co_await s.timer.async_wait(net::as_tuple(net::use_awaitable));
+                    }
                     continue; // settling may leave later requests due: ask again
                 }
                 if (s.log != nullptr)

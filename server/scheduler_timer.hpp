@@ -14,14 +14,17 @@ class logger;
 
 /// Runs `settle()` when the earliest pending request falls due. A coroutine asks `next_due()`
 /// (the wall-clock time, nullopt for "nothing due"), sleeps until then, calls `settle()`, and
-/// asks again. Single-threaded: every call must run on `ex`'s thread.
+/// asks again. `settle()` settles one slice and answers true when it left more due: the
+/// coroutine goes on with slices for about a millisecond, then rests as long as they took while
+/// the event loop serves calls, so a backlog takes at most about half of the time and never
+/// holds calls up behind all of it. Single-threaded: every call must run on `ex`'s thread.
 class scheduler_timer {
 public:
     using due_fn = std::function<std::optional<std::chrono::system_clock::time_point>()>;
 
     /// `log` (optional) receives failures of `next_due` or `settle`; after one, the loop backs
     /// off (100 ms, doubling up to 5 s) and goes on. The logger must outlive the timer.
-    scheduler_timer(net::any_io_executor ex, due_fn next_due, std::function<void()> settle,
+    scheduler_timer(net::any_io_executor ex, due_fn next_due, std::function<bool()> settle,
                     logger* log = nullptr);
     /// Stops the loop; the callbacks are never called after the timer is destroyed.
     ~scheduler_timer();

@@ -642,42 +642,49 @@ page_result<assignment> service::list_assignments(std::string_view instance_id,
     return {std::move(rows.rows), next_of(token, rows)};
 }
 
-void service::settle_due() {
+bool service::settle_due(std::int64_t max_rows, std::int64_t max_overdue_ms) {
     if (db_.read_only()) // nothing can settle; reads go on answering what is stored
-        return;
+        return false;
     forget_stale_next_due();
     if (!next_due_)
         next_due_ = requests_.next_due();
     std::int64_t const now = clock_.now_ms();
     if (!*next_due_ || **next_due_ > now)
-        return;
-    // One savepoint for everything due: the requests that fall due while calls keep coming are
+        return false;
+    if (now - **next_due_ > max_overdue_ms)
+        return true;
+    // One savepoint for the slice: the requests that fall due while calls keep coming are
     // settled together, and share the group commit with those calls' own writes.
     store::write_scope scope(db_);
-    settle_due_by(now);
+    bool const more = settle_due_by(now, nullptr, max_rows);
     scope.release();
     // Known again, so that the calls until then skip SQL (read inside the transaction that
     // settled: a rollback of it makes forget_stale_next_due() look again).
     next_due_ = requests_.next_due();
+    return more && *next_due_ && **next_due_ <= now;
 }
 
-void service::settle_due_by(std::int64_t now, std::vector<request_id>* settled) {
+bool service::settle_due_by(std::int64_t now, std::vector<request_id>* settled,
+                            std::int64_t max_rows) {
     version_memo memo;
-    for (;;) {
-        auto rows = requests_.due(now, settle_batch_rows);
+    while (max_rows > 0) {
+        auto const batch = std::min(max_rows, settle_batch_rows);
+        auto rows = requests_.due(now, batch);
         for (auto& row : rows) {
             apply(row, row.planned_status, row.planned_reason, &memo);
             if (settled != nullptr)
                 settled->push_back(row.id);
         }
-        if (std::ssize(rows) < settle_batch_rows)
-            break;
+        if (std::ssize(rows) < batch)
+            return false;
+        max_rows -= batch;
     }
+    return true;
 }
 
 void service::settle_due_before_call() {
     try {
-        settle_due();
+        settle_due(pre_call_rows, pre_call_overdue_ms);
     } catch (store::sqlite_error const&) {
         // Rolled back: the requests stay due. Had the failure taken the shared transaction with
         // other requests' changes, the next commit reports it to them.

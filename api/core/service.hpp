@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -241,14 +242,27 @@ public:
                                   std::string_view permission_set_id);
 
     // The lifecycle.
-    /// Settles every request due by the scheduler's clock, in due order, in one savepoint of the
-    /// shared transaction: all of them, or (store::sqlite_error) none, and they stay due. Cheap
+    /// Settles up to `max_rows` of the requests due by the scheduler's clock, oldest due first,
+    /// in one savepoint of the shared transaction: all of them, or (store::sqlite_error) none,
+    /// and they stay due. True when more are due: the caller lets other work run, then calls
+    /// again (a backlog is settled in slices, so calls are not held up behind all of it). Cheap
     /// when nothing is due: the next due time is kept, so a call is one comparison.
-    void settle_due();
-    /// settle_due() before a call is answered: a storage failure (a full or read-only store)
-    /// leaves those requests due instead of failing the call, so reads keep working; the
-    /// scheduler timer retries them and logs the failure.
+    /// Settles nothing (and answers true) when the oldest due is more than `max_overdue_ms`
+    /// overdue.
+    bool settle_due(std::int64_t max_rows = std::numeric_limits<std::int64_t>::max(),
+                    std::int64_t max_overdue_ms = std::numeric_limits<std::int64_t>::max());
+    /// Settles up to pre_call_rows of what is due before a call runs, so that a request due now
+    /// (a delay of 0) is settled before any later call is answered. A backlog (the oldest due
+    /// more than pre_call_overdue_ms ago: more due than icemu settles as fast as calls come) is
+    /// left to the scheduler timer's slices, and calls go first (else every call of a busy
+    /// icemu would also pay for a settlement). A storage
+    /// failure (a full or read-only store) leaves those requests due instead of failing the
+    /// call, so reads keep working; the scheduler timer retries them and logs the failure.
     void settle_due_before_call();
+    /// The most requests settle_due_before_call() settles: a call creates at most one request,
+    /// so requests due at once (a delay of 0) never pile up while each call settles one.
+    static constexpr std::int64_t pre_call_rows = 1;
+    static constexpr std::int64_t pre_call_overdue_ms = 100;
     /// The earliest due time in wall-clock epoch ms (virtual time minus the offset), if any.
     std::optional<std::int64_t> next_due_wall_ms();
     /// The shared transaction was rolled back (a failed commit): requests it settled are in
@@ -320,9 +334,11 @@ private:
     /// permission set's version across the rows of one batch.
     void apply(async_request& row, request_status status, std::optional<std::string> reason,
                version_memo* memo = nullptr);
-    /// Settles every request due by `now`, in due order and in batches, inside the caller's
-    /// write scope; appends their ids to `settled` when given.
-    void settle_due_by(std::int64_t now, std::vector<request_id>* settled = nullptr);
+    /// Settles the requests due by `now`, in due order and in batches, inside the caller's
+    /// write scope, up to `max_rows` of them; appends their ids to `settled` when given. True
+    /// when it stopped at `max_rows` (more may be due).
+    bool settle_due_by(std::int64_t now, std::vector<request_id>* settled = nullptr,
+                       std::int64_t max_rows = std::numeric_limits<std::int64_t>::max());
     void schedule_changed();
     /// Forgets next_due_ when a transaction was rolled back since it was read (see rolled_back).
     void forget_stale_next_due() noexcept;

@@ -543,6 +543,44 @@ TEST_CASE("service settles every due request in one savepoint, all or none", "[c
     CHECK_FALSE(h.svc.next_due_wall_ms());
 }
 
+TEST_CASE("service settles what falls due before a call, and a backlog in slices", "[core]") {
+    harness h(automatic(1000, 3000, 5));
+    auto const ps = h.make_permission_set("P");
+    std::vector<core::async_request> rows;
+    for (int n = 0; n < 20; ++n)
+        rows.push_back(h.assign(ps.id, std::to_string(500000000000 + n)));
+    // Due order; equal due times in the order of creation, as the store settles them.
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](auto const& a, auto const& b) { return *a.due_ms < *b.due_ms; });
+    auto const settled = [&] {
+        return std::count_if(rows.begin(), rows.end(), [&](auto const& r) {
+            return h.find(r.id).status == request_status::succeeded;
+        });
+    };
+
+    // Just due: settled before the call.
+    h.time.wall_ms = *rows[0].due_ms;
+    h.svc.settle_due_before_call();
+    CHECK(h.find(rows[0].id).status == request_status::succeeded);
+    CHECK(settled() == 1);
+
+    // Long overdue, all of them (the timer fell behind): left to the timer, calls go first.
+    h.time.wall_ms = *rows.back().due_ms;
+    REQUIRE(*rows[1].due_ms < h.time.wall_ms - core::service::pre_call_overdue_ms);
+    h.svc.settle_due_before_call();
+    CHECK(settled() == 1);
+
+    // The timer's slices, oldest due first: one of 10 says more are due; the next settles the
+    // rest and says none are.
+    CHECK(h.svc.settle_due(10));
+    CHECK(settled() == 11);
+    for (std::size_t n = 0; n < 11; ++n)
+        CHECK(h.find(rows[n].id).status == request_status::succeeded);
+    CHECK_FALSE(h.svc.settle_due(10));
+    CHECK(settled() == 20);
+    CHECK_FALSE(h.svc.next_due_wall_ms());
+}
+
 TEST_CASE("service keeps the next due time after settling what was due", "[core]") {
     harness h(automatic(1000, 3000, 4));
     auto const ps = h.make_permission_set("P");

@@ -1,9 +1,11 @@
 #include "server/scheduler_timer.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <stdexcept>
+#include <thread>
 
 #include "server/log.hpp"
 
@@ -28,6 +30,7 @@ TEST_CASE("scheduler timer settles what is due and sleeps while nothing is", "[s
         [&] {
             ++settled;
             due.reset();
+            return false;
         });
     timer.start();
     ioc.poll();
@@ -63,6 +66,7 @@ TEST_CASE("scheduler timer logs a failing settle and goes on after a back-off", 
         [&] {
             if (++settled == 1)
                 throw std::runtime_error("database is locked");
+            return false;
         },
         &log);
     timer.start();
@@ -79,4 +83,37 @@ TEST_CASE("scheduler timer logs a failing settle and goes on after a back-off", 
     CHECK(std::fread(text, 1, sizeof text - 1, sink) > 0);
     CHECK(std::string(text).find("error=\"database is locked\"") != std::string::npos);
     std::fclose(sink);
+}
+
+TEST_CASE("scheduler timer settles a backlog in slices and rests between them", "[server]") {
+    net::io_context ioc;
+    constexpr int slices = 20;
+    int settled = 0;
+    int settled_when_call_ran = -1;
+    scheduler_timer timer(
+        ioc.get_executor(),
+        [&]() -> std::optional<clock_type::time_point> {
+            if (settled >= slices)
+                return std::nullopt;
+            return clock_type::now() - std::chrono::seconds(1); // the same due time throughout
+        },
+        [&] {
+            if (settled == 0) // a call becomes ready while the backlog is being settled
+                net::post(ioc, [&] { settled_when_call_ran = settled; });
+            ++settled;
+            // A slice that takes a while: a turn holds only a few of them.
+            std::this_thread::sleep_for(std::chrono::microseconds(400));
+            return settled < slices;
+        });
+    timer.start();
+    ioc.poll();
+    // The first turn's slices, then a rest: the call ran, and the backlog waits.
+    CHECK(settled > 0);
+    CHECK(settled < slices);
+    CHECK(settled_when_call_ran == settled);
+    while (settled < slices) // the rests end on their own: the whole backlog, no back-off
+        ioc.run_one();
+    CHECK(settled == slices);
+    timer.stop();
+    ioc.run();
 }
