@@ -208,7 +208,13 @@ int serve(server::config const& cfg) {
 
     auto const keys = verifier_of(cfg);
     api::auth::verifier const* verify = keys ? &*keys : nullptr;
-    api::aws::surface aws(svc, cfg.default_account_id, verify);
+    api::core::identity_store identity(db, clock, cfg.max_page_size);
+    if (cfg.identity_require_principals)
+        svc.check_principal = [&identity](std::string_view instance, std::string_view type,
+                                          std::string_view id) {
+            return identity.missing_principal(instance, type, id);
+        };
+    api::aws::surface aws(svc, cfg.default_account_id, verify, &identity);
     api::huawei::surface huawei(svc, verify);
     server::metrics stats;
     auto append_metrics = [&stats](std::string& out) { stats.render(out); };
