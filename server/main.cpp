@@ -109,7 +109,10 @@ bool seed_fixtures(store::database& db, api::core::clock const& clock, server::c
               {{"path", cfg.fixtures},
                {"instances", std::to_string(done.instances)},
                {"permission_sets", std::to_string(done.permission_sets)},
-               {"assignments", std::to_string(done.assignments)}});
+               {"assignments", std::to_string(done.assignments)},
+               {"users", std::to_string(done.users)},
+               {"groups", std::to_string(done.groups)},
+               {"group_memberships", std::to_string(done.group_memberships)}});
     return true;
 }
 
