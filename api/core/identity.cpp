@@ -209,6 +209,25 @@ page_result<Out> convert(page_token const& token, store::page<Row>&& rows, Conve
     return out;
 }
 
+// The principal an alternate identifier names: by its unique attribute (`path`, whose value
+// must be a JSON string) or by an external id.
+template <typename ByName, typename ByExternal>
+auto find_by(alternate_identifier const& which, std::string_view path, ByName by_name,
+             ByExternal by_external) -> decltype(by_name(std::string())) {
+    if (which.attribute_path) {
+        if (*which.attribute_path != path)
+            invalid("Invalid attribute path: " + *which.attribute_path);
+        auto const doc = parse("{\"v\":" + which.attribute_value.value_or("null") + "}");
+        auto const value = string_member(doc, "v");
+        if (!value)
+            invalid("The value of " + std::string(path) + " must be a string.");
+        return by_name(*value);
+    }
+    if (!which.issuer || !which.external_id)
+        invalid("AlternateIdentifier must name a unique attribute or an external id.");
+    return by_external(*which.issuer, *which.external_id);
+}
+
 std::string creator(caller const& who) {
     // AWS records the caller's ARN; icemu the account's root (icemu's choice).
     if (who.surface == "aws")
@@ -346,20 +365,12 @@ void identity_store::delete_user(std::string_view store_id, std::string_view use
 std::string identity_store::get_user_id(std::string_view store_id,
                                         alternate_identifier const& which) {
     require_store(store_id);
-    std::optional<store::identity_user_row> row;
-    if (which.attribute_path) {
-        if (*which.attribute_path != "userName")
-            invalid("Invalid attribute path: " + *which.attribute_path);
-        auto const doc = parse("{\"v\":" + which.attribute_value.value_or("null") + "}");
-        auto const value = string_member(doc, "v");
-        if (!value)
-            invalid("The value of userName must be a string.");
-        row = repo_.find_user_by_name(store_id, *value);
-    } else if (which.issuer && which.external_id) {
-        row = repo_.find_user_by_external_id(store_id, *which.issuer, *which.external_id);
-    } else {
-        invalid("AlternateIdentifier must name a unique attribute or an external id.");
-    }
+    auto row = find_by(
+        which, "userName",
+        [&](std::string const& name) { return repo_.find_user_by_name(store_id, name); },
+        [&](std::string const& issuer, std::string const& id) {
+            return repo_.find_user_by_external_id(store_id, issuer, id);
+        });
     if (!row)
         not_found(identity_resource::user, "");
     return std::move(row->id);
@@ -439,20 +450,12 @@ void identity_store::delete_group(std::string_view store_id, std::string_view gr
 std::string identity_store::get_group_id(std::string_view store_id,
                                          alternate_identifier const& which) {
     require_store(store_id);
-    std::optional<store::identity_group_row> row;
-    if (which.attribute_path) {
-        if (*which.attribute_path != "displayName")
-            invalid("Invalid attribute path: " + *which.attribute_path);
-        auto const doc = parse("{\"v\":" + which.attribute_value.value_or("null") + "}");
-        auto const value = string_member(doc, "v");
-        if (!value)
-            invalid("The value of displayName must be a string.");
-        row = repo_.find_group_by_name(store_id, *value);
-    } else if (which.issuer && which.external_id) {
-        row = repo_.find_group_by_external_id(store_id, *which.issuer, *which.external_id);
-    } else {
-        invalid("AlternateIdentifier must name a unique attribute or an external id.");
-    }
+    auto row = find_by(
+        which, "displayName",
+        [&](std::string const& name) { return repo_.find_group_by_name(store_id, name); },
+        [&](std::string const& issuer, std::string const& id) {
+            return repo_.find_group_by_external_id(store_id, issuer, id);
+        });
     if (!row)
         not_found(identity_resource::group, "");
     return std::move(row->id);
