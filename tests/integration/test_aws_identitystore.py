@@ -198,6 +198,16 @@ class IdentityStoreTest(IcemuTestCase):
                                     UserId="not-an-id")
         self.assertIn("'userId'", response["Error"]["Message"])
 
+    def test_error_rules_match_identitystore_operations(self):
+        status, _ = self.icemu.admin("PUT", "/_icemu/faults", {"rules": [
+            {"match": {"operation": "CreateUser"}, "error": {"code": "ThrottlingException"},
+             "times": 1}]})
+        self.assertEqual(status, 200)
+        self.assertError("ThrottlingException", self.ids.create_user, UserName="t",
+                         DisplayName="T")
+        self.ids.create_user(IdentityStoreId=self.store, UserName="t", DisplayName="T")
+        self.icemu.admin("DELETE", "/_icemu/faults")
+
     def test_a_reset_empties_the_store(self):
         self.ids.create_user(IdentityStoreId=self.store, UserName="r", DisplayName="R")
         self.icemu.admin("POST", "/_icemu/reset")
