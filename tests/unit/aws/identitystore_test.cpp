@@ -1,3 +1,5 @@
+#include "api/aws/identitystore.hpp"
+
 #include <rapidjson/document.h>
 
 #include <catch2/catch.hpp>
