@@ -213,6 +213,15 @@ class IdentityStoreTest(IcemuTestCase):
         self.icemu.admin("POST", "/_icemu/reset")
         self.assertEqual(self.ids.list_users(IdentityStoreId=self.store)["Users"], [])
 
+    def test_a_reset_of_the_instance_empties_its_store(self):
+        self.ids.create_user(IdentityStoreId=self.store, UserName="r", DisplayName="R")
+        self.ids.create_group(IdentityStoreId=self.store, DisplayName="G")
+        instance = self.instance_arn.rsplit("ssoins-", 1)[1]
+        status, _ = self.icemu.admin("POST", "/_icemu/reset?instance=" + instance)
+        self.assertEqual(status, 200)
+        self.assertEqual(self.ids.list_users(IdentityStoreId=self.store)["Users"], [])
+        self.assertEqual(self.ids.list_groups(IdentityStoreId=self.store)["Groups"], [])
+
     def test_terraform_flow_group_assigned_read_back_and_deleted(self):
         """terraform-provider-aws: aws_identitystore_group, then the data source finds it by
         display name (GetGroupId; ListGroups with a filter), aws_ssoadmin_account_assignment

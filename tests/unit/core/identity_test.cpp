@@ -170,7 +170,15 @@ TEST_CASE("a reset and a deleted instance take the store with them", "[identity]
     auto const user = h.user("r");
     auto const group = h.ids.create_group(h.store_id, R"({"DisplayName":"G"})", h.who).id;
     h.ids.create_membership(h.store_id, group, user, h.who);
-    h.svc.reset(std::nullopt);
+    SECTION("a global reset") {
+        h.svc.reset(std::nullopt);
+    }
+    SECTION("a reset of the instance") {
+        h.svc.reset(h.instance);
+    }
+    SECTION("DeleteInstance") {
+        h.svc.delete_instance(h.instance);
+    }
     CHECK(count_rows(h.db, "identity_users") == 0);
     CHECK(count_rows(h.db, "identity_groups") == 0);
     CHECK(count_rows(h.db, "identity_memberships") == 0);
