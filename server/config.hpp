@@ -90,6 +90,8 @@ struct config {
     std::int64_t max_page_size = 100;    // clamps MaxResults / limit; lists stay paginated
     std::int64_t store_max_size_mib = 0; // 0: no limit
     bool store_read_only = false;
+    /// An assignment whose principal is not in the instance's identity store settles FAILED.
+    bool identity_require_principals = false;
     std::vector<instance_config> instances{{"123456789012", "", "", ""}};
     /// AWS managed policy ARNs the built-in catalogue lacks (aws.extra_managed_policies).
     std::vector<std::string> extra_managed_policies;

@@ -113,7 +113,10 @@ bool seed_fixtures(store::database& db, api::core::clock const& clock, server::c
               {{"path", cfg.fixtures},
                {"instances", std::to_string(done.instances)},
                {"permission_sets", std::to_string(done.permission_sets)},
-               {"assignments", std::to_string(done.assignments)}});
+               {"assignments", std::to_string(done.assignments)},
+               {"users", std::to_string(done.users)},
+               {"groups", std::to_string(done.groups)},
+               {"group_memberships", std::to_string(done.group_memberships)}});
     return true;
 }
 
@@ -213,7 +216,13 @@ int serve(server::config const& cfg) {
 
     auto const keys = verifier_of(cfg);
     api::auth::verifier const* verify = keys ? &*keys : nullptr;
-    api::aws::surface aws(svc, cfg.default_account_id, verify);
+    api::core::identity_store identity(db, clock, cfg.max_page_size);
+    if (cfg.identity_require_principals)
+        svc.check_principal = [&identity](std::string_view instance, std::string_view type,
+                                          std::string_view id) {
+            return identity.missing_principal(instance, type, id);
+        };
+    api::aws::surface aws(svc, cfg.default_account_id, verify, &identity);
     api::huawei::surface huawei(svc, verify);
     server::metrics stats;
     auto append_metrics = [&stats](std::string& out) { stats.render(out); };

@@ -503,7 +503,12 @@ void resources::erase_instance_resources(std::string_view instance_id, bool and_
                             "DELETE FROM managed_policies WHERE instance_id = ?",
                             "DELETE FROM customer_policies WHERE instance_id = ?",
                             "DELETE FROM tags WHERE instance_id = ?",
-                            "DELETE FROM permission_sets WHERE instance_id = ?"}) {
+                            "DELETE FROM permission_sets WHERE instance_id = ?",
+                            // Its identity store (store/identity.hpp); memberships follow.
+                            "DELETE FROM identity_users WHERE identity_store_id = "
+                            "(SELECT identity_store_id FROM instances WHERE id = ?)",
+                            "DELETE FROM identity_groups WHERE identity_store_id = "
+                            "(SELECT identity_store_id FROM instances WHERE id = ?)"}) {
         statement_use s(db_.cached(sql));
         s->bind(1, instance_id);
         s->run();

@@ -183,6 +183,65 @@ ALTER TABLE instances ADD COLUMN encryption_kms_key_arn TEXT;
 ALTER TABLE instances ADD COLUMN encryption_pending_key_type TEXT;
 ALTER TABLE instances ADD COLUMN encryption_pending_kms_key_arn TEXT;
 )sql",
+    R"sql(
+-- The identity store of each instance (instances.identity_store_id): users, groups and group
+-- memberships. `attributes` holds a principal's attributes as a JSON object in the AWS shape (the
+-- members of CreateUser/CreateGroup but IdentityStoreId); the columns beside it are what is looked
+-- up or kept unique. Deleting an instance (and a reset) takes its store with it; deleting a user or
+-- a group takes its memberships.
+CREATE TABLE identity_users(
+    seq INTEGER PRIMARY KEY,
+    identity_store_id TEXT NOT NULL,
+    id TEXT NOT NULL UNIQUE,
+    user_name TEXT,
+    attributes TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_ms INTEGER NOT NULL,
+    updated_by TEXT NOT NULL
+);
+CREATE UNIQUE INDEX identity_users_by_name ON identity_users(identity_store_id, user_name);
+CREATE INDEX identity_users_by_store ON identity_users(identity_store_id, seq);
+
+CREATE TABLE identity_groups(
+    seq INTEGER PRIMARY KEY,
+    identity_store_id TEXT NOT NULL,
+    id TEXT NOT NULL UNIQUE,
+    display_name TEXT,
+    attributes TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_ms INTEGER NOT NULL,
+    updated_by TEXT NOT NULL
+);
+CREATE UNIQUE INDEX identity_groups_by_name ON identity_groups(identity_store_id, display_name);
+CREATE INDEX identity_groups_by_store ON identity_groups(identity_store_id, seq);
+
+CREATE TABLE identity_memberships(
+    seq INTEGER PRIMARY KEY,
+    identity_store_id TEXT NOT NULL,
+    id TEXT NOT NULL UNIQUE,
+    group_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    created_by TEXT NOT NULL,
+    UNIQUE(group_id, user_id)
+);
+CREATE INDEX identity_memberships_by_user ON identity_memberships(user_id, seq);
+
+CREATE TRIGGER identity_store_follows_instance AFTER DELETE ON instances BEGIN
+    DELETE FROM identity_memberships WHERE identity_store_id = OLD.identity_store_id;
+    DELETE FROM identity_users WHERE identity_store_id = OLD.identity_store_id;
+    DELETE FROM identity_groups WHERE identity_store_id = OLD.identity_store_id;
+END;
+CREATE TRIGGER identity_memberships_follow_user AFTER DELETE ON identity_users BEGIN
+    DELETE FROM identity_memberships WHERE user_id = OLD.id;
+END;
+CREATE TRIGGER identity_memberships_follow_group AFTER DELETE ON identity_groups BEGIN
+    DELETE FROM identity_memberships WHERE group_id = OLD.id;
+END;
+)sql",
 };
 
 // icemu_request_key(id): the key of a stored id (migration 6). A blob of another size is kept.

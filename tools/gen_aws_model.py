@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generates api/aws/model_gen.cpp from botocore's sso-admin model.
+"""Generates api/aws/model_gen.cpp from botocore's sso-admin and identitystore models.
 
 Usage (from the repository root):
     python3 tools/gen_aws_model.py [--model PATH] [--out api/aws/model_gen.cpp]
@@ -20,6 +20,10 @@ import sys
 
 SERVICE = "sso-admin"
 API_VERSION = "2020-07-20"
+# The second service on the same port: its operations get a table of their own, its shapes and
+# patterns join the shared tables.
+IDENTITYSTORE = "identitystore"
+IDENTITYSTORE_VERSION = "2020-06-15"
 
 KINDS = {
     "structure": "structure",
@@ -45,10 +49,10 @@ UNICODE_CATEGORIES = {
 RAW_DELIMITER = "re"
 
 
-def default_model_path():
+def default_model_path(service=SERVICE, version=API_VERSION):
     import botocore  # only to find the installed model
 
-    return os.path.join(os.path.dirname(botocore.__file__), "data", SERVICE, API_VERSION,
+    return os.path.join(os.path.dirname(botocore.__file__), "data", service, version,
                         "service-2.json.gz")
 
 
@@ -160,21 +164,32 @@ class tables:
     def __init__(self, model):
         self.model = model
         self.shapes = model["shapes"]
-        self.order = []  # shape names, by index
+        self.order = []  # shape keys (prefix + name), by index
         self.index = {}
+        self.prefix = ""  # the key prefix of the model being added (shape names may repeat)
+        self.all_shapes = {}
         self.patterns = []  # (java, pcre2)
         self.pattern_index = {}
+
+    def use(self, model, prefix):
+        """Adds the shapes of a further model from now on, keyed with `prefix`."""
+        self.shapes = model["shapes"]
+        self.prefix = prefix
+
+    def key(self, name):
+        return self.prefix + name
 
     def add(self, name):
         """Assigns indexes breadth-first so that a shape's children follow it closely."""
         queue = [name]
         while queue:
             current = queue.pop(0)
-            if current in self.index:
+            if self.key(current) in self.index:
                 continue
-            self.index[current] = len(self.order)
-            self.order.append(current)
+            self.index[self.key(current)] = len(self.order)
+            self.order.append(self.key(current))
             s = self.shapes[current]
+            self.all_shapes[self.key(current)] = (current, s, self.prefix)
             for m in s.get("members", {}).values():
                 queue.append(m["shape"])
             for key in ("member", "key", "value"):
@@ -208,10 +223,17 @@ def index(value):
     return "no_index" if value is None else str(value)
 
 
-def generate(model):
+def generate(model, identitystore):
     t = tables(model)
     operations = sorted(model["operations"].items())
     for _, op in operations:
+        if "input" not in op:
+            raise ValueError("operation without input is not supported by the generator")
+        t.add(op["input"]["shape"])
+    t.use(identitystore, IDENTITYSTORE + ":")
+    t.shapes_model_operations = identitystore["operations"]
+    store_operations = sorted(identitystore["operations"].items())
+    for _, op in store_operations:
         if "input" not in op:
             raise ValueError("operation without input is not supported by the generator")
         t.add(op["input"]["shape"])
@@ -221,8 +243,8 @@ def generate(model):
     shape_rows = []
     member_rows = []
     enum_rows = []
-    for name in t.order:
-        s = t.shapes[name]
+    for key in t.order:
+        name, s, prefix = t.all_shapes[key]
         btype = s["type"]
         if btype not in KINDS:
             raise ValueError("unsupported shape type %s of %s" % (btype, name))
@@ -239,7 +261,7 @@ def generate(model):
             required = set(s.get("required", []))
             for member_name, m in s["members"].items():
                 member_rows.append((member_name, lower_camel(member_name),
-                                    t.index[m["shape"]], member_name in required, name))
+                                    t.index[prefix + m["shape"]], member_name in required, key))
             count = len(s["members"])
             unknown = required - set(s["members"])
             if unknown:
@@ -249,17 +271,18 @@ def generate(model):
             enum_rows.extend(s["enum"])
             count = len(s["enum"])
         if btype == "list":
-            item = t.index[s["member"]["shape"]]
+            item = t.index[prefix + s["member"]["shape"]]
         if btype == "map":
-            item = t.index[s["key"]["shape"]]
-            value = t.index[s["value"]["shape"]]
+            item = t.index[prefix + s["key"]["shape"]]
+            value = t.index[prefix + s["value"]["shape"]]
         shape_rows.append((name, kind, integral(name, s, "min"), integral(name, s, "max"),
                            pattern, first, count, item, value))
 
     out = []
     w = out.append
-    w("// Generated by tools/gen_aws_model.py from %s's %s %s model (%d operations)."
-      % (botocore_version(), SERVICE, API_VERSION, len(operations)))
+    w("// Generated by tools/gen_aws_model.py from %s's %s %s model (%d operations) and %s %s"
+      " model (%d operations)." % (botocore_version(), SERVICE, API_VERSION, len(operations),
+                                   IDENTITYSTORE, IDENTITYSTORE_VERSION, len(store_operations)))
     w("// Do not edit by hand; to regenerate, from the repository root:")
     w("//     python3 tools/gen_aws_model.py")
     w("")
@@ -280,6 +303,11 @@ def generate(model):
     w("constexpr std::array<operation, %d> operation_table{{" % len(operations))
     for op_name, op in operations:
         w("    {\"%s\", %d}," % (op_name, t.index[op["input"]["shape"]]))
+    w("}};")
+    w("")
+    w("constexpr std::array<operation, %d> identitystore_operation_table{{" % len(store_operations))
+    for op_name, op in store_operations:
+        w("    {\"%s\", %d}," % (op_name, t.index[IDENTITYSTORE + ":" + op["input"]["shape"]]))
     w("}};")
     w("")
     w("// name, kind, min, max, pattern, first member/enum, count, list item/map key, map value")
@@ -315,6 +343,7 @@ def generate(model):
     w("// clang-format on")
     w("")
     w("static_assert(std::ranges::is_sorted(operation_table, {}, &operation::name));")
+    w("static_assert(std::ranges::is_sorted(identitystore_operation_table, {}, &operation::name));")
     w("")
     w("} // namespace")
     w("")
@@ -324,11 +353,27 @@ def generate(model):
     w("std::span<std::string_view const> enum_values() noexcept { return enum_table; }")
     w("std::span<pattern const> patterns() noexcept { return pattern_table; }")
     w("")
-    w("operation const* find_operation(std::string_view name) noexcept {")
-    w("    auto const it = std::ranges::lower_bound(operation_table, name, {}, &operation::name);")
-    w("    if (it == operation_table.end() || it->name != name)")
+    w("std::span<operation const> identitystore_operations() noexcept {")
+    w("    return identitystore_operation_table;")
+    w("}")
+    w("")
+    w("namespace {")
+    w("")
+    w("operation const* find_in(std::span<operation const> table, std::string_view name) noexcept {")
+    w("    auto const it = std::ranges::lower_bound(table, name, {}, &operation::name);")
+    w("    if (it == table.end() || it->name != name)")
     w("        return nullptr;")
     w("    return &*it;")
+    w("}")
+    w("")
+    w("} // namespace")
+    w("")
+    w("operation const* find_operation(std::string_view name) noexcept {")
+    w("    return find_in(operation_table, name);")
+    w("}")
+    w("")
+    w("operation const* find_identitystore_operation(std::string_view name) noexcept {")
+    w("    return find_in(identitystore_operation_table, name);")
     w("}")
     w("")
     w("} // namespace icemu::api::aws::model")
@@ -349,15 +394,20 @@ def main():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", help="service-2.json(.gz); default: the installed botocore's")
+    parser.add_argument("--identitystore-model",
+                        help="identitystore's service-2.json(.gz); default: the installed botocore's")
     parser.add_argument("--out", default=os.path.join(root, "api", "aws", "model_gen.cpp"))
     args = parser.parse_args()
     model_path = args.model or default_model_path()
-    text, t = generate(load_model(model_path))
+    text, t = generate(load_model(model_path),
+                       load_model(args.identitystore_model or
+                                  default_model_path(IDENTITYSTORE, IDENTITYSTORE_VERSION)))
     text = clang_format(text, args.out)
     with open(args.out, "w", encoding="utf-8", newline="\n") as f:
         f.write(text)
-    print("wrote %s: %d operations, %d shapes, %d patterns" % (
-        args.out, len(t.model["operations"]), len(t.order), len(t.patterns)))
+    print("wrote %s: %d + %d operations, %d shapes, %d patterns" % (
+        args.out, len(t.model["operations"]), len(t.shapes_model_operations),
+        len(t.order), len(t.patterns)))
 
 
 if __name__ == "__main__":

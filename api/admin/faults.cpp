@@ -177,7 +177,8 @@ core::fault_rule parse_rule(rapidjson::Value const& obj, std::string const& wher
 } // namespace
 
 bool is_known_operation(std::string_view operation) noexcept {
-    return aws::is_modelled_operation(operation) || core::is_huawei_only_operation(operation);
+    return aws::is_modelled_operation(operation) || aws::is_identitystore_operation(operation) ||
+           core::is_huawei_only_operation(operation);
 }
 
 std::vector<core::fault_rule> parse_fault_rules(std::string_view text) {

@@ -175,6 +175,78 @@ core::fixture_assignment read_assignment(item const& it) {
     return out;
 }
 
+// A principal id as AWS's ResourceId pattern has it: an optional "<10 hex>-", then a UUID.
+bool is_principal_id(std::string_view id) {
+    auto uuid = id;
+    if (id.size() == 47) {
+        if (id[10] != '-' ||
+            !all_of(id.substr(0, 10), [](char c) { return ids::hex_value(c) >= 0; }))
+            return false;
+        uuid = id.substr(11);
+    }
+    if (uuid.size() != 36)
+        return false;
+    for (std::size_t i = 0; i < uuid.size(); ++i) {
+        bool const dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? uuid[i] != '-' : ids::hex_value(uuid[i]) < 0)
+            return false;
+    }
+    return true;
+}
+
+void check_text(item const& it, std::string_view key, std::optional<std::string> const& text,
+                std::size_t max) {
+    it.check(key, text, text && !text->empty() && text->size() <= max,
+             "must be 1-" + std::to_string(max) + " characters");
+}
+
+core::fixture_user read_user(item const& it) {
+    it.only({"owner_account_id", "user_name", "user_id", "display_name", "given_name",
+             "family_name", "email"});
+    core::fixture_user out;
+    out.origin = it.where();
+    out.owner_account_id = owner_account(it, false);
+    out.user_name = it.required("user_name");
+    check_text(it, "user_name", out.user_name, 128);
+    out.user_id = it.optional("user_id");
+    it.check("user_id", out.user_id, out.user_id && is_principal_id(*out.user_id),
+             "must be a UUID, optionally after 10 hex digits and '-'");
+    out.display_name = it.optional("display_name");
+    check_text(it, "display_name", out.display_name, 1024);
+    out.given_name = it.optional("given_name");
+    check_text(it, "given_name", out.given_name, 1024);
+    out.family_name = it.optional("family_name");
+    check_text(it, "family_name", out.family_name, 1024);
+    out.email = it.optional("email");
+    check_text(it, "email", out.email, 1024);
+    return out;
+}
+
+core::fixture_group read_group(item const& it) {
+    it.only({"owner_account_id", "display_name", "group_id", "description"});
+    core::fixture_group out;
+    out.origin = it.where();
+    out.owner_account_id = owner_account(it, false);
+    out.display_name = it.required("display_name");
+    check_text(it, "display_name", out.display_name, 1024);
+    out.group_id = it.optional("group_id");
+    it.check("group_id", out.group_id, out.group_id && is_principal_id(*out.group_id),
+             "must be a UUID, optionally after 10 hex digits and '-'");
+    out.description = it.optional("description");
+    check_text(it, "description", out.description, 1024);
+    return out;
+}
+
+core::fixture_group_membership read_group_membership(item const& it) {
+    it.only({"owner_account_id", "group", "user"});
+    core::fixture_group_membership out;
+    out.origin = it.where();
+    out.owner_account_id = owner_account(it, false);
+    out.group = it.required("group");
+    out.user = it.required("user");
+    return out;
+}
+
 std::string read_text(fs::path const& file) {
     std::ifstream in(file, std::ios::binary);
     if (!in)
@@ -220,13 +292,18 @@ void read_fixtures_text(std::string_view text, std::string const& file, core::fi
         fail(file, "must hold one JSON object");
     for (auto const& m : doc.GetObject()) {
         std::string_view const key(m.name.GetString(), m.name.GetStringLength());
-        if (key != "instances" && key != "permission_sets" && key != "assignments")
+        if (key != "instances" && key != "permission_sets" && key != "assignments" &&
+            key != "users" && key != "groups" && key != "group_memberships")
             fail(file + ": " + std::string(key),
-                 "unknown key (expected instances, permission_sets, assignments)");
+                 "unknown key (expected instances, permission_sets, assignments, users, groups, "
+                 "group_memberships)");
     }
     read_list(file, doc, "instances", out.instances, read_instance);
     read_list(file, doc, "permission_sets", out.permission_sets, read_permission_set);
     read_list(file, doc, "assignments", out.assignments, read_assignment);
+    read_list(file, doc, "users", out.users, read_user);
+    read_list(file, doc, "groups", out.groups, read_group);
+    read_list(file, doc, "group_memberships", out.group_memberships, read_group_membership);
 }
 
 core::fixture_set load_fixtures(std::string const& path) {

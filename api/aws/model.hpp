@@ -5,8 +5,9 @@
 #include <span>
 #include <string_view>
 
-// The botocore model of sso-admin (2020-07-20), reduced to what input validation needs. The tables
-// are generated into model_gen.cpp by tools/gen_aws_model.py; shapes reference each other by index.
+// The botocore models of sso-admin (2020-07-20) and identitystore (2020-06-15), reduced to what
+// input validation needs. The tables are generated into model_gen.cpp by tools/gen_aws_model.py;
+// shapes reference each other by index.
 namespace icemu::api::aws::model {
 
 /// The JSON type of a shape (botocore `type`; `union`/`document` are structure flavours there).
@@ -63,8 +64,10 @@ struct operation {
     std::uint16_t input;
 };
 
-/// All operations of the model, sorted by name.
+/// All operations of the sso-admin model, sorted by name.
 std::span<operation const> operations() noexcept;
+/// All operations of the identitystore model, sorted by name (their shapes share the tables).
+std::span<operation const> identitystore_operations() noexcept;
 /// Every shape reachable from an operation input; indexes in the other tables point here.
 std::span<shape const> shapes() noexcept;
 /// Structure members, grouped per structure in model order.
@@ -74,7 +77,9 @@ std::span<std::string_view const> enum_values() noexcept;
 /// The distinct patterns of the model.
 std::span<pattern const> patterns() noexcept;
 
-/// The operation called `name`, or nullptr if the model has none.
+/// The sso-admin operation called `name`, or nullptr if the model has none.
 operation const* find_operation(std::string_view name) noexcept;
+/// The identitystore operation called `name`, or nullptr if the model has none.
+operation const* find_identitystore_operation(std::string_view name) noexcept;
 
 } // namespace icemu::api::aws::model

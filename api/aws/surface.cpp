@@ -6,6 +6,7 @@
 #include "api/auth/sigv4.hpp"
 #include "api/aws/actions.hpp"
 #include "api/aws/faults.hpp"
+#include "api/aws/identitystore.hpp"
 #include "api/aws/render.hpp"
 #include "api/aws/validate.hpp"
 #include "api/core/error.hpp"
@@ -56,9 +57,12 @@ server::response reply(server::request const& req, http::status status, std::str
 }
 
 server::response error_reply(server::request const& req, wire_error e, std::string_view message,
-                             std::string const& request_id) {
+                             std::string const& request_id, core::error const* cause = nullptr) {
     json::writer out;
-    out.start_object().member("__type", e.type).member("Message", message).end_object();
+    out.start_object().member("__type", e.type).member("Message", message);
+    if (cause != nullptr)
+        write_identity_error_members(out, *cause);
+    out.end_object();
     auto res = reply(req, e.status, out.str(), request_id);
     res.set("x-amzn-ErrorType", e.type);
     return res;
@@ -157,6 +161,13 @@ std::string_view operation_of(server::request const& req) noexcept {
     return target.substr(target_prefix.size());
 }
 
+// The name an operation is recorded under: an identitystore target's operation name.
+std::string_view recorded_name(std::string_view operation) noexcept {
+    if (operation.starts_with(identitystore_target_prefix))
+        return find_identity_action(operation.substr(identitystore_target_prefix.size())).name;
+    return find_action(operation).name;
+}
+
 } // namespace
 
 server::response surface::handle(server::request const& req, server::call_info& info) {
@@ -170,6 +181,9 @@ server::response surface::answer(server::request const& req, server::call_info& 
     info.surface = "aws";
     std::string const request_id = core::format_uuid(ids_.uuid());
     auto const operation = operation_of(req);
+    if (identity_ != nullptr && operation.starts_with(identitystore_target_prefix))
+        return answer_identity(req, info, operation.substr(identitystore_target_prefix.size()),
+                               request_id);
     auto const [name, fn] = find_action(operation);
     info.operation = name;
     if (req.method() != http::verb::post) {
@@ -227,6 +241,51 @@ server::response surface::answer(server::request const& req, server::call_info& 
     return error_reply(req, to_wire(code), message, request_id);
 }
 
+server::response surface::answer_identity(server::request const& req, server::call_info& info,
+                                          std::string_view operation,
+                                          std::string const& request_id) {
+    auto const op = find_identity_action(operation);
+    info.operation = op.name;
+    if (req.method() != http::verb::post)
+        return error_reply(
+            req, {http::status::bad_request, "UnknownOperationException"},
+            "The JSON 1.1 protocol takes POST, not " + std::string(req.method_string()) + ".",
+            request_id);
+    if (op.fn == nullptr)
+        return error_reply(req, {http::status::bad_request, "UnknownOperationException"},
+                           "Unknown operation " + std::string(req["X-Amz-Target"]) + ".",
+                           request_id);
+    core::caller who{"aws", {}};
+    if (verify_ != nullptr) {
+        auto const verdict = auth::verify_sigv4(req, *verify_, "identitystore");
+        if (!verdict)
+            return auth_error_reply(req, verdict, request_id);
+        who.account = verdict.who->account_id;
+    } else {
+        who.account = caller_account(req);
+    }
+    core::errc code = core::errc::internal;
+    std::string message = "An internal error occurred.";
+    try {
+        json::body_document body;
+        rapidjson::Document& in = body.get();
+        std::string problem;
+        bool const parsed = json::parse_object(req.body(), in, problem);
+        json::writer out;
+        run_identity_call(svc_, *identity_, std::move(who), op, in, parsed, problem, out,
+                          info.delay);
+        return reply(req, http::status::ok, out.str(), request_id);
+    } catch (core::error const& e) {
+        auto const why = storage_rejection(e.why());
+        if (why != server::rejection::internal_error)
+            return error_reply(req, to_wire(e.code()), server::describe(why), request_id);
+        return error_reply(req, to_wire(e.code()), e.what(), request_id, &e);
+    } catch (std::exception const&) {
+        // Other failures: the text may hold internals, so it is never echoed to clients.
+    }
+    return error_reply(req, to_wire(code), message, request_id);
+}
+
 std::string surface::caller_account(server::request const& req) const {
     // SigV4: "AWS4-HMAC-SHA256 Credential=<AKID>/<date>/<region>/sso/aws4_request, ...". In the
     // open auth mode a 12-digit access key id stands for the caller's account.
@@ -254,7 +313,7 @@ server::response surface::refuse(server::request const& req, server::rejection w
                                  server::call_info& info) {
     info.surface = "aws";
     auto const operation = operation_of(req);
-    info.operation = find_action(operation).name;
+    info.operation = recorded_name(operation);
     std::string const request_id = core::format_uuid(ids_.uuid());
     return error_reply(req, {server::status_of(why), rejection_type(why)}, server::describe(why),
                        request_id);

@@ -666,8 +666,19 @@ bool is_modelled_operation(std::string_view operation) noexcept {
     return model::find_operation(operation) != nullptr;
 }
 
+bool is_identitystore_operation(std::string_view operation) noexcept {
+    return model::find_identitystore_operation(operation) != nullptr;
+}
+
 void validate_input(std::string_view operation, Value const& body) {
-    model::operation const* op = model::find_operation(operation);
+    validate_input(model::find_operation(operation), operation, body);
+}
+
+void validate_identitystore_input(std::string_view operation, Value const& body) {
+    validate_input(model::find_identitystore_operation(operation), operation, body);
+}
+
+void validate_input(model::operation const* op, std::string_view operation, Value const& body) {
     if (op == nullptr)
         throw core::error{errc::internal, "no model for operation " + std::string(operation)};
     validator checker;

@@ -11,8 +11,15 @@
 // String.length() does on the real service: a character outside the BMP counts as 2.
 namespace icemu::api::aws {
 
+namespace model {
+struct operation;
+}
+
 /// True if `operation` is one of the model's 79 operations.
 bool is_modelled_operation(std::string_view operation) noexcept;
+
+/// True if `operation` is one of the identitystore model's 19 operations.
+bool is_identitystore_operation(std::string_view operation) noexcept;
 
 /// Validates a parsed request body (a JSON object) against the model's input shape of `operation`.
 /// Throws core::error{errc::serialization} when a member has the wrong JSON type or invalid UTF-8
@@ -22,6 +29,12 @@ bool is_modelled_operation(std::string_view operation) noexcept;
 /// JSON null counts as absent; unknown members are ignored; values in messages are cut at 256
 /// characters. Patterns are full matches, compiled once per process.
 void validate_input(std::string_view operation, rapidjson::Value const& body);
+/// As validate_input, against the identitystore model's input shape of `operation`.
+void validate_identitystore_input(std::string_view operation, rapidjson::Value const& body);
+
+/// Validates `body` against the input shape of `op` (nullptr: errc::internal naming `operation`).
+void validate_input(model::operation const* op, std::string_view operation,
+                    rapidjson::Value const& body);
 
 /// True if `text` (UTF-8) fully matches model::patterns()[index]. Throws
 /// core::error{errc::internal} if a model pattern does not compile,

@@ -5,6 +5,7 @@
 
 #include "api/core/error.hpp"
 #include "api/core/ids.hpp"
+#include "store/identity.hpp"
 #include "store/resources.hpp"
 
 namespace icemu::api::core {
@@ -60,6 +61,120 @@ private:
     store::resources& resources_;
     std::string default_owner_;
 };
+
+// "<10 hex of the store>-<UUID>" derived from `seed`.
+std::string derived_principal_id(std::string const& store_id, std::string const& seed) {
+    auto const hex = derived_hex(seed, 32);
+    std::string out = store_id.size() == 12 ? store_id.substr(2) + "-" : std::string();
+    out += hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-4" + hex.substr(13, 3) + "-8" +
+           hex.substr(17, 3) + "-" + hex.substr(20, 12);
+    return out;
+}
+
+std::string json_string(std::string_view text) {
+    std::string out = "\"";
+    for (char const c : text) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (static_cast<unsigned char>(c) < 0x20) {
+            constexpr char hex[] = "0123456789abcdef";
+            out += "\\u00";
+            out += hex[(c >> 4) & 0xf];
+            out += hex[c & 0xf];
+        } else {
+            out += c;
+        }
+    }
+    out += '"';
+    return out;
+}
+
+void apply_identity(store::database& db, fixture_set const& fixtures, instance_lookup& instances,
+                    store::resources& resources, std::int64_t now, fixture_report& report) {
+    store::identity repo(db);
+    auto store_of = [&](std::string const& origin, std::optional<std::string> const& owner) {
+        auto const instance = resources.find_instance(instances.id_for(origin, owner));
+        return instance->identity_store_id;
+    };
+    for (auto const& seed : fixtures.users) {
+        auto const store_id = store_of(seed.origin, seed.owner_account_id);
+        if (repo.find_user_by_name(store_id, seed.user_name))
+            continue;
+        std::string attributes = "{\"UserName\":" + json_string(seed.user_name);
+        if (seed.given_name || seed.family_name) {
+            attributes += ",\"Name\":{";
+            if (seed.given_name)
+                attributes += "\"GivenName\":" + json_string(*seed.given_name);
+            if (seed.family_name)
+                attributes += std::string(seed.given_name ? "," : "") +
+                              "\"FamilyName\":" + json_string(*seed.family_name);
+            attributes += "}";
+        }
+        if (seed.display_name)
+            attributes += ",\"DisplayName\":" + json_string(*seed.display_name);
+        if (seed.email)
+            attributes +=
+                ",\"Emails\":[{\"Value\":" + json_string(*seed.email) + ",\"Primary\":true}]";
+        attributes += "}";
+        store::identity_user_row row{
+            store_id,
+            seed.user_id.value_or(
+                derived_principal_id(store_id, "icemu-user:" + store_id + ":" + seed.user_name)),
+            seed.user_name,
+            attributes,
+            "ENABLED",
+            now,
+            "fixtures",
+            now,
+            "fixtures"};
+        if (repo.find_user(store_id, row.id))
+            fail(seed.origin, "user_id: " + row.id + " is declared twice");
+        repo.insert_user(row);
+        ++report.users;
+    }
+    for (auto const& seed : fixtures.groups) {
+        auto const store_id = store_of(seed.origin, seed.owner_account_id);
+        if (repo.find_group_by_name(store_id, seed.display_name))
+            continue;
+        std::string attributes = "{\"DisplayName\":" + json_string(seed.display_name);
+        if (seed.description)
+            attributes += ",\"Description\":" + json_string(*seed.description);
+        attributes += "}";
+        store::identity_group_row row{
+            store_id,
+            seed.group_id.value_or(derived_principal_id(
+                store_id, "icemu-group:" + store_id + ":" + seed.display_name)),
+            seed.display_name,
+            attributes,
+            now,
+            "fixtures",
+            now,
+            "fixtures"};
+        if (repo.find_group(store_id, row.id))
+            fail(seed.origin, "group_id: " + row.id + " is declared twice");
+        repo.insert_group(row);
+        ++report.groups;
+    }
+    for (auto const& seed : fixtures.group_memberships) {
+        auto const store_id = store_of(seed.origin, seed.owner_account_id);
+        auto const group = repo.find_group_by_name(store_id, seed.group);
+        if (!group)
+            fail(seed.origin,
+                 "group: no group named " + seed.group + " is in identity store " + store_id);
+        auto const user = repo.find_user_by_name(store_id, seed.user);
+        if (!user)
+            fail(seed.origin,
+                 "user: no user named " + seed.user + " is in identity store " + store_id);
+        if (repo.find_membership_of(store_id, group->id, user->id))
+            continue;
+        repo.insert_membership(
+            {store_id,
+             derived_principal_id(store_id, "icemu-membership:" + group->id + ":" + user->id),
+             group->id, user->id, now, "fixtures"});
+        ++report.group_memberships;
+    }
+}
 
 } // namespace
 
@@ -123,6 +238,8 @@ fixture_report apply_fixtures(store::database& db, fixture_set const& fixtures, 
                                       ps->second.version);
         ++report.assignments;
     }
+
+    apply_identity(db, fixtures, instances, resources, now, report);
 
     scope.release();
     report.applied = true;

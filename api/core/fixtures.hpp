@@ -38,13 +38,46 @@ struct fixture_assignment {
     std::string principal_id;
 };
 
+/// A user of an instance's identity store.
+struct fixture_user {
+    std::string origin;
+    std::optional<std::string> owner_account_id; // none: the default instance
+    std::string user_name;
+    std::optional<std::string> user_id; // none: derived from the store and the user name
+    std::optional<std::string> display_name;
+    std::optional<std::string> given_name;
+    std::optional<std::string> family_name;
+    std::optional<std::string> email;
+};
+
+/// A group of an instance's identity store.
+struct fixture_group {
+    std::string origin;
+    std::optional<std::string> owner_account_id; // none: the default instance
+    std::string display_name;
+    std::optional<std::string> group_id; // none: derived from the store and the display name
+    std::optional<std::string> description;
+};
+
+/// A user (by user name) in a group (by display name) of the same store.
+struct fixture_group_membership {
+    std::string origin;
+    std::optional<std::string> owner_account_id; // none: the default instance
+    std::string group;
+    std::string user;
+};
+
 struct fixture_set {
     std::vector<fixture_instance> instances;
     std::vector<fixture_permission_set> permission_sets;
     std::vector<fixture_assignment> assignments;
+    std::vector<fixture_user> users;
+    std::vector<fixture_group> groups;
+    std::vector<fixture_group_membership> group_memberships;
 
     bool empty() const noexcept {
-        return instances.empty() && permission_sets.empty() && assignments.empty();
+        return instances.empty() && permission_sets.empty() && assignments.empty() &&
+               users.empty() && groups.empty() && group_memberships.empty();
     }
 };
 
@@ -54,6 +87,9 @@ struct fixture_report {
     std::int64_t instances = 0; // created (an instance that already existed is not counted)
     std::int64_t permission_sets = 0;
     std::int64_t assignments = 0;
+    std::int64_t users = 0; // created (a user name the store has already is not counted)
+    std::int64_t groups = 0;
+    std::int64_t group_memberships = 0;
 };
 
 /// Applies the fixtures when the store holds no permission set yet (a first start: the initial
@@ -64,7 +100,11 @@ struct fixture_report {
 ///   fixture instance, or to the store's first instance when the fixtures declare none; its id
 ///   is derived from its instance and name, so its ARN is the same on every machine;
 /// - an assignment is created settled: listed, and its permission set provisioned (at version 1)
-///   to the account; no request is recorded. An identical assignment twice is created once.
+///   to the account; no request is recorded. An identical assignment twice is created once;
+/// - users, groups and group memberships go to the identity store of their instance (default
+///   as above); ids are given or derived from the store and the name ("<10 hex>-<UUID>"); a
+///   user name or group display name the store has already is kept as it is; a membership
+///   names its group and user by display name and user name.
 /// Throws core::error(invalid_argument) quoting the item's origin for an unknown owner account
 /// or permission set name and for a duplicate permission set name; store::sqlite_error for
 /// storage failures. Writes join the shared transaction (the caller commits).

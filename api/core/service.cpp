@@ -883,6 +883,13 @@ async_request service::start_request(caller const& who, async_request row, bool 
     row.surface = std::string(who.surface);
     row.planned_status = request_status::succeeded;
     bool const held = apply_outcome_rules(row);
+    if (row.kind == request_kind::assignment_create && check_principal) {
+        if (auto why = check_principal(row.instance_id, row.principal_type.value_or(""),
+                                       row.principal_id.value_or(""))) {
+            row.planned_status = request_status::failed;
+            row.planned_reason = std::move(why);
+        }
+    }
     plan(row, settle_now);
     if (held) {
         // Stuck by a rule: no due time, no polls; only the admin settle ends it.

@@ -46,6 +46,12 @@ public:
     std::function<void()> on_schedule_changed;
     /// Called for every request as it settles (wire it to the log).
     std::function<void(async_request const&)> on_settled;
+    /// When set (identity.require_principals), asked as each assignment is created: a failure
+    /// reason (the principal is not in the instance's identity store) makes it settle FAILED.
+    std::function<std::optional<std::string>(std::string_view instance_id,
+                                             std::string_view principal_type,
+                                             std::string_view principal_id)>
+        check_principal;
 
     /// Creates the configured initial state when the store holds no instance.
     void ensure_initial_state();

@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import START_TIMEOUT_S, IcemuTestCase, icemu_binary
+from harness import START_TIMEOUT_S, IcemuTestCase, _boto3_session, icemu_binary
 
 EXAMPLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docker",
                        "fixtures", "example.json")
@@ -86,6 +86,42 @@ class FixturesTest(IcemuTestCase):
         self.assertEqual(names, ["First"])
         self.assertIn("fixtures skipped: the store already has permission sets",
                       server.log_text())
+
+    def test_users_groups_and_memberships_seed_the_identity_store(self):
+        given = "9067639464-00000000-0000-4000-8000-000000000001"
+        path = self.write("ids.json", {
+            "users": [{"user_name": "alice", "display_name": "Alice", "given_name": "Alice",
+                       "family_name": "A", "email": "alice@example.com"},
+                      {"user_name": "bob", "user_id": given}],
+            "groups": [{"display_name": "Admins", "description": "The admins"}],
+            "group_memberships": [{"group": "Admins", "user": "alice"}],
+        })
+        server = self.start_with(path)
+        store = server.client().list_instances()["Instances"][0]["IdentityStoreId"]
+        ids = _boto3_session().client("identitystore", endpoint_url=server.endpoint)
+        users = {u["UserName"]: u for u in ids.list_users(IdentityStoreId=store)["Users"]}
+        self.assertEqual(sorted(users), ["alice", "bob"])
+        alice = users["alice"]
+        self.assertEqual((alice["DisplayName"], alice["Name"], alice["Emails"]),
+                         ("Alice", {"GivenName": "Alice", "FamilyName": "A"},
+                          [{"Value": "alice@example.com", "Primary": True}]))
+        self.assertEqual(users["bob"]["UserId"], given)
+        [group] = ids.list_groups(IdentityStoreId=store)["Groups"]
+        self.assertEqual(group["Description"], "The admins")
+        [member] = ids.list_group_memberships(IdentityStoreId=store,
+                                              GroupId=group["GroupId"])["GroupMemberships"]
+        self.assertEqual(member["MemberId"], {"UserId": alice["UserId"]})
+        # Derived ids are the same on every machine: a second store seeded alike agrees.
+        again = self.start_icemu(env={"ICEMU_FIXTURES": path})
+        ids2 = _boto3_session().client("identitystore", endpoint_url=again.endpoint)
+        self.assertEqual(ids2.get_user_id(IdentityStoreId=store, AlternateIdentifier={
+            "UniqueAttribute": {"AttributePath": "userName", "AttributeValue": "alice"}})
+            ["UserId"], alice["UserId"])
+
+    def test_a_membership_of_an_unknown_group_stops_start_up(self):
+        path = self.write("bad.json", {"group_memberships": [{"group": "None", "user": "x"}]})
+        stderr = self.fails_to_start(path)
+        self.assertIn("group_memberships[0]: group: no group named None", stderr)
 
     def describe_name(self, server, arn):
         return server.client().describe_permission_set(

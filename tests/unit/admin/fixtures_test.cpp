@@ -83,7 +83,7 @@ TEST_CASE("fixtures that cannot be used stop with one line naming the file and f
         write(file, R"({"instance": []})");
         CHECK(failure(file) == "fixtures " + file +
                                    ": instance: unknown key (expected instances, permission_sets, "
-                                   "assignments)");
+                                   "assignments, users, groups, group_memberships)");
     }
     SECTION("an unknown item key") {
         write(file, R"({"permission_sets": [{"name": "A", "Name": "B"}]})");

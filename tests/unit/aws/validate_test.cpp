@@ -66,7 +66,8 @@ TEST_CASE("The model lists all 79 sso-admin operations", "[aws]") {
     CHECK_FALSE(aws::is_modelled_operation(""));
 }
 
-TEST_CASE("Every pattern reachable from the 79 operation inputs compiles with PCRE2", "[aws]") {
+TEST_CASE("Every pattern reachable from the 79 + 19 operation inputs compiles with PCRE2",
+          "[aws]") {
     std::set<std::size_t> seen_shapes;
     std::set<std::size_t> used_patterns;
     auto const visit = [&](auto const& self, std::size_t index) -> void {
@@ -85,6 +86,8 @@ TEST_CASE("Every pattern reachable from the 79 operation inputs compiles with PC
             self(self, s.value_shape);
     };
     for (model::operation const& op : model::operations())
+        visit(visit, op.input);
+    for (model::operation const& op : model::identitystore_operations())
         visit(visit, op.input);
 
     CHECK(seen_shapes.size() == model::shapes().size());

@@ -82,6 +82,7 @@ std::map<std::string, sample, std::less<>> const samples{
     {"store.mmap_mib", {"0", "0", "1", "1048576"}},
     {"store.max_size_mib", {"1", "1", "2", "1048576"}},
     {"store.read_only", {"true", "true", "false", "true"}},
+    {"identity.require_principals", {"true", "true", "false", "true"}},
     {"limits.max_body_bytes", {"1024", "1024", "2048", "67108864"}},
     {"limits.max_header_bytes", {"1024", "1024", "2048", "1048576"}},
     {"limits.request_timeout_ms", {"100", "100", "200", "2147483647"}},
