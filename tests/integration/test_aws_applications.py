@@ -356,6 +356,67 @@ class TrustedTokenIssuerTest(ApplicationTestCase):
                           for i in p["TrustedTokenIssuers"]], [arn, other])
 
 
+class AccessControlAttributesTest(ApplicationTestCase):
+    """The ABAC configuration as an ACCESS_CONTROL_ATTRIBUTES request, settled by the scheduler
+    like every kind."""
+    icemu_env = {"ICEMU_SCHEDULER_MODE": "manual"}
+    ABAC = {"AccessControlAttributes": [
+        {"Key": "department", "Value": {"Source": ["${path:enterprise.department}"]}}]}
+
+    def create(self):
+        self.sso.create_instance_access_control_attribute_configuration(
+            InstanceArn=self.inst, InstanceAccessControlAttributeConfiguration=self.ABAC)
+
+    def described(self):
+        return clean(self.sso.describe_instance_access_control_attribute_configuration(
+            InstanceArn=self.inst))
+
+    def test_in_progress_until_settled(self):
+        self.assertClientError("ResourceNotFoundException",
+                               self.sso.describe_instance_access_control_attribute_configuration,
+                               InstanceArn=self.inst)
+        self.create()
+        self.assertEqual(self.described(), {
+            "Status": "CREATION_IN_PROGRESS",
+            "InstanceAccessControlAttributeConfiguration": self.ABAC})
+        self.assertClientError("ConflictException", self.create)
+        (request,) = self.icemu.requests(kind="ACCESS_CONTROL_ATTRIBUTES")
+        self.assertEqual((request["status"], request["instance_id"], request["permission_set_id"]),
+                         ("IN_PROGRESS", "ssoins-" + self.inst.rsplit("ssoins-", 1)[1], None))
+        self.icemu.settle(request["request_id"])
+        self.assertEqual(self.described()["Status"], "ENABLED")
+
+    def test_a_failed_request_is_creation_failed_with_its_reason(self):
+        self.create()
+        (request,) = self.icemu.requests(kind="ACCESS_CONTROL_ATTRIBUTES")
+        self.icemu.settle(request["request_id"], "FAILED", "Attribute source not found.")
+        self.assertEqual(self.described(), {
+            "Status": "CREATION_FAILED", "StatusReason": "Attribute source not found.",
+            "InstanceAccessControlAttributeConfiguration": self.ABAC})
+
+    def test_the_scheduler_and_outcome_rules(self):
+        self.icemu.scheduler(mode="auto", delay_ms={"min": 1000, "max": 1000})
+        status, _ = self.icemu.admin("PUT", "/_icemu/faults", {"rules": [
+            {"match": {"kind": "ACCESS_CONTROL_ATTRIBUTES"},
+             "outcome": {"status": "FAILED", "failure_reason": "Rule says no."}, "times": 1}]})
+        self.assertEqual(status, 200)
+        self.create()
+        self.assertEqual(self.described()["Status"], "CREATION_IN_PROGRESS")
+        self.assertEqual(len(self.icemu.advance(1000)["settled"]), 1)
+        self.assertEqual(self.described()["StatusReason"], "Rule says no.")
+        # The rule is used up: a new configuration is enabled at its due time.
+        self.sso.delete_instance_access_control_attribute_configuration(InstanceArn=self.inst)
+        self.create()
+        self.icemu.advance(1000)
+        self.assertEqual(self.described()["Status"], "ENABLED")
+        # polls mode: enabled on the Nth describe.
+        self.sso.delete_instance_access_control_attribute_configuration(InstanceArn=self.inst)
+        self.icemu.scheduler(mode="polls", polls=2)
+        self.create()
+        self.assertEqual(self.described()["Status"], "CREATION_IN_PROGRESS")
+        self.assertEqual(self.described()["Status"], "ENABLED")
+
+
 class ResetAndRestartTest(ApplicationTestCase):
     per_test = True
 
