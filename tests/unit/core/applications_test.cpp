@@ -134,7 +134,8 @@ TEST_CASE("an application ARN with another account is not found", "[core][apps]"
 TEST_CASE("application tags keep their order, overwrite values and obey the quota",
           "[core][apps]") {
     fixture f;
-    auto const ref = f.ref(f.create("App", {{"a", "1"}, {"b", "2"}}));
+    auto const app = f.create("App", {{"a", "1"}, {"b", "2"}});
+    auto const ref = f.ref(app); // views into `app`
     f.svc.apps().tag_resource(ref, false, {{"a", "3"}, {"c", "4"}});
     f.svc.apps().untag_resource(ref, false, {"b", "missing"});
     auto const tags = f.svc.apps().list_tags(ref, false, {100, std::nullopt}).items;
