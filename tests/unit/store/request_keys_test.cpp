@@ -149,7 +149,8 @@ TEST_CASE("migration 6 re-keys the requests stored before it under their ids", "
             "ALTER TABLE instances DROP COLUMN encryption_key_type; "
             "ALTER TABLE instances DROP COLUMN encryption_kms_key_arn; "
             "ALTER TABLE instances DROP COLUMN encryption_pending_key_type; "
-            "ALTER TABLE instances DROP COLUMN encryption_pending_kms_key_arn;");
+            "ALTER TABLE instances DROP COLUMN encryption_pending_kms_key_arn; "
+            "DROP TABLE app_items;");
         db.exec("PRAGMA user_version=5; COMMIT");
     }
     store::database db(options);
