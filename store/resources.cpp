@@ -513,6 +513,11 @@ void resources::erase_instance_resources(std::string_view instance_id, bool and_
         s->bind(1, instance_id);
         s->run();
     }
+    { // the application family (store/app_items.hpp)
+        statement_use s(db_.cached("DELETE FROM app_items WHERE instance_id = ?"));
+        s->bind(1, instance_id);
+        s->run();
+    }
     if (!and_instance) { // the instance stays, as it was created: with an AWS owned key
         statement_use s(db_.cached(
             "UPDATE instances SET encryption_key_type = NULL, encryption_kms_key_arn = NULL, "
@@ -531,7 +536,7 @@ void resources::erase_all() {
     db_.exec(
         "DELETE FROM provisioned; DELETE FROM assignments; DELETE FROM managed_policies; "
         "DELETE FROM customer_policies; DELETE FROM tags; DELETE FROM permission_sets; "
-        "DELETE FROM instances;");
+        "DELETE FROM app_items; DELETE FROM instances;");
 }
 
 } // namespace icemu::store

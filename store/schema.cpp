@@ -242,6 +242,29 @@ CREATE TRIGGER identity_memberships_follow_group AFTER DELETE ON identity_groups
     DELETE FROM identity_memberships WHERE group_id = OLD.id;
 END;
 )sql",
+    R"sql(
+-- The application family (applications, trusted token issuers and their content: assignments,
+-- configurations, access scopes, authentication methods, grants, tags) in one table: `owner` is
+-- the application or issuer an item belongs to ('' for those themselves), a..d the kind's
+-- attributes, body its document.
+CREATE TABLE app_items(
+    seq INTEGER PRIMARY KEY,
+    instance_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    key TEXT NOT NULL,
+    a TEXT,
+    b TEXT,
+    c TEXT,
+    d TEXT,
+    body TEXT NOT NULL,
+    client_token TEXT,
+    created_ms INTEGER NOT NULL,
+    UNIQUE(instance_id, kind, owner, key)
+);
+CREATE INDEX app_items_by_owner ON app_items(instance_id, owner, kind, seq);
+CREATE INDEX app_items_by_attributes ON app_items(instance_id, kind, a, b, seq);
+)sql",
 };
 
 // icemu_request_key(id): the key of a stored id (migration 6). A blob of another size is kept.

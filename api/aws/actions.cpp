@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/aws/app_actions.hpp"
 #include "api/aws/render.hpp"
 #include "api/core/error.hpp"
 #include "api/json/reader.hpp"
@@ -31,11 +32,6 @@ std::string_view permission_set_of(action_context const& ctx, std::string_view i
     return id;
 }
 
-core::page_request page_of(action_context const& ctx) {
-    return {json::optional_int(ctx.in, "MaxResults").value_or(100),
-            optional_string(ctx.in, "NextToken")};
-}
-
 std::optional<core::request_status> status_filter(action_context const& ctx) {
     auto const* filter = json::find(ctx.in, "Filter");
     if (filter == nullptr)
@@ -51,18 +47,6 @@ std::optional<bool> provisioning_filter(action_context const& ctx) {
     return *status == "LATEST_PERMISSION_SET_PROVISIONED";
 }
 
-// Writes `key: [items...]` and NextToken when there is a next page.
-template <typename T, typename Render>
-void write_page(json::writer& out, std::string_view key, core::page_result<T> const& page,
-                Render render) {
-    out.start_object().key(key).start_array();
-    for (auto const& item : page.items)
-        render(out, item);
-    out.end_array();
-    out.member("NextToken", page.next_token);
-    out.end_object();
-}
-
 void list_instances(action_context& ctx) {
     auto const page = ctx.svc.list_instances(ctx.who, page_of(ctx));
     write_page(ctx.out, "Instances", page,
@@ -72,18 +56,6 @@ void list_instances(action_context& ctx) {
 void describe_instance(action_context& ctx) {
     // DescribeInstance's output is the instance's members at top level, with its encryption.
     render(ctx.out, ctx.svc.describe_instance(instance_of(ctx)));
-}
-
-// The Tags member ([{Key, Value}], validated against the model) as core tags.
-std::vector<core::tag> tags_of(action_context const& ctx) {
-    std::vector<core::tag> out;
-    auto const* tags = json::find(ctx.in, "Tags");
-    if (tags == nullptr || !tags->IsArray())
-        return out;
-    for (auto const& item : tags->GetArray())
-        out.push_back({std::string(string_or_empty(item, "Key")),
-                       std::string(string_or_empty(item, "Value"))});
-    return out;
 }
 
 void create_instance(action_context& ctx) {
@@ -385,7 +357,7 @@ void delete_permissions_boundary(action_context& ctx) {
 }
 
 // The resource a TaggableResourceArn names: an instance, or a permission set (then
-// `permission_set` is set). Applications and trusted token issuers are not emulated: not found.
+// `permission_set` is set). Applications and trusted token issuers are app_tags' (app_actions).
 struct tag_target {
     std::string_view instance;
     std::optional<std::string_view> permission_set;
@@ -412,12 +384,16 @@ tag_target tag_target_of(action_context const& ctx) {
 }
 
 void tag_resource(action_context& ctx) {
+    if (app_tags(ctx, tag_operation::tag))
+        return;
     auto const target = tag_target_of(ctx);
     ctx.svc.tag_resource(target.instance, target.permission_set, tags_of(ctx));
     ctx.out.start_object().end_object();
 }
 
 void untag_resource(action_context& ctx) {
+    if (app_tags(ctx, tag_operation::untag))
+        return;
     auto const target = tag_target_of(ctx);
     std::vector<std::string> keys;
     if (auto const* in = json::find(ctx.in, "TagKeys"); in != nullptr && in->IsArray())
@@ -429,6 +405,8 @@ void untag_resource(action_context& ctx) {
 }
 
 void list_tags_for_resource(action_context& ctx) {
+    if (app_tags(ctx, tag_operation::list))
+        return;
     auto const target = tag_target_of(ctx);
     // The operation has no MaxResults member: pages of 100.
     auto const page = ctx.svc.list_tags(target.instance, target.permission_set,
@@ -481,11 +459,28 @@ constexpr std::array<std::pair<std::string_view, action>, 38> actions{{
 
 } // namespace
 
+core::page_request page_of(action_context const& ctx) {
+    return {json::optional_int(ctx.in, "MaxResults").value_or(100),
+            optional_string(ctx.in, "NextToken")};
+}
+
+// The Tags member ([{Key, Value}], validated against the model) as core tags.
+std::vector<core::tag> tags_of(action_context const& ctx) {
+    std::vector<core::tag> out;
+    auto const* tags = json::find(ctx.in, "Tags");
+    if (tags == nullptr || !tags->IsArray())
+        return out;
+    for (auto const& item : tags->GetArray())
+        out.push_back({std::string(string_or_empty(item, "Key")),
+                       std::string(string_or_empty(item, "Value"))});
+    return out;
+}
+
 found_action find_action(std::string_view operation) noexcept {
     for (auto const& [name, fn] : actions)
         if (name == operation)
             return {name, fn};
-    return {};
+    return find_app_action(operation);
 }
 
 } // namespace icemu::api::aws

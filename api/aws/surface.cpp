@@ -109,11 +109,15 @@ public:
             throw core::error(core::errc::serialization, problem_);
         validate_input(target_, in_);
     }
-    // Tenancy: every instance the input names must be the caller's: InstanceArn, and the
-    // instance inside a tag operation's ResourceArn (a permission set or an instance ARN).
+    // Tenancy: every instance the input names must be the caller's: InstanceArn (else the
+    // instance inside ApplicationArn or TrustedTokenIssuerArn), and the instance inside a tag
+    // operation's ResourceArn.
     core::tenancy_targets targets() const override {
-        return {.instance_ids = {instance_id_of(json::string_or_empty(in_, "InstanceArn")),
-                                 instance_id_of(json::string_or_empty(in_, "ResourceArn"))},
+        auto named = instance_id_of(json::string_or_empty(in_, "InstanceArn"));
+        for (std::string_view member : {"ApplicationArn", "TrustedTokenIssuerArn"})
+            if (named.empty())
+                named = instance_id_of(json::string_or_empty(in_, member));
+        return {.instance_ids = {named, instance_id_of(json::string_or_empty(in_, "ResourceArn"))},
                 .permission_set_id = {}};
     }
     void run(core::service& svc) override {
@@ -196,9 +200,7 @@ server::response surface::answer(server::request const& req, server::call_info& 
     if (fn == nullptr && is_modelled_operation(operation)) {
         // 501 is not retried by any SDK: an unimplemented operation fails at once.
         return error_reply(req, {http::status::not_implemented, "NotImplementedException"},
-                           "icemu does not implement " + std::string(operation) +
-                               "; it emulates the permission-set provisioning family of "
-                               "sso-admin.",
+                           "icemu does not implement " + std::string(operation) + " yet.",
                            request_id);
     }
     if (fn == nullptr) {

@@ -538,6 +538,25 @@ async_request service::describe_request(std::string_view instance_id, std::strin
     return std::move(*row); // the hot read path: no copy of its strings
 }
 
+async_request service::start_instance_request(caller const& who, std::string_view instance_id,
+                                              request_kind kind) {
+    async_request row;
+    row.kind = kind;
+    row.instance_id = std::string(instance_id);
+    return start_request(who, std::move(row), false);
+}
+
+std::optional<async_request> service::latest_instance_request(std::string_view instance_id,
+                                                              request_kind kind) {
+    auto const latest = requests_.list(instance_id, kind, std::nullopt, max_position, 1);
+    if (latest.rows.empty())
+        return std::nullopt;
+    auto row = requests_.find(latest.rows.front().id);
+    if (row)
+        count_poll(*row);
+    return row;
+}
+
 void service::count_poll(async_request& row) {
     // A read-only store cannot count polls: the request answers as it stands.
     if (row.status != request_status::in_progress || row.settle_by != store::settle_mode::polls ||
@@ -976,6 +995,8 @@ void service::apply(async_request& row, request_status status, std::optional<std
         case request_kind::instance_encryption:
             resources_.apply_pending_encryption(row.instance_id);
             break;
+        case request_kind::access_control_attributes:
+            break; // the configuration's status is its request's (access_control.cpp)
         }
     }
     if (on_settled)

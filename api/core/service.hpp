@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "api/core/applications.hpp"
 #include "api/core/clock.hpp"
 #include "api/core/ids.hpp"
 #include "api/core/managed_policies.hpp"
@@ -234,6 +235,15 @@ public:
                                              std::string_view permission_set_id,
                                              page_request const& page);
 
+    // Requests that name an instance alone (the application family's asynchronous kinds).
+    /// Starts a request of `kind` on the instance, inside the caller's write scope.
+    async_request start_instance_request(caller const& who, std::string_view instance_id,
+                                         request_kind kind);
+    /// The instance's latest request of `kind`, counted as a describe (polls mode); none if it
+    /// has none.
+    std::optional<async_request> latest_instance_request(std::string_view instance_id,
+                                                         request_kind kind);
+
     // Tenancy (the verify auth mode). Surfaces call these before an operation that names an
     /// instance (or a permission set alone), once its input is valid.
     bool tenancy_enforced() const noexcept { return options_.enforce_tenancy; }
@@ -290,6 +300,8 @@ public:
     /// generator. Throws invalid_argument for out-of-range values.
     scheduler_settings const& update_scheduler(scheduler_update const& update);
     health_info health();
+    /// The application family (applications, trusted token issuers), over the same store.
+    applications& apps() noexcept { return apps_; }
 
     // Fault rules (service_faults.cpp). Outcome rules are applied as each request is created.
     /// The ordered rules: configured first, then run-time. A global reset erases the run-time
@@ -373,6 +385,7 @@ private:
     fault_rules faults_;
     // Error rules draw from their own stream, so calls never shift the requests' draws.
     seeded_random call_random_;
+    applications apps_{db_, clock_, options_.max_page_size};
 };
 
 } // namespace icemu::api::core

@@ -67,6 +67,11 @@ public:
         w_.Double(v);
         return *this;
     }
+    /// Writes `text`, one complete JSON value the caller wrote earlier, as it is.
+    writer& raw(std::string_view text) {
+        w_.RawValue(text.data(), text.size(), rapidjson::kObjectType);
+        return *this;
+    }
     writer& null() {
         w_.Null();
         return *this;

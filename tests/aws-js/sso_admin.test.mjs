@@ -33,6 +33,8 @@ import {
   ListAccountsForProvisionedPermissionSetCommand,
   ListPermissionSetsProvisionedToAccountCommand,
   TagResourceCommand,
+  CreateApplicationCommand,
+  DescribeApplicationCommand,
   ListApplicationsCommand,
   paginateListPermissionSets,
   paginateListAccountAssignments,
@@ -262,18 +264,19 @@ describe('AWS SDK for JavaScript v3 against icemu', () => {
     assert.match(e.message, /'tags\.2\.member\.key'/);
   });
 
-  test('an unimplemented operation: a JSON error naming it, not retried', async () => {
-    const retrying = server.client({ maxAttempts: 3 });
-    try {
-      const e = await rejection(retrying.send(new ListApplicationsCommand({ InstanceArn: instanceArn })));
-      assert.ok(e instanceof SSOAdminServiceException, String(e));
-      assert.equal(e.name, 'NotImplementedException');
-      assert.match(e.message, /ListApplications/);
-      assert.equal(e.$metadata.httpStatusCode, 501);
-      assert.equal(e.$metadata.attempts, 1, 'the SDK retried a NotImplementedException');
-    } finally {
-      retrying.destroy();
-    }
+  test('applications: created, described and listed through the SDK', async () => {
+    const created = await sso.send(new CreateApplicationCommand({
+      InstanceArn: instanceArn, Name: 'JsApp',
+      ApplicationProviderArn: 'arn:aws:sso::aws:applicationProvider/custom',
+      PortalOptions: { Visibility: 'DISABLED' } }));
+    assert.match(created.ApplicationArn, /^arn:aws:sso::\d{12}:application\/ssoins-[0-9a-f]{16}\/apl-[0-9a-f]{16}$/);
+    const described = await sso.send(new DescribeApplicationCommand({ ApplicationArn: created.ApplicationArn }));
+    assert.equal(described.Name, 'JsApp');
+    assert.equal(described.Status, 'ENABLED');
+    assert.deepEqual(described.PortalOptions, { Visibility: 'DISABLED' });
+    assert.ok(described.CreatedDate instanceof Date);
+    const listed = await sso.send(new ListApplicationsCommand({ InstanceArn: instanceArn }));
+    assert.deepEqual(listed.Applications.map((a) => a.ApplicationArn), [created.ApplicationArn]);
   });
 
   test('paginateListPermissionSets: 150 permission sets in pages of 50, each once', async () => {

@@ -283,6 +283,10 @@ class SigV4Test(VerifyTestCase):
         self.assertEqual([i["OwnerAccountId"] for i in instances], [BOB["account"]])
 
 
+ABAC = {"AccessControlAttributes": [
+    {"Key": "department", "Value": {"Source": ["${path:enterprise.department}"]}}]}
+
+
 # Operations that name an instance, with inputs that pass the model's validation. Every
 # implemented operation of the model with an InstanceArn member must be here (checked below).
 def _calls(instance, ps, request_id):
@@ -337,6 +341,25 @@ def _calls(instance, ps, request_id):
         "DescribeAccountAssignmentDeletionStatus":
             {"InstanceArn": instance, "AccountAssignmentDeletionRequestId": request_id},
         "ListAccountAssignmentDeletionStatus": {"InstanceArn": instance},
+        "CreateApplication": {"InstanceArn": instance, "Name": "Intruder",
+                              "ApplicationProviderArn":
+                                  "arn:aws:sso::aws:applicationProvider/custom"},
+        "ListApplications": {"InstanceArn": instance},
+        "ListApplicationAssignmentsForPrincipal":
+            {"InstanceArn": instance, "PrincipalType": "USER", "PrincipalId": PRINCIPAL},
+        "CreateTrustedTokenIssuer": {
+            "InstanceArn": instance, "Name": "Intruder", "TrustedTokenIssuerType": "OIDC_JWT",
+            "TrustedTokenIssuerConfiguration": {"OidcJwtConfiguration": {
+                "IssuerUrl": "https://idp.example.com", "ClaimAttributePath": "email",
+                "IdentityStoreAttributePath": "emails.value",
+                "JwksRetrievalOption": "OPEN_ID_DISCOVERY"}}},
+        "ListTrustedTokenIssuers": {"InstanceArn": instance},
+        "CreateInstanceAccessControlAttributeConfiguration": {
+            "InstanceArn": instance, "InstanceAccessControlAttributeConfiguration": ABAC},
+        "DescribeInstanceAccessControlAttributeConfiguration": {"InstanceArn": instance},
+        "UpdateInstanceAccessControlAttributeConfiguration": {
+            "InstanceArn": instance, "InstanceAccessControlAttributeConfiguration": ABAC},
+        "DeleteInstanceAccessControlAttributeConfiguration": {"InstanceArn": instance},
     }
 
 
@@ -396,6 +419,15 @@ class TenancyTest(VerifyTestCase):
             if answer.get("__type") != "NotImplementedException":
                 named.add(name)
         self.assertEqual(named, set(calls))
+
+    def test_an_application_arn_names_its_instance(self):
+        app = self.alice.create_application(
+            InstanceArn=self.arn, Name="AliceApp",
+            ApplicationProviderArn="arn:aws:sso::aws:applicationProvider/custom")["ApplicationArn"]
+        for operation in ("DescribeApplication", "DeleteApplication"):
+            status, answer = self.call(BOB, operation, {"ApplicationArn": app})
+            self.assertEqual((status, answer["Message"]), (400, self.denial(operation)))
+        self.assertEqual(self.alice.describe_application(ApplicationArn=app)["Name"], "AliceApp")
 
     def test_tags_through_the_resource_arn_alone(self):
         status, answer = self.call(BOB, "TagResource",

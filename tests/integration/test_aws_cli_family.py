@@ -1,4 +1,4 @@
-"""Every implemented operation of the provisioning family through the AWS CLI
+"""Every implemented operation of sso-admin through the AWS CLI
 (`aws sso-admin <op> --endpoint-url ... --output json`): exit 0 and the JSON output parsed and
 checked, and for each family of operations the documented error of one bad call (exit 254 on CLI
 v2, 255 on v1, stderr naming the exception and the operation). One icemu for the class,
@@ -23,6 +23,7 @@ USER = "9067639464-9039c8fc-c296-4863-a233-a59111da7aa3"
 GROUP = "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d"
 MANAGED_ARN = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 MANAGED_ARN_2 = "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess"
+APP_PROVIDER = "arn:aws:sso::aws:applicationProvider/custom"
 POLICY = {"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]}
 
@@ -380,6 +381,127 @@ class AwsCliFamilyTest(IcemuTestCase):
         self.assertEqual(out.get("PermissionSets", []), [])
         self.assertEqual(self.aws("delete-permission-set", "--instance-arn", inst,
                                   "--permission-set-arn", arn), {})
+
+    # ---- the application family ----------------------------------------------------------------
+
+    def aws_json(self, command, body, expect_error=None):
+        """`aws sso-admin COMMAND --cli-input-json BODY`: structures as the CLI reads them."""
+        return self.aws(command, "--cli-input-json", json.dumps(body), expect_error=expect_error)
+
+    def test_applications(self):
+        inst = self.aws("list-instances")["Instances"][0]["InstanceArn"]
+        providers = self.aws("list-application-providers")["ApplicationProviders"]
+        self.assertIn(APP_PROVIDER, [p["ApplicationProviderArn"] for p in providers])
+        out = self.aws("describe-application-provider", "--application-provider-arn",
+                       APP_PROVIDER)
+        self.assertEqual(out["FederationProtocol"], "OAUTH")
+        app = self.aws_json("create-application", {
+            "InstanceArn": inst, "ApplicationProviderArn": APP_PROVIDER, "Name": "cli-app",
+            "PortalOptions": {"Visibility": "ENABLED"},
+            "Tags": [{"Key": "env", "Value": "cli"}]})["ApplicationArn"]
+        self.assertRegex(app, r"^arn:aws:sso::%s:application/ssoins-[0-9a-f]{16}/apl-[0-9a-f]{16}$"
+                         % DEFAULT_ACCOUNT)
+        out = self.aws("describe-application", "--application-arn", app)
+        self.assertEqual((out["Name"], out["Status"]), ("cli-app", "ENABLED"))
+        self.assertDate(out["CreatedDate"])
+        out = self.aws("list-applications", "--instance-arn", inst)
+        self.assertEqual([a["ApplicationArn"] for a in out["Applications"]], [app])
+        self.assertEqual(self.aws("update-application", "--application-arn", app,
+                                  "--description", "from the CLI"), {})
+        self.aws_json("put-application-assignment-configuration",
+                      {"ApplicationArn": app, "AssignmentRequired": False})
+        out = self.aws("get-application-assignment-configuration", "--application-arn", app)
+        self.assertEqual(out, {"AssignmentRequired": False})
+        self.aws("put-application-session-configuration", "--application-arn", app,
+                 "--user-background-session-application-status", "ENABLED")
+        out = self.aws("get-application-session-configuration", "--application-arn", app)
+        self.assertEqual(out, {"UserBackgroundSessionApplicationStatus": "ENABLED"})
+
+        principal = ["--application-arn", app, "--principal-id", USER, "--principal-type", "USER"]
+        self.aws("create-application-assignment", *principal)
+        self.aws("create-application-assignment", *principal, expect_error="ConflictException")
+        out = self.aws("describe-application-assignment", *principal)
+        self.assertEqual(out, {"ApplicationArn": app, "PrincipalId": USER, "PrincipalType": "USER"})
+        out = self.aws("list-application-assignments", "--application-arn", app)
+        self.assertEqual(len(out["ApplicationAssignments"]), 1)
+        out = self.aws("list-application-assignments-for-principal", "--instance-arn", inst,
+                       "--principal-id", USER, "--principal-type", "USER")
+        self.assertEqual([a["ApplicationArn"] for a in out["ApplicationAssignments"]], [app])
+        self.aws("delete-application-assignment", *principal)
+        self.aws("describe-application-assignment", *principal,
+                 expect_error="ResourceNotFoundException")
+
+        self.aws_json("put-application-access-scope", {
+            "ApplicationArn": app, "Scope": "sso:account:access", "AuthorizedTargets": [app]})
+        out = self.aws("get-application-access-scope", "--application-arn", app,
+                       "--scope", "sso:account:access")
+        self.assertEqual(out, {"Scope": "sso:account:access", "AuthorizedTargets": [app]})
+        out = self.aws("list-application-access-scopes", "--application-arn", app)
+        self.assertEqual([s["Scope"] for s in out["Scopes"]], ["sso:account:access"])
+        self.aws("delete-application-access-scope", "--application-arn", app,
+                 "--scope", "sso:account:access")
+
+        method = {"Iam": {"ActorPolicy": POLICY}}
+        self.aws_json("put-application-authentication-method", {
+            "ApplicationArn": app, "AuthenticationMethodType": "IAM",
+            "AuthenticationMethod": method})
+        out = self.aws("get-application-authentication-method", "--application-arn", app,
+                       "--authentication-method-type", "IAM")
+        self.assertEqual(out["AuthenticationMethod"], method)
+        out = self.aws("list-application-authentication-methods", "--application-arn", app)
+        self.assertEqual([m["AuthenticationMethodType"] for m in out["AuthenticationMethods"]],
+                         ["IAM"])
+        self.aws("delete-application-authentication-method", "--application-arn", app,
+                 "--authentication-method-type", "IAM")
+
+        grant = {"AuthorizationCode": {"RedirectUris": ["https://app.example.com/cb"]}}
+        self.aws_json("put-application-grant", {"ApplicationArn": app,
+                                                "GrantType": "authorization_code", "Grant": grant})
+        out = self.aws("get-application-grant", "--application-arn", app,
+                       "--grant-type", "authorization_code")
+        self.assertEqual(out["Grant"], grant)
+        out = self.aws("list-application-grants", "--application-arn", app)
+        self.assertEqual(out["Grants"], [{"GrantType": "authorization_code", "Grant": grant}])
+        self.aws("delete-application-grant", "--application-arn", app,
+                 "--grant-type", "authorization_code")
+        self.aws("get-application-grant", "--application-arn", app, "--grant-type",
+                 "authorization_code", expect_error="ResourceNotFoundException")
+
+        self.assertEqual(self.aws("delete-application", "--application-arn", app), {})
+        self.aws("describe-application", "--application-arn", app,
+                 expect_error="ResourceNotFoundException")
+
+    def test_trusted_token_issuers_and_abac(self):
+        inst = self.aws("list-instances")["Instances"][0]["InstanceArn"]
+        config = {"OidcJwtConfiguration": {
+            "IssuerUrl": "https://idp.example.com", "ClaimAttributePath": "email",
+            "IdentityStoreAttributePath": "emails.value", "JwksRetrievalOption": "OPEN_ID_DISCOVERY"}}
+        issuer = self.aws_json("create-trusted-token-issuer", {
+            "InstanceArn": inst, "Name": "cli-idp", "TrustedTokenIssuerType": "OIDC_JWT",
+            "TrustedTokenIssuerConfiguration": config})["TrustedTokenIssuerArn"]
+        out = self.aws("describe-trusted-token-issuer", "--trusted-token-issuer-arn", issuer)
+        self.assertEqual(out["TrustedTokenIssuerConfiguration"], config)
+        out = self.aws("list-trusted-token-issuers", "--instance-arn", inst)
+        self.assertEqual([i["Name"] for i in out["TrustedTokenIssuers"]], ["cli-idp"])
+        self.aws("update-trusted-token-issuer", "--trusted-token-issuer-arn", issuer,
+                 "--name", "cli-idp-2")
+        self.aws("delete-trusted-token-issuer", "--trusted-token-issuer-arn", issuer)
+        self.aws("describe-trusted-token-issuer", "--trusted-token-issuer-arn", issuer,
+                 expect_error="ResourceNotFoundException")
+
+        abac = {"AccessControlAttributes": [
+            {"Key": "team", "Value": {"Source": ["${path:enterprise.department}"]}}]}
+        self.aws_json("create-instance-access-control-attribute-configuration", {
+            "InstanceArn": inst, "InstanceAccessControlAttributeConfiguration": abac})
+        out = self.aws("describe-instance-access-control-attribute-configuration",
+                       "--instance-arn", inst)
+        self.assertEqual(out, {"Status": "ENABLED",
+                               "InstanceAccessControlAttributeConfiguration": abac})
+        self.aws_json("update-instance-access-control-attribute-configuration", {
+            "InstanceArn": inst, "InstanceAccessControlAttributeConfiguration": abac})
+        self.aws("delete-instance-access-control-attribute-configuration", "--instance-arn", inst)
+        self.aws("describe-instance-access-control-attribute-configuration", "--instance-arn",
+                 inst, expect_error="ResourceNotFoundException")
 
     # ---- coverage ------------------------------------------------------------------------------
 

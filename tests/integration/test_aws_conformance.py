@@ -47,7 +47,25 @@ ListPermissionSetsProvisionedToAccount CreateAccountAssignment DeleteAccountAssi
 ListAccountAssignments ListAccountAssignmentsForPrincipal DescribeAccountAssignmentCreationStatus
 ListAccountAssignmentCreationStatus DescribeAccountAssignmentDeletionStatus
 ListAccountAssignmentDeletionStatus
+ListApplicationProviders DescribeApplicationProvider CreateApplication DescribeApplication
+ListApplications UpdateApplication DeleteApplication PutApplicationAssignmentConfiguration
+GetApplicationAssignmentConfiguration PutApplicationSessionConfiguration
+GetApplicationSessionConfiguration CreateApplicationAssignment DescribeApplicationAssignment
+ListApplicationAssignments ListApplicationAssignmentsForPrincipal DeleteApplicationAssignment
+PutApplicationAccessScope GetApplicationAccessScope ListApplicationAccessScopes
+DeleteApplicationAccessScope PutApplicationAuthenticationMethod
+GetApplicationAuthenticationMethod ListApplicationAuthenticationMethods
+DeleteApplicationAuthenticationMethod PutApplicationGrant GetApplicationGrant
+ListApplicationGrants DeleteApplicationGrant CreateTrustedTokenIssuer
+DescribeTrustedTokenIssuer ListTrustedTokenIssuers UpdateTrustedTokenIssuer
+DeleteTrustedTokenIssuer CreateInstanceAccessControlAttributeConfiguration
+DescribeInstanceAccessControlAttributeConfiguration
+UpdateInstanceAccessControlAttributeConfiguration
+DeleteInstanceAccessControlAttributeConfiguration
 """.split())
+
+# The operations of the model icemu does not implement yet (they answer 501).
+NOT_YET = {"AddRegion", "DescribeRegion", "ListRegions", "RemoveRegion"}
 
 ACCOUNT = "111122223333"
 OTHER_OWNER = "210987654321"  # owner of the instance CreateInstance makes
@@ -55,6 +73,12 @@ USER = "9067639464-9039c8fc-c296-4863-a233-a59111da7aa3"
 MANAGED_ARN = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 NO_REQUEST = "00000000-0000-4000-8000-000000000000"
 KMS_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+CUSTOM_PROVIDER = "arn:aws:sso::aws:applicationProvider/custom"
+ISSUER_CONFIG = {"OidcJwtConfiguration": {
+    "IssuerUrl": "https://idp.example.com/", "ClaimAttributePath": "email",
+    "IdentityStoreAttributePath": "emails.value", "JwksRetrievalOption": "OPEN_ID_DISCOVERY"}}
+ABAC = {"AccessControlAttributes": [
+    {"Key": "department", "Value": {"Source": ["${path:enterprise.department}"]}}]}
 POLICY = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]})
 
@@ -189,6 +213,8 @@ def check_output(value, shape, path, problems):
     if value is None:
         problems.append("%s: JSON null" % where)
         return
+    if shape.metadata.get("document"):
+        return  # a document (e.g. an IAM policy): any JSON value
     if t == "structure":
         if not isinstance(value, dict):
             problems.append("%s: expected an object (%s), got %r" % (where, shape.name, value))
@@ -430,6 +456,13 @@ class AwsConformanceTest(IcemuTestCase):
             "SessionDuration": "PT2H", "RelayState": "https://console.aws.amazon.com/",
             "Tags": [{"Key": "team", "Value": "platform"}]})
         ctx["ps"] = ps["PermissionSet"]["PermissionSetArn"]
+        ctx["app"] = self.ok("CreateApplication", {
+            "InstanceArn": ctx["instance"], "ApplicationProviderArn": CUSTOM_PROVIDER,
+            "Name": "ConformanceApp"})["ApplicationArn"]
+        ctx["issuer"] = self.ok("CreateTrustedTokenIssuer", {
+            "InstanceArn": ctx["instance"], "Name": "ConformanceIssuer",
+            "TrustedTokenIssuerType": "OIDC_JWT",
+            "TrustedTokenIssuerConfiguration": ISSUER_CONFIG})["TrustedTokenIssuerArn"]
         return ctx
 
     def bases(self, ctx):
@@ -506,6 +539,86 @@ class AwsConformanceTest(IcemuTestCase):
                 "AccountAssignmentDeletionRequestId": ctx.get("delete_request") or NO_REQUEST},
             "ListAccountAssignmentDeletionStatus": dict(page, InstanceArn=inst,
                                                         Filter=dict(status_filter)),
+        } | self.application_bases(ctx)
+
+    def application_bases(self, ctx):
+        """Valid inputs of the application family's operations."""
+        inst, app, issuer = ctx["instance"], ctx.get("app", "a"), ctx.get("issuer", "i")
+        app2, issuer2 = ctx.get("app2") or app, ctx.get("issuer2") or issuer
+        page = {"MaxResults": 10}
+        principal = {"ApplicationArn": app, "PrincipalId": USER, "PrincipalType": "USER"}
+        portal = {"SignInOptions": {"Origin": "APPLICATION",
+                                    "ApplicationUrl": "https://app.example.com/"},
+                  "Visibility": "ENABLED"}
+        grant = {"AuthorizationCode": {"RedirectUris": ["https://app.example.com/callback"]}}
+        method = {"Iam": {"ActorPolicy": {"Version": "2012-10-17", "Statement": []}}}
+        return {
+            "ListApplicationProviders": dict(page),
+            "DescribeApplicationProvider": {"ApplicationProviderArn": CUSTOM_PROVIDER},
+            "CreateApplication": {"InstanceArn": inst, "ApplicationProviderArn": CUSTOM_PROVIDER,
+                                  "Name": "ConformanceApp2", "Description": "second",
+                                  "PortalOptions": portal, "Status": "ENABLED",
+                                  "ClientToken": "conformance-app-token",
+                                  "Tags": [{"Key": "k", "Value": "v"}]},
+            "DescribeApplication": {"ApplicationArn": app},
+            "ListApplications": dict(page, InstanceArn=inst,
+                                     Filter={"ApplicationAccount": DEFAULT_ACCOUNT,
+                                             "ApplicationProvider": CUSTOM_PROVIDER}),
+            "UpdateApplication": {"ApplicationArn": app, "Name": "ConformanceApp",
+                                  "Description": "updated", "Status": "ENABLED",
+                                  "PortalOptions": {"SignInOptions": {"Origin": "IDENTITY_CENTER"}}},
+            "DeleteApplication": {"ApplicationArn": app2},
+            "PutApplicationAssignmentConfiguration": {"ApplicationArn": app,
+                                                      "AssignmentRequired": False},
+            "GetApplicationAssignmentConfiguration": {"ApplicationArn": app},
+            "PutApplicationSessionConfiguration": {
+                "ApplicationArn": app, "UserBackgroundSessionApplicationStatus": "ENABLED"},
+            "GetApplicationSessionConfiguration": {"ApplicationArn": app},
+            "CreateApplicationAssignment": dict(principal),
+            "DescribeApplicationAssignment": dict(principal),
+            "ListApplicationAssignments": dict(page, ApplicationArn=app),
+            "ListApplicationAssignmentsForPrincipal": dict(
+                page, InstanceArn=inst, PrincipalId=USER, PrincipalType="USER",
+                Filter={"ApplicationArn": app}),
+            "DeleteApplicationAssignment": dict(principal),
+            "PutApplicationAccessScope": {"ApplicationArn": app, "Scope": "sso:account:access",
+                                          "AuthorizedTargets": [app]},
+            "GetApplicationAccessScope": {"ApplicationArn": app, "Scope": "sso:account:access"},
+            "ListApplicationAccessScopes": dict(page, ApplicationArn=app),
+            "DeleteApplicationAccessScope": {"ApplicationArn": app,
+                                             "Scope": "sso:account:access"},
+            "PutApplicationAuthenticationMethod": {"ApplicationArn": app,
+                                                   "AuthenticationMethodType": "IAM",
+                                                   "AuthenticationMethod": method},
+            "GetApplicationAuthenticationMethod": {"ApplicationArn": app,
+                                                   "AuthenticationMethodType": "IAM"},
+            "ListApplicationAuthenticationMethods": {"ApplicationArn": app},
+            "DeleteApplicationAuthenticationMethod": {"ApplicationArn": app,
+                                                      "AuthenticationMethodType": "IAM"},
+            "PutApplicationGrant": {"ApplicationArn": app, "GrantType": "authorization_code",
+                                    "Grant": grant},
+            "GetApplicationGrant": {"ApplicationArn": app, "GrantType": "authorization_code"},
+            "ListApplicationGrants": {"ApplicationArn": app},
+            "DeleteApplicationGrant": {"ApplicationArn": app, "GrantType": "authorization_code"},
+            "CreateTrustedTokenIssuer": {"InstanceArn": inst, "Name": "ConformanceIssuer2",
+                                         "TrustedTokenIssuerType": "OIDC_JWT",
+                                         "TrustedTokenIssuerConfiguration": ISSUER_CONFIG,
+                                         "ClientToken": "conformance-issuer-token",
+                                         "Tags": [{"Key": "k", "Value": "v"}]},
+            "DescribeTrustedTokenIssuer": {"TrustedTokenIssuerArn": issuer},
+            "ListTrustedTokenIssuers": dict(page, InstanceArn=inst),
+            "UpdateTrustedTokenIssuer": {
+                "TrustedTokenIssuerArn": issuer, "Name": "ConformanceIssuer",
+                "TrustedTokenIssuerConfiguration": {"OidcJwtConfiguration": {
+                    "ClaimAttributePath": "sub", "IdentityStoreAttributePath": "userName",
+                    "JwksRetrievalOption": "OPEN_ID_DISCOVERY"}}},
+            "DeleteTrustedTokenIssuer": {"TrustedTokenIssuerArn": issuer2},
+            "CreateInstanceAccessControlAttributeConfiguration": {
+                "InstanceArn": inst, "InstanceAccessControlAttributeConfiguration": ABAC},
+            "DescribeInstanceAccessControlAttributeConfiguration": {"InstanceArn": inst},
+            "UpdateInstanceAccessControlAttributeConfiguration": {
+                "InstanceArn": inst, "InstanceAccessControlAttributeConfiguration": ABAC},
+            "DeleteInstanceAccessControlAttributeConfiguration": {"InstanceArn": inst},
         }
 
     # ---- (a) the implemented set --------------------------------------------------------------
@@ -535,7 +648,7 @@ class AwsConformanceTest(IcemuTestCase):
                          "implemented but not in docs/aws.md")
         self.assertEqual(sorted(DOCUMENTED - implemented), [],
                          "in docs/aws.md but answering 501")
-        self.assertEqual(len(implemented), 38)
+        self.assertEqual(len(implemented), 79 - len(NOT_YET))
 
     # ---- (a) outputs ---------------------------------------------------------------------------
 
@@ -595,6 +708,43 @@ class AwsConformanceTest(IcemuTestCase):
         step("CreatePermissionSet")
         step("DeletePermissionSet")
         step("DeleteInstance")
+        step("ListApplicationProviders")
+        step("DescribeApplicationProvider")
+        ctx["app2"] = step("CreateApplication").get("ApplicationArn")
+        step("DescribeApplication")
+        step("ListApplications")
+        step("UpdateApplication")
+        step("PutApplicationAssignmentConfiguration")
+        step("GetApplicationAssignmentConfiguration")
+        step("PutApplicationSessionConfiguration")
+        step("GetApplicationSessionConfiguration")
+        step("CreateApplicationAssignment")
+        step("DescribeApplicationAssignment")
+        step("ListApplicationAssignments")
+        step("ListApplicationAssignmentsForPrincipal")
+        step("DeleteApplicationAssignment")
+        step("PutApplicationAccessScope")
+        step("GetApplicationAccessScope")
+        step("ListApplicationAccessScopes")
+        step("DeleteApplicationAccessScope")
+        step("PutApplicationAuthenticationMethod")
+        step("GetApplicationAuthenticationMethod")
+        step("ListApplicationAuthenticationMethods")
+        step("DeleteApplicationAuthenticationMethod")
+        step("PutApplicationGrant")
+        step("GetApplicationGrant")
+        step("ListApplicationGrants")
+        step("DeleteApplicationGrant")
+        ctx["issuer2"] = step("CreateTrustedTokenIssuer").get("TrustedTokenIssuerArn")
+        step("DescribeTrustedTokenIssuer")
+        step("ListTrustedTokenIssuers")
+        step("UpdateTrustedTokenIssuer")
+        step("CreateInstanceAccessControlAttributeConfiguration")
+        step("DescribeInstanceAccessControlAttributeConfiguration")
+        step("UpdateInstanceAccessControlAttributeConfiguration")
+        step("DeleteInstanceAccessControlAttributeConfiguration")
+        step("DeleteApplication")
+        step("DeleteTrustedTokenIssuer")
         return seq
 
     # Members each answer must carry (dotted), beyond what the model requires.
@@ -626,6 +776,28 @@ class AwsConformanceTest(IcemuTestCase):
         "ListAccountAssignmentsForPrincipal": ["AccountAssignments"],
         "ListAccountAssignmentCreationStatus": ["AccountAssignmentsCreationStatus"],
         "ListAccountAssignmentDeletionStatus": ["AccountAssignmentsDeletionStatus"],
+        "ListApplicationProviders": ["ApplicationProviders"],
+        "DescribeApplicationProvider": ["FederationProtocol", "DisplayData.DisplayName"],
+        "CreateApplication": ["ApplicationArn", "InstanceArn", "IdentityStoreArn"],
+        "DescribeApplication": ["ApplicationArn", "ApplicationProviderArn", "Name",
+                                "ApplicationAccount", "InstanceArn", "IdentityStoreArn",
+                                "Status", "CreatedDate"],
+        "ListApplications": ["Applications"],
+        "DescribeApplicationAssignment": ["ApplicationArn", "PrincipalId", "PrincipalType"],
+        "ListApplicationAssignments": ["ApplicationAssignments"],
+        "ListApplicationAssignmentsForPrincipal": ["ApplicationAssignments"],
+        "GetApplicationAccessScope": ["AuthorizedTargets"],
+        "GetApplicationAuthenticationMethod": ["AuthenticationMethod.Iam.ActorPolicy"],
+        "ListApplicationAuthenticationMethods": ["AuthenticationMethods"],
+        "GetApplicationGrant": ["Grant.AuthorizationCode.RedirectUris"],
+        "GetApplicationSessionConfiguration": ["UserBackgroundSessionApplicationStatus"],
+        "CreateTrustedTokenIssuer": ["TrustedTokenIssuerArn"],
+        "DescribeTrustedTokenIssuer": [
+            "TrustedTokenIssuerArn", "Name", "TrustedTokenIssuerType",
+            "TrustedTokenIssuerConfiguration.OidcJwtConfiguration.IssuerUrl"],
+        "ListTrustedTokenIssuers": ["TrustedTokenIssuers"],
+        "DescribeInstanceAccessControlAttributeConfiguration": [
+            "Status", "InstanceAccessControlAttributeConfiguration.AccessControlAttributes"],
     }
     EXPECTED_MEMBERS.update({
         op: ["%s.%s" % (key, m) for m in ASSIGNMENT_STATUS_MEMBERS]
@@ -654,7 +826,12 @@ class AwsConformanceTest(IcemuTestCase):
             find_nulls(answer.json, "", nulls)
             problems += [prefix + "null at " + n for n in nulls]
             found = []
-            check_output(answer.json, model().operation_model(op).output_shape, "", found)
+            output_shape = model().operation_model(op).output_shape
+            if output_shape is None:  # an operation without an output answers {}
+                if answer.json != {}:
+                    found.append("expected {}, got %r" % (answer.json,))
+            else:
+                check_output(answer.json, output_shape, "", found)
             problems += [prefix + p for p in found]
             for dotted in self.EXPECTED_MEMBERS.get(op, []):
                 if dig(answer.json, dotted) is None:
@@ -748,11 +925,10 @@ class AwsConformanceTest(IcemuTestCase):
         self.assertGreater(len(constraints), 150)
         for c in constraints:
             body = put(bases[c.operation], c.steps, c.value)
-            if c.steps[0] == "PermissionsBoundary":
-                # Exactly one of its two members: keep only the one under test.
-                body["PermissionsBoundary"] = {
-                    c.steps[1]: body["PermissionsBoundary"][c.steps[1]]} \
-                    if len(c.steps) > 1 else body["PermissionsBoundary"]
+            if c.steps[0] in ("PermissionsBoundary", "Grant"):
+                # Exactly one of its members (a boundary; a union): keep only the one under test.
+                body[c.steps[0]] = {c.steps[1]: body[c.steps[0]][c.steps[1]]} \
+                    if len(c.steps) > 1 else body[c.steps[0]]
             self.assertRejects((c.operation, c.describe()), c.coral_names(), body, failures)
         self.assertEqual(failures, [], "%d of %d violations not rejected as AWS does"
                          % (len(failures), len(constraints)))
@@ -890,7 +1066,7 @@ class AwsConformanceTest(IcemuTestCase):
 
     def test_unimplemented_operations_answer_501(self):
         others = sorted(set(model().operation_names) - DOCUMENTED)
-        self.assertEqual(len(others), 41)
+        self.assertEqual(others, sorted(NOT_YET))
         failures = []
         for op in others:
             answer = self.call(op, {})

@@ -201,14 +201,12 @@ class WireFormatTest(AwsErrorTestCase):
         self.assertWireError(status, headers, body, "UnknownOperationException")
 
     def test_unimplemented_model_operation_names_it_and_is_not_retried(self):
-        status, headers, body = self.icemu.aws_raw("CreateApplication", {
-            "InstanceArn": self.inst, "Name": "app",
-            "ApplicationProviderArn": "arn:aws:sso::aws:applicationProvider/custom",
-        })
+        status, headers, body = self.icemu.aws_raw("AddRegion", {
+            "InstanceArn": self.inst, "RegionName": "eu-west-1"})
         self.assertNotIn(status, RETRYABLE_STATUSES, body)
         self.assertGreaterEqual(status, 400)
         parsed = self.assertWireError(status, headers, body, expected_status=status)
-        self.assertIn("CreateApplication", body.decode())
+        self.assertIn("AddRegion", body.decode())
         self.assertNotIn(parsed["__type"], {"ThrottlingException", "InternalServerException",
                                             "RequestTimeout", "RequestTimeoutException"})
 
@@ -216,12 +214,10 @@ class WireFormatTest(AwsErrorTestCase):
         for mode in ("standard", "legacy"):
             sso = self.icemu.client(retries={"total_max_attempts": 3, "mode": mode})
             attempts = []
-            sso.meta.events.register("before-send.sso-admin.CreateApplication",
+            sso.meta.events.register("before-send.sso-admin.AddRegion",
                                      lambda request, **_: attempts.append(request.url))
             with self.assertRaises(ClientError):
-                sso.create_application(
-                    InstanceArn=self.inst, Name="app",
-                    ApplicationProviderArn="arn:aws:sso::aws:applicationProvider/custom")
+                sso.add_region(InstanceArn=self.inst, RegionName="eu-west-1")
             self.assertEqual(len(attempts), 1, mode)
 
     def test_success_headers(self):

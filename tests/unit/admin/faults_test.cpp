@@ -91,7 +91,7 @@ TEST_CASE("fault rules are refused with the rule index and field", "[admin]") {
         "rules[1].match.operation: \"ListEverything\" is not an operation of either surface");
     CHECK(refusal(rule(R"({"match":{"kind":"PROVISIONING"},"outcome":{"status":"FAILED"}})")) ==
           "rules[1].match.kind: \"PROVISIONING\" is not PROVISION, ASSIGNMENT_CREATE, "
-          "ASSIGNMENT_DELETE or INSTANCE_ENCRYPTION");
+          "ASSIGNMENT_DELETE, INSTANCE_ENCRYPTION or ACCESS_CONTROL_ATTRIBUTES");
     CHECK(refusal(rule(R"({"match":{"surface":"gcp"},"outcome":{"status":"FAILED"}})")) ==
           "rules[1].match.surface: \"gcp\" is not \"aws\" or \"huawei\"");
     CHECK(refusal(rule(R"({"error":{"code":"ValidationException"}})")) ==
@@ -132,7 +132,7 @@ TEST_CASE("every Huawei route's operation is one a fault rule may name", "[admin
         CHECK(admin::is_known_operation(r.operation));
     }
     CHECK(admin::is_known_operation("ListInstances"));
-    CHECK(admin::is_known_operation("CreateApplication")); // modelled, not implemented
+    CHECK(admin::is_known_operation("AddRegion")); // modelled, not implemented yet
     CHECK_FALSE(admin::is_known_operation("listInstances"));
 }
 

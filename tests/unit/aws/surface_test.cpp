@@ -216,10 +216,8 @@ TEST_CASE("aws surface answers an unknown target with UnknownOperationException"
 
 TEST_CASE("aws surface answers a modelled but unimplemented operation with 501", "[aws]") {
     harness h;
-    check_error(h.call("CreateApplication", "{}"), http::status::not_implemented,
-                "NotImplementedException",
-                "icemu does not implement CreateApplication; it emulates the permission-set "
-                "provisioning family of sso-admin.");
+    check_error(h.call("AddRegion", "{}"), http::status::not_implemented, "NotImplementedException",
+                "icemu does not implement AddRegion yet.");
 }
 
 TEST_CASE("aws surface names a missing required member in lowerCamel", "[aws]") {

@@ -77,7 +77,8 @@ std::string const customer = std::string("CUSTOMER_MANAGED_KEY ") + kms_key;
 
 TEST_CASE("the kinds table names each kind and the operation that creates it", "[core]") {
     CHECK(core::request_kind_names() ==
-          "PROVISION, ASSIGNMENT_CREATE, ASSIGNMENT_DELETE or INSTANCE_ENCRYPTION");
+          "PROVISION, ASSIGNMENT_CREATE, ASSIGNMENT_DELETE, "
+          "INSTANCE_ENCRYPTION or ACCESS_CONTROL_ATTRIBUTES");
     for (auto const& info : core::request_kinds) {
         CHECK(core::to_string(info.kind) == info.name);
         CHECK(core::parse_request_kind(info.name) == info.kind);
