@@ -49,7 +49,7 @@ public:
     /// Creates the configured initial state when the store holds no instance.
     void ensure_initial_state();
 
-    // Instances.
+    // Instances (instances.cpp).
     page_result<instance> list_instances(page_request const& page);
     /// As list_instances; with tenancy enforced, only the instance `who` owns (one at most).
     page_result<instance> list_instances(caller const& who, page_request const& page);
@@ -74,7 +74,7 @@ public:
     /// not_found if unknown; conflict + in_flight while one of its requests is IN_PROGRESS.
     void delete_instance(std::string_view instance_id);
 
-    // Permission sets.
+    // Permission sets (permission_sets.cpp).
     /// quota_exceeded with more than 50 tags; conflict + duplicate_name for a name in use.
     permission_set create_permission_set(std::string_view instance_id,
                                          permission_set_input const& input,
@@ -92,9 +92,9 @@ public:
     /// Its policies, boundary and tags go with it.
     void delete_permission_set(std::string_view instance_id, std::string_view permission_set_id);
 
-    // Policies and the permissions boundary. Every change below bumps the permission set's
-    // version, and throws conflict + in_flight while a request on it is IN_PROGRESS; all throw
-    // not_found for an unknown instance or permission set.
+    // Policies and the permissions boundary (policies.cpp). Every change below bumps the permission
+    // set's version, and throws conflict + in_flight while a request on it is IN_PROGRESS; all
+    // throw not_found for an unknown instance or permission set.
     void put_inline_policy(std::string_view instance_id, std::string_view permission_set_id,
                            std::string const& document);
     /// None when the permission set has no inline policy.
@@ -137,7 +137,7 @@ public:
     void delete_permissions_boundary(std::string_view instance_id,
                                      std::string_view permission_set_id);
 
-    // Tags of an instance (`permission_set_id` none) or of a permission set. Not content
+    // Tags (tags.cpp) of an instance (`permission_set_id` none) or of a permission set. Not content
     // changes: no version bump, no conflict with requests in flight. not_found if unknown.
     /// Adds the tags, overwriting the value of a key the resource has; quota_exceeded if the
     /// resource would have more than 50.
@@ -153,7 +153,7 @@ public:
                                std::optional<std::string_view> permission_set_id,
                                page_request const& page);
 
-    // Huawei-only content and lookups (service_roles.cpp). Content changes bump the version
+    // Huawei-only content and lookups (roles.cpp). Content changes bump the version
     // and throw conflict + in_flight while a request on the permission set is IN_PROGRESS; all
     // throw not_found for an unknown instance or permission set.
     /// As attach_managed_policy for a Huawei policy id (no AWS catalogue applies), recording
@@ -194,7 +194,7 @@ public:
     /// not_found + permission_set_not_found if no instance has it.
     permission_set locate_permission_set(std::string_view permission_set_id);
 
-    // Provisioning. `account_id` none = ALL_PROVISIONED_ACCOUNTS.
+    // Provisioning (provisioning.cpp). `account_id` none = ALL_PROVISIONED_ACCOUNTS.
     async_request provision(caller const& who, std::string_view instance_id,
                             std::string_view permission_set_id,
                             std::optional<std::string> const& account_id);
@@ -212,7 +212,7 @@ public:
         std::string_view instance_id, std::string_view account_id, std::optional<bool> latest,
         page_request const& page);
 
-    // Assignments.
+    // Assignments (assignments.cpp).
     async_request create_assignment(caller const& who, std::string_view instance_id,
                                     assignment_target const& target);
     /// not_found when the assignment does not exist (icemu's choice).
@@ -227,8 +227,8 @@ public:
                                              std::string_view permission_set_id,
                                              page_request const& page);
 
-    // Tenancy (the verify auth mode). Surfaces call these before an operation that names an
-    /// instance (or a permission set alone), once its input is valid.
+    // Tenancy (tenancy.cpp; the verify auth mode). Surfaces call these before an operation that
+    // names an instance (or a permission set alone), once its input is valid.
     bool tenancy_enforced() const noexcept { return options_.enforce_tenancy; }
     /// access_denied + not_owner when tenancy is enforced and the instance exists but `who`
     /// does not own it; the message names `operation` (e.g. "DescribePermissionSet") and the
@@ -240,7 +240,7 @@ public:
     void authorize_permission_set(caller const& who, std::string_view operation,
                                   std::string_view permission_set_id);
 
-    // The lifecycle.
+    // The lifecycle (scheduling.cpp).
     /// Settles every request due by the scheduler's clock, in due order, in one savepoint of the
     /// shared transaction: all of them, or (store::sqlite_error) none, and they stay due. Cheap
     /// when nothing is due: the next due time is kept, so a call is one comparison.
@@ -255,7 +255,7 @@ public:
     /// flight again with their old due times. Forgets the next due time and wakes the timer.
     void rolled_back();
 
-    // The admin API.
+    // The admin API (settle and advance_clock: scheduling.cpp; the rest: control.cpp).
     /// Settles an IN_PROGRESS request now; not_found if unknown, conflict if already settled.
     async_request settle(std::string_view id_text, request_status status,
                          std::optional<std::string> failure_reason);
@@ -271,7 +271,7 @@ public:
     scheduler_settings const& update_scheduler(scheduler_update const& update);
     health_info health();
 
-    // Fault rules (service_faults.cpp). Outcome rules are applied as each request is created.
+    // Fault rules (faults.cpp). Outcome rules are applied as each request is created.
     /// The ordered rules: configured first, then run-time. A global reset erases the run-time
     /// rules and zeroes the hits of the configured ones.
     fault_rules const& faults() const noexcept { return faults_; }
