@@ -337,7 +337,7 @@ server::response get_faults(call& c) {
 
 // Replaces the run-time rules: all or nothing.
 server::response put_faults(call& c) {
-    c.svc.replace_fault_rules(parse_fault_rules(c.req.body()));
+    c.svc.replace_fault_rules(parse_fault_rules(c.req.body(), c.svc.operations()));
     return get_faults(c);
 }
 

@@ -10,6 +10,7 @@
 #include "api/core/ids.hpp"
 #include "api/core/managed_policies.hpp"
 #include "api/core/model.hpp"
+#include "api/core/operations.hpp"
 #include "api/core/rules.hpp"
 #include "store/database.hpp"
 #include "store/requests.hpp"
@@ -30,6 +31,8 @@ struct service_options {
     /// The AWS managed policies attach and boundary calls accept: the built-in catalogue and
     /// the configured extras (aws.extra_managed_policies).
     managed_policy_catalogue managed_policies{};
+    /// The operations the surfaces answer (each surface adds its own): fault rules name them.
+    operation_catalogue operations{};
 };
 
 /// The provisioning API, shared by every surface: validation of state (existence, conflicts),
@@ -275,6 +278,8 @@ public:
     /// The ordered rules: configured first, then run-time. A global reset erases the run-time
     /// rules and zeroes the hits of the configured ones.
     fault_rules const& faults() const noexcept { return faults_; }
+    /// The operation names a fault rule may use (service_options::operations).
+    operation_catalogue const& operations() const noexcept { return options_.operations; }
     /// Replaces the run-time rules (PUT /_icemu/faults).
     void replace_fault_rules(std::vector<fault_rule> rules);
     /// Erases the run-time rules (DELETE /_icemu/faults).
