@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "api/admin/faults.hpp"
+#include "api/aws/operations.hpp"
+#include "api/huawei/operations.hpp"
 #include "server/config.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
@@ -53,7 +55,10 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     }
 
     try {
-        (void)icemu::api::admin::parse_fault_rules(cfg.faults_json);
+        icemu::api::core::operation_catalogue operations; // as main() fills it
+        icemu::api::aws::add_operations(operations);
+        icemu::api::huawei::add_operations(operations);
+        (void)icemu::api::admin::parse_fault_rules(cfg.faults_json, operations);
     } catch (icemu::api::admin::rules_error const&) {
     }
     return 0;

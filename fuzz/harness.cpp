@@ -7,6 +7,9 @@
 #include <cstdlib>
 #include <initializer_list>
 
+#include "api/aws/operations.hpp"
+#include "api/huawei/operations.hpp"
+
 namespace icemu::fuzz {
 
 namespace {
@@ -18,6 +21,8 @@ api::core::service_options options() {
     // pass with /_icemu/clock/advance.
     out.scheduler.mode = api::core::scheduler_mode::polls;
     out.instances = {{"123456789012", std::string(initial_instance), "", ""}};
+    api::aws::add_operations(out.operations); // as main() adds them
+    api::huawei::add_operations(out.operations);
     return out;
 }
 

@@ -13,11 +13,13 @@
 #include "api/admin/fixtures.hpp"
 #include "api/admin/surface.hpp"
 #include "api/auth/credentials.hpp"
+#include "api/aws/operations.hpp"
 #include "api/aws/surface.hpp"
 #include "api/core/fixtures.hpp"
 #include "api/core/ids.hpp"
 #include "api/core/pipeline.hpp"
 #include "api/core/service.hpp"
+#include "api/huawei/operations.hpp"
 #include "api/huawei/surface.hpp"
 #include "api/storage_failure.hpp"
 #include "server/commit_gate.hpp"
@@ -64,6 +66,10 @@ api::core::service_options core_options(server::config const& cfg) {
     out.max_page_size = cfg.max_page_size;
     // The configuration checked each ARN's form already.
     out.managed_policies = api::core::managed_policy_catalogue(cfg.extra_managed_policies);
+    // Each surface adds the operations it answers (both, whichever listen): fault rules name
+    // them.
+    api::aws::add_operations(out.operations);
+    api::huawei::add_operations(out.operations);
     return out;
 }
 
@@ -129,7 +135,7 @@ int serve(server::config const& cfg) {
 
     auto options = core_options(cfg);
     try {
-        options.faults = api::admin::parse_fault_rules(cfg.faults_json);
+        options.faults = api::admin::parse_fault_rules(cfg.faults_json, options.operations);
     } catch (api::admin::rules_error const& e) {
         std::fprintf(stderr, "icemu: faults%s%s: %s\n", cfg.config_file.empty() ? "" : " in ",
                      cfg.config_file.c_str(), e.what());

@@ -47,10 +47,17 @@ public:
     /// The route for `method` and `target` (a request target; its query string is ignored).
     match find(http::verb method, std::string_view target) const;
 
-    /// `%XX` decoded; `+` is kept (paths are not form-encoded) unless `plus_is_space` (query
-    /// strings). Invalid escapes are kept as is. The one decoder of every surface and of the
-    /// signature checks.
+    /// `%XX` decoded (by Boost.URL); `+` is kept (paths are not form-encoded) unless
+    /// `plus_is_space` (query strings). Invalid escapes are kept as is. The one decoder of every
+    /// surface and of the signature checks.
     static std::string percent_decode(std::string_view text, bool plus_is_space = false);
+    /// The name=value pairs of a query string (the part after '?'), parsed by Boost.URL and
+    /// decoded as percent_decode decodes, in their order; a name without '=' has the value "".
+    /// Empty pairs ("a=1&&b=2") are skipped.
+    static std::vector<std::pair<std::string, std::string>> query_params(std::string_view query,
+                                                                         bool plus_is_space);
+    /// The query string of a request target: what follows its first '?' ("" when none).
+    static std::string_view query_of(std::string_view target) noexcept;
 
 private:
     struct segment {

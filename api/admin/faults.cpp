@@ -4,7 +4,6 @@
 #include <cmath>
 #include <string>
 
-#include "api/aws/validate.hpp"
 #include "api/json/reader.hpp"
 #include "ids/ids.hpp"
 
@@ -54,7 +53,8 @@ void check_keys(rapidjson::Value const& obj, std::string const& where,
     }
 }
 
-core::fault_match parse_match(rapidjson::Value const& obj, std::string const& where) {
+core::fault_match parse_match(rapidjson::Value const& obj, std::string const& where,
+                              core::operation_catalogue const& operations) {
     if (!obj.IsObject())
         refuse(where, "must be an object");
     core::fault_match m;
@@ -76,7 +76,7 @@ core::fault_match parse_match(rapidjson::Value const& obj, std::string const& wh
         }
         auto text = string_of(v, at);
         if (name == "operation") {
-            if (!is_known_operation(text))
+            if (!operations.knows(text))
                 refuse(at, quoted(text) + " is not an operation of either surface");
             m.operation = std::move(text);
         } else if (name == "kind") {
@@ -154,13 +154,14 @@ core::fault_error parse_error(rapidjson::Value const& obj, std::string const& wh
     return out;
 }
 
-core::fault_rule parse_rule(rapidjson::Value const& obj, std::string const& where) {
+core::fault_rule parse_rule(rapidjson::Value const& obj, std::string const& where,
+                            core::operation_catalogue const& operations) {
     if (!obj.IsObject())
         refuse(where, "must be an object");
     check_keys(obj, where, {"match", "outcome", "error", "times"});
     core::fault_rule rule;
     if (auto const* match = json::find(obj, "match"))
-        rule.match = parse_match(*match, where + ".match");
+        rule.match = parse_match(*match, where + ".match", operations);
     auto const* outcome = json::find(obj, "outcome");
     auto const* error = json::find(obj, "error");
     if ((outcome == nullptr) == (error == nullptr))
@@ -176,12 +177,8 @@ core::fault_rule parse_rule(rapidjson::Value const& obj, std::string const& wher
 
 } // namespace
 
-bool is_known_operation(std::string_view operation) noexcept {
-    return aws::is_modelled_operation(operation) || aws::is_identitystore_operation(operation) ||
-           core::is_huawei_only_operation(operation);
-}
-
-std::vector<core::fault_rule> parse_fault_rules(std::string_view text) {
+std::vector<core::fault_rule> parse_fault_rules(std::string_view text,
+                                                core::operation_catalogue const& operations) {
     rapidjson::Document doc;
     std::string problem;
     if (!json::parse_object(text, doc, problem))
@@ -193,7 +190,7 @@ std::vector<core::fault_rule> parse_fault_rules(std::string_view text) {
     std::vector<core::fault_rule> out;
     out.reserve(rules->Size());
     for (rapidjson::SizeType i = 0; i < rules->Size(); ++i)
-        out.push_back(parse_rule((*rules)[i], "rules[" + std::to_string(i) + "]"));
+        out.push_back(parse_rule((*rules)[i], "rules[" + std::to_string(i) + "]", operations));
     return out;
 }
 

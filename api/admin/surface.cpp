@@ -127,21 +127,9 @@ using query = std::map<std::string, std::string, std::less<>>;
 // The query string of a target, decoded; of a repeated name, the last value.
 query query_of(std::string_view target) {
     query out;
-    auto const q = target.find('?');
-    if (q == std::string_view::npos)
-        return out;
-    auto rest = target.substr(q + 1);
-    while (!rest.empty()) {
-        auto const amp = rest.find('&');
-        auto const pair = rest.substr(0, amp);
-        auto const eq = pair.find('=');
-        if (!pair.empty())
-            out[server::path_router::percent_decode(pair.substr(0, eq), true)] =
-                eq == std::string_view::npos
-                    ? ""
-                    : server::path_router::percent_decode(pair.substr(eq + 1), true);
-        rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
-    }
+    for (auto& [name, value] :
+         server::path_router::query_params(server::path_router::query_of(target), true))
+        out[std::move(name)] = std::move(value);
     return out;
 }
 
@@ -349,7 +337,7 @@ server::response get_faults(call& c) {
 
 // Replaces the run-time rules: all or nothing.
 server::response put_faults(call& c) {
-    c.svc.replace_fault_rules(parse_fault_rules(c.req.body()));
+    c.svc.replace_fault_rules(parse_fault_rules(c.req.body(), c.svc.operations()));
     return get_faults(c);
 }
 

@@ -36,20 +36,7 @@ std::string uri_encode(std::string_view text, bool keep_slash) {
 
 std::vector<std::pair<std::string, std::string>> query_pairs(std::string_view query,
                                                              bool plus_is_space) {
-    std::vector<std::pair<std::string, std::string>> out;
-    while (!query.empty()) {
-        auto const amp = query.find('&');
-        auto const pair = query.substr(0, amp);
-        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-        if (pair.empty())
-            continue;
-        auto const eq = pair.find('=');
-        out.emplace_back(server::path_router::percent_decode(pair.substr(0, eq), plus_is_space),
-                         eq == std::string_view::npos ? std::string()
-                                                      : server::path_router::percent_decode(
-                                                            pair.substr(eq + 1), plus_is_space));
-    }
-    return out;
+    return server::path_router::query_params(query, plus_is_space);
 }
 
 std::pair<std::string_view, std::string_view> split_target(std::string_view target) noexcept {

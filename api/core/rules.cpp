@@ -13,11 +13,6 @@ bool holds(std::optional<std::string> const& wanted, std::string_view fact) {
 
 } // namespace
 
-bool is_huawei_only_operation(std::string_view operation) noexcept {
-    return std::find(huawei_only_operations.begin(), huawei_only_operations.end(), operation) !=
-           huawei_only_operations.end();
-}
-
 std::string_view to_string(fault_code code) noexcept {
     switch (code) {
     case fault_code::throttling: return "ThrottlingException";

@@ -13,27 +13,6 @@
 
 namespace icemu::api::core {
 
-/// The operation names of the Huawei surface that have no AWS equivalent: the one
-/// list that fault rules, metrics and the Huawei routes agree on.
-inline constexpr std::array<std::string_view, 13> huawei_only_operations = {
-    "ListManagedRolesInPermissionSet",
-    "AttachManagedRoleToPermissionSet",
-    "DetachManagedRoleFromPermissionSet",
-    "PutCustomPolicyToPermissionSet",
-    "GetCustomPolicyForPermissionSet",
-    "DeleteCustomPolicyFromPermissionSet",
-    "PutCustomRoleToPermissionSet",
-    "GetCustomRoleForPermissionSet",
-    "DeleteCustomRoleFromPermissionSet",
-    "GetPermissionSetSummary",
-    "CreateTagResource",
-    "DeleteTagResource",
-    "ListTagResources",
-};
-
-/// True if `operation` is one of huawei_only_operations.
-bool is_huawei_only_operation(std::string_view operation) noexcept;
-
 /// The FailureReason of an outcome rule that gives none (a real AWS text).
 inline constexpr std::string_view default_rule_failure_reason =
     "An unexpected internal service exception was encountered";

@@ -12,6 +12,7 @@
 #include "api/core/ids.hpp"
 #include "api/core/managed_policies.hpp"
 #include "api/core/model.hpp"
+#include "api/core/operations.hpp"
 #include "api/core/rules.hpp"
 #include "store/database.hpp"
 #include "store/requests.hpp"
@@ -32,6 +33,8 @@ struct service_options {
     /// The AWS managed policies attach and boundary calls accept: the built-in catalogue and
     /// the configured extras (aws.extra_managed_policies).
     managed_policy_catalogue managed_policies{};
+    /// The operations the surfaces answer (each surface adds its own): fault rules name them.
+    operation_catalogue operations{};
 };
 
 /// The provisioning API, shared by every surface: validation of state (existence, conflicts),
@@ -57,7 +60,7 @@ public:
     /// Creates the configured initial state when the store holds no instance.
     void ensure_initial_state();
 
-    // Instances.
+    // Instances (instances.cpp).
     page_result<instance> list_instances(page_request const& page);
     /// As list_instances; with tenancy enforced, only the instance `who` owns (one at most).
     page_result<instance> list_instances(caller const& who, page_request const& page);
@@ -82,7 +85,7 @@ public:
     /// not_found if unknown; conflict + in_flight while one of its requests is IN_PROGRESS.
     void delete_instance(std::string_view instance_id);
 
-    // Permission sets.
+    // Permission sets (permission_sets.cpp).
     /// quota_exceeded with more than 50 tags; conflict + duplicate_name for a name in use.
     permission_set create_permission_set(std::string_view instance_id,
                                          permission_set_input const& input,
@@ -100,9 +103,9 @@ public:
     /// Its policies, boundary and tags go with it.
     void delete_permission_set(std::string_view instance_id, std::string_view permission_set_id);
 
-    // Policies and the permissions boundary. Every change below bumps the permission set's
-    // version, and throws conflict + in_flight while a request on it is IN_PROGRESS; all throw
-    // not_found for an unknown instance or permission set.
+    // Policies and the permissions boundary (policies.cpp). Every change below bumps the permission
+    // set's version, and throws conflict + in_flight while a request on it is IN_PROGRESS; all
+    // throw not_found for an unknown instance or permission set.
     void put_inline_policy(std::string_view instance_id, std::string_view permission_set_id,
                            std::string const& document);
     /// None when the permission set has no inline policy.
@@ -145,7 +148,7 @@ public:
     void delete_permissions_boundary(std::string_view instance_id,
                                      std::string_view permission_set_id);
 
-    // Tags of an instance (`permission_set_id` none) or of a permission set. Not content
+    // Tags (tags.cpp) of an instance (`permission_set_id` none) or of a permission set. Not content
     // changes: no version bump, no conflict with requests in flight. not_found if unknown.
     /// Adds the tags, overwriting the value of a key the resource has; quota_exceeded if the
     /// resource would have more than 50.
@@ -161,7 +164,7 @@ public:
                                std::optional<std::string_view> permission_set_id,
                                page_request const& page);
 
-    // Huawei-only content and lookups (service_roles.cpp). Content changes bump the version
+    // Huawei-only content and lookups (roles.cpp). Content changes bump the version
     // and throw conflict + in_flight while a request on the permission set is IN_PROGRESS; all
     // throw not_found for an unknown instance or permission set.
     /// As attach_managed_policy for a Huawei policy id (no AWS catalogue applies), recording
@@ -202,7 +205,7 @@ public:
     /// not_found + permission_set_not_found if no instance has it.
     permission_set locate_permission_set(std::string_view permission_set_id);
 
-    // Provisioning. `account_id` none = ALL_PROVISIONED_ACCOUNTS.
+    // Provisioning (provisioning.cpp). `account_id` none = ALL_PROVISIONED_ACCOUNTS.
     async_request provision(caller const& who, std::string_view instance_id,
                             std::string_view permission_set_id,
                             std::optional<std::string> const& account_id);
@@ -220,7 +223,7 @@ public:
         std::string_view instance_id, std::string_view account_id, std::optional<bool> latest,
         page_request const& page);
 
-    // Assignments.
+    // Assignments (assignments.cpp).
     async_request create_assignment(caller const& who, std::string_view instance_id,
                                     assignment_target const& target);
     /// not_found when the assignment does not exist (icemu's choice).
@@ -235,7 +238,7 @@ public:
                                              std::string_view permission_set_id,
                                              page_request const& page);
 
-    // Requests that name an instance alone (the application family's asynchronous kinds).
+    // Requests that name an instance alone (provisioning.cpp; the application family's asynchronous kinds).
     /// Starts a request of `kind` on the instance, inside the caller's write scope.
     async_request start_instance_request(caller const& who, std::string_view instance_id,
                                          request_kind kind);
@@ -244,8 +247,8 @@ public:
     std::optional<async_request> latest_instance_request(std::string_view instance_id,
                                                          request_kind kind);
 
-    // Tenancy (the verify auth mode). Surfaces call these before an operation that names an
-    /// instance (or a permission set alone), once its input is valid.
+    // Tenancy (tenancy.cpp; the verify auth mode). Surfaces call these before an operation that
+    // names an instance (or a permission set alone), once its input is valid.
     bool tenancy_enforced() const noexcept { return options_.enforce_tenancy; }
     /// access_denied + not_owner when tenancy is enforced and the instance exists but `who`
     /// does not own it; the message names `operation` (e.g. "DescribePermissionSet") and the
@@ -257,7 +260,7 @@ public:
     void authorize_permission_set(caller const& who, std::string_view operation,
                                   std::string_view permission_set_id);
 
-    // The lifecycle.
+    // The lifecycle (scheduling.cpp).
     /// Settles up to `max_rows` of the requests due by the scheduler's clock, oldest due first,
     /// in one savepoint of the shared transaction: all of them, or (store::sqlite_error) none,
     /// and they stay due. True when more are due: the caller lets other work run, then calls
@@ -285,7 +288,7 @@ public:
     /// flight again with their old due times. Forgets the next due time and wakes the timer.
     void rolled_back();
 
-    // The admin API.
+    // The admin API (settle and advance_clock: scheduling.cpp; the rest: control.cpp).
     /// Settles an IN_PROGRESS request now; not_found if unknown, conflict if already settled.
     async_request settle(std::string_view id_text, request_status status,
                          std::optional<std::string> failure_reason);
@@ -303,10 +306,12 @@ public:
     /// The application family (applications, trusted token issuers), over the same store.
     applications& apps() noexcept { return apps_; }
 
-    // Fault rules (service_faults.cpp). Outcome rules are applied as each request is created.
+    // Fault rules (faults.cpp). Outcome rules are applied as each request is created.
     /// The ordered rules: configured first, then run-time. A global reset erases the run-time
     /// rules and zeroes the hits of the configured ones.
     fault_rules const& faults() const noexcept { return faults_; }
+    /// The operation names a fault rule may use (service_options::operations).
+    operation_catalogue const& operations() const noexcept { return options_.operations; }
     /// Replaces the run-time rules (PUT /_icemu/faults).
     void replace_fault_rules(std::vector<fault_rule> rules);
     /// Erases the run-time rules (DELETE /_icemu/faults).

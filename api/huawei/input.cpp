@@ -18,10 +18,6 @@ std::string hex_id_of(std::optional<std::string_view> id, std::string_view prefi
     return std::string(*id);
 }
 
-std::string form_decode(std::string_view text) {
-    return server::path_router::percent_decode(text, true);
-}
-
 std::string length_rule(std::string_view field, std::size_t min, std::size_t max) {
     if (min == 0)
         return std::string(field) + " must be at most " + std::to_string(max) + " characters long";
@@ -36,23 +32,10 @@ void bad_request(std::string const& what) {
 }
 
 query::query(std::string_view target) {
-    auto const mark = target.find('?');
-    if (mark == std::string_view::npos)
-        return;
-    auto rest = target.substr(mark + 1);
-    while (!rest.empty()) {
-        auto const amp = rest.find('&');
-        auto const pair = rest.substr(0, amp);
-        rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-        if (pair.empty())
-            continue;
-        auto const eq = pair.find('=');
-        auto name = form_decode(pair.substr(0, eq));
-        auto value =
-            eq == std::string_view::npos ? std::string() : form_decode(pair.substr(eq + 1));
+    for (auto& [name, value] :
+         server::path_router::query_params(server::path_router::query_of(target), true))
         if (!get(name))
             items_.emplace_back(std::move(name), std::move(value));
-    }
 }
 
 std::optional<std::string> query::get(std::string_view name) const {

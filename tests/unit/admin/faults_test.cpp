@@ -1,5 +1,6 @@
 #include "api/admin/faults.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <string>
 
@@ -7,6 +8,7 @@
 #include "api/huawei/routes.hpp"
 #include "store/database.hpp"
 #include "tests/support/fixed_clock.hpp"
+#include "tests/support/operations.hpp"
 
 namespace {
 
@@ -28,7 +30,7 @@ constexpr char const* documented_example = R"({"rules": [
 
 std::string refusal(std::string const& text) {
     try {
-        admin::parse_fault_rules(text);
+        admin::parse_fault_rules(text, icemu::test::all_operations());
     } catch (admin::rules_error const& e) {
         return e.what();
     }
@@ -49,7 +51,7 @@ server::request admin_call(http::verb method, std::string target, std::string bo
 } // namespace
 
 TEST_CASE("fault rules parse the JSON of the documented example", "[admin]") {
-    auto const rules = admin::parse_fault_rules(documented_example);
+    auto const rules = admin::parse_fault_rules(documented_example, icemu::test::all_operations());
     REQUIRE(rules.size() == 3);
     CHECK(rules[0].match.operation == "ProvisionPermissionSet");
     CHECK(rules[0].match.account_id == "999999999999");
@@ -71,16 +73,18 @@ TEST_CASE("fault rules parse the JSON of the documented example", "[admin]") {
 TEST_CASE("fault rules default the failure reason to a real AWS text", "[admin]") {
     auto const rules = admin::parse_fault_rules(
         R"({"rules":[{"match":{"instance_id":"arn:aws:sso:::instance/ssoins-560aa041748d679e",
-            "permission_set_id":"ps-00000000000000aa"},"outcome":{"status":"FAILED"}}]})");
+            "permission_set_id":"ps-00000000000000aa"},"outcome":{"status":"FAILED"}}]})",
+        icemu::test::all_operations());
     REQUIRE(rules.size() == 1);
     CHECK(rules[0].outcome->failure_reason ==
           "An unexpected internal service exception was encountered");
     CHECK(rules[0].match.instance_id == "560aa041748d679e");
     CHECK(rules[0].match.permission_set_id == "00000000000000aa");
-    CHECK(admin::parse_fault_rules(R"({"rules":[]})").empty());
+    CHECK(admin::parse_fault_rules(R"({"rules":[]})", icemu::test::all_operations()).empty());
     CHECK(admin::parse_fault_rules(
               R"({"rules":[{"match":{"operation":"GetPermissionSetSummary"},
-                  "error":{"code":"AccessDeniedException"}}]})")
+                  "error":{"code":"AccessDeniedException"}}]})",
+              icemu::test::all_operations())
               .size() == 1);
 }
 
@@ -127,21 +131,46 @@ TEST_CASE("fault rules are refused with the rule index and field", "[admin]") {
 }
 
 TEST_CASE("every Huawei route's operation is one a fault rule may name", "[admin]") {
+    auto const& known = icemu::test::all_operations();
     for (auto const& r : icemu::api::huawei::routes()) {
         INFO(r.operation);
-        CHECK(admin::is_known_operation(r.operation));
+        CHECK(known.knows(r.operation));
     }
-    CHECK(admin::is_known_operation("ListInstances"));
-    CHECK(admin::is_known_operation("AddRegion")); // modelled, not implemented yet
-    CHECK_FALSE(admin::is_known_operation("listInstances"));
+    CHECK(known.knows("ListInstances"));
+    CHECK(known.knows("CreateApplication"));
+    CHECK(known.knows("AddRegion"));               // modelled, not implemented yet
+    CHECK(known.knows("CreateUser"));              // identitystore
+    CHECK(known.knows("GetPermissionSetSummary")); // Huawei only
+    CHECK_FALSE(known.knows("listInstances"));
+    CHECK_FALSE(known.knows("SWBExternalService.ListInstances"));
+    CHECK(
+        refusal(
+            R"({"rules":[{"match":{"operation":"listInstances"},"outcome":{"status":"FAILED"}}]})") ==
+        "rules[0].match.operation: \"listInstances\" is not an operation of either surface");
+}
+
+TEST_CASE("an operation catalogue knows only what the surfaces added", "[admin][core]") {
+    core::operation_catalogue ops;
+    CHECK_FALSE(ops.knows("ListInstances"));
+    icemu::api::huawei::add_operations(ops);
+    CHECK(ops.knows("ListTagResources"));
+    CHECK_FALSE(ops.knows("ListApplications")); // AWS only
+    icemu::api::aws::add_operations(ops);
+    CHECK(ops.knows("ListApplications"));
+    auto const before = ops.names().size();
+    icemu::api::aws::add_operations(ops); // repeats are kept once
+    CHECK(ops.names().size() == before);
+    CHECK(std::is_sorted(ops.names().begin(), ops.names().end()));
 }
 
 TEST_CASE("/_icemu/faults replaces, lists with hits and source, and clears", "[admin]") {
     icemu::test::fixed_clock time;
     store::database db{{}};
     core::service_options options;
+    options.operations = icemu::test::all_operations();
     options.faults = admin::parse_fault_rules(
-        R"({"rules":[{"match":{"operation":"ListInstances"},"error":{"code":"ThrottlingException"},"times":1}]})");
+        R"({"rules":[{"match":{"operation":"ListInstances"},"error":{"code":"ThrottlingException"},"times":1}]})",
+        icemu::test::all_operations());
     core::service svc(db, time.clock, options);
     admin::surface surface(svc, {"test", ":memory:", {"aws"}, {}});
     server::call_info info;

@@ -2,6 +2,7 @@
 #include <string>
 
 #include "api/admin/faults.hpp"
+#include "tests/support/operations.hpp"
 
 namespace {
 
@@ -15,7 +16,8 @@ TEST_CASE("fault rules refuse a latency over an hour", "[admin]") {
         try {
             admin::parse_fault_rules(
                 R"({"rules": [{"match": {}, "error": {"code": "ThrottlingException", "latency_ms": )" +
-                latency + "}}]}");
+                    latency + "}}]}",
+                icemu::test::all_operations());
         } catch (admin::rules_error const& e) {
             return std::string(e.what());
         }

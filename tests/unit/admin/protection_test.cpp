@@ -4,40 +4,26 @@
 #include <string>
 
 #include "api/admin/surface.hpp"
-#include "api/core/service.hpp"
 #include "server/message.hpp"
 #include "server/router.hpp"
-#include "store/database.hpp"
-#include "tests/support/fixed_clock.hpp"
+#include "tests/support/surface_harness.hpp"
 
 namespace {
 
 namespace admin = icemu::api::admin;
-namespace core = icemu::api::core;
 namespace server = icemu::server;
-namespace store = icemu::store;
 namespace http = server::http;
-using icemu::test::fixed_clock;
 
-struct harness {
-    explicit harness(admin::admin_options options) : surface(svc, std::move(options)) {
-        svc.ensure_initial_state();
-    }
+struct harness : icemu::test::surface_harness<admin::surface> {
+    explicit harness(admin::admin_options options) : surface_harness({}, std::move(options)) {}
 
     server::response call(http::verb method, std::string const& target,
                           std::initializer_list<std::pair<char const*, std::string>> headers = {}) {
         server::request req{method, target, 11};
         for (auto const& [name, value] : headers)
             req.set(name, value);
-        req.prepare_payload();
-        return surface.handle(req, info);
+        return send(std::move(req));
     }
-
-    fixed_clock time;
-    store::database db{{}};
-    core::service svc{db, time.clock, core::service_options{}};
-    admin::surface surface;
-    server::call_info info;
 };
 
 admin::admin_options with(std::string token, bool health_only) {

@@ -4,36 +4,24 @@
 #include <string>
 
 #include "api/admin/surface.hpp"
-#include "api/core/service.hpp"
 #include "server/message.hpp"
-#include "store/database.hpp"
-#include "tests/support/fixed_clock.hpp"
+#include "tests/support/surface_harness.hpp"
 
 namespace {
 
 namespace admin = icemu::api::admin;
-namespace core = icemu::api::core;
 namespace server = icemu::server;
-namespace store = icemu::store;
 namespace http = server::http;
-using icemu::test::fixed_clock;
 
-struct harness {
-    harness() : surface(svc, {"test", ":memory:", {"aws"}}) { svc.ensure_initial_state(); }
+struct harness : icemu::test::surface_harness<admin::surface> {
+    harness() : surface_harness({}, admin::admin_options{"test", ":memory:", {"aws"}}) {}
 
     server::response call(http::verb method, std::string const& target, std::string body = {}) {
         server::request req{method, target, 11};
         req.body() = std::move(body);
-        req.prepare_payload();
         info = {};
-        return surface.handle(req, info);
+        return send(std::move(req));
     }
-
-    fixed_clock time;
-    store::database db{{}};
-    core::service svc{db, time.clock, core::service_options{}};
-    admin::surface surface;
-    server::call_info info;
 };
 
 std::string error_body(std::string_view code, std::string_view message) {

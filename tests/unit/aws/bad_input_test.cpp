@@ -5,23 +5,18 @@
 #include <string_view>
 
 #include "api/aws/surface.hpp"
-#include "api/core/service.hpp"
 #include "api/json/utf8.hpp"
 #include "server/message.hpp"
-#include "store/database.hpp"
-#include "tests/support/fixed_clock.hpp"
+#include "tests/support/surface_harness.hpp"
 
 namespace {
 
 namespace aws = icemu::api::aws;
-namespace core = icemu::api::core;
 namespace server = icemu::server;
-namespace store = icemu::store;
 namespace http = server::http;
-using icemu::test::fixed_clock;
 
-struct harness {
-    harness() { svc.ensure_initial_state(); }
+struct harness : icemu::test::surface_harness<aws::surface> {
+    harness() : surface_harness({}) {}
 
     // `method /` with X-Amz-Target `target` and `body`; returns the answer and its parsed body.
     server::response call(http::verb method, std::string_view target, std::string body) {
@@ -29,19 +24,13 @@ struct harness {
         req.set("X-Amz-Target", target);
         req.set(http::field::content_type, "application/x-amz-json-1.1");
         req.body() = std::move(body);
-        req.prepare_payload();
-        auto res = surface.handle(req, info);
+        auto res = send(std::move(req));
         doc.Parse(res.body().c_str());
         REQUIRE(doc.IsObject());
         return res;
     }
     std::string member(char const* name) const { return doc[name].GetString(); }
 
-    fixed_clock time;
-    store::database db{{}};
-    core::service svc{db, time.clock, {}};
-    aws::surface surface{svc};
-    server::call_info info;
     rapidjson::Document doc;
 };
 

@@ -12,6 +12,7 @@
 #include "store/database.hpp"
 #include "tests/support/fixed_clock.hpp"
 #include "tests/support/memory_db.hpp"
+#include "tests/support/surface_harness.hpp"
 
 namespace {
 
@@ -36,8 +37,8 @@ core::service_options options() {
 }
 
 // The AWS surface over a `:memory:` store with the default instance and a fixed clock.
-struct harness {
-    harness() { svc.ensure_initial_state(); }
+struct harness : icemu::test::surface_harness<aws::surface> {
+    harness() : surface_harness(options()) {}
 
     // Answers `POST /` with X-Amz-Target SWBExternalService.<operation> and `body`.
     server::response call(std::string_view operation, std::string body) {
@@ -45,13 +46,9 @@ struct harness {
         req.set("X-Amz-Target", "SWBExternalService." + std::string(operation));
         req.set(http::field::content_type, "application/x-amz-json-1.1");
         req.body() = std::move(body);
-        req.prepare_payload();
-        return surface.handle(req, info);
+        return send(std::move(req));
     }
-    server::response call_raw(server::request req) {
-        req.prepare_payload();
-        return surface.handle(req, info);
-    }
+    server::response call_raw(server::request req) { return send(std::move(req)); }
 
     std::string create_permission_set(std::string const& name) {
         auto const res =
@@ -63,12 +60,6 @@ struct harness {
         REQUIRE(doc.IsObject());
         return doc["PermissionSet"]["PermissionSetArn"].GetString();
     }
-
-    fixed_clock time;
-    store::database db{{}};
-    core::service svc{db, time.clock, options()};
-    aws::surface surface{svc};
-    server::call_info info;
 };
 
 // The AWS surface over a store opened with `options` (the default instance is created when the

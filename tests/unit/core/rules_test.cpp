@@ -111,8 +111,6 @@ TEST_CASE("fault codes and operation kinds round-trip", "[core]") {
     CHECK_FALSE(core::parse_fault_code("ValidationException"));
     CHECK(core::kind_of_operation("CreateAccountAssignment") == request_kind::assignment_create);
     CHECK_FALSE(core::kind_of_operation("ListInstances"));
-    CHECK(core::is_huawei_only_operation("GetPermissionSetSummary"));
-    CHECK_FALSE(core::is_huawei_only_operation("ListInstances"));
 }
 
 TEST_CASE("error rules: first match wins, times runs out, hits count", "[core]") {

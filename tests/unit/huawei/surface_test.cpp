@@ -15,6 +15,7 @@
 #include "server/message.hpp"
 #include "store/database.hpp"
 #include "tests/support/fixed_clock.hpp"
+#include "tests/support/surface_harness.hpp"
 
 namespace {
 
@@ -44,16 +45,15 @@ rapidjson::Document parse(std::string const& text) {
 }
 
 // The Huawei surface over a `:memory:` store with the default instance and a fixed clock.
-struct harness {
-    harness() { svc.ensure_initial_state(); }
+struct harness : icemu::test::surface_harness<huawei::surface> {
+    harness() : surface_harness(options()) {}
 
     server::response call(http::verb method, std::string const& target, std::string body = {}) {
         server::request req{method, target, 11};
         req.set(http::field::content_type, "application/json");
         req.set("X-Domain-Id", std::string(account));
         req.body() = std::move(body);
-        req.prepare_payload();
-        auto res = surface.handle(req, info);
+        auto res = send(std::move(req));
         CHECK(std::regex_match(std::string(res["X-Request-Id"]), hex32));
         return res;
     }
@@ -66,12 +66,6 @@ struct harness {
         REQUIRE(res.result() == http::status::ok);
         return parse(res.body())["permission_set"]["permission_set_id"].GetString();
     }
-
-    fixed_clock time;
-    store::database db{{}};
-    core::service svc{db, time.clock, options()};
-    huawei::surface surface{svc};
-    server::call_info info;
 };
 
 // The error body's code and message, after checking its shape and the header.

@@ -74,3 +74,27 @@ TEST_CASE("path_router: unknown paths, empty segments and percent-decoding", "[s
     CHECK(path_router::percent_decode("a%2fb%") == "a/b%");
     CHECK(path_router::percent_decode("%zz+") == "%zz+");
 }
+
+TEST_CASE("path_router: query strings, decoded as they always were", "[server][huawei][admin]") {
+    using pairs = std::vector<std::pair<std::string, std::string>>;
+    CHECK(path_router::query_of("/v1/x?a=1&b") == "a=1&b");
+    CHECK(path_router::query_of("/v1/x") == "");
+    CHECK(path_router::query_params("", true).empty());
+    CHECK(path_router::query_params(std::string_view(), true).empty()); // null data()
+    // A query that is not the end of its buffer (a request target's is not) ends where it ends.
+    std::string_view const target = "/?a=1&b=2 HTTP/1.1";
+    CHECK(path_router::query_params(target.substr(2, 7), false) == pairs{{"a", "1"}, {"b", "2"}});
+    CHECK(path_router::percent_decode(std::string_view()).empty());
+    // Names without '=', empty values, empty pairs (skipped), repeats kept in order.
+    CHECK(path_router::query_params("a=1&&b&c=&a=2", true) ==
+          pairs{{"a", "1"}, {"b", ""}, {"c", ""}, {"a", "2"}});
+    CHECK(path_router::query_params("=x", true) == pairs{{"", "x"}});
+    // '+' is a space only in form-encoded queries; an invalid escape is kept as it is.
+    CHECK(path_router::query_params("k+1=v%20w+x", true) == pairs{{"k 1", "v w x"}});
+    CHECK(path_router::query_params("k+1=v%20w+x", false) == pairs{{"k+1", "v w+x"}});
+    CHECK(path_router::query_params("a=%zz%4&b=100%", true) ==
+          pairs{{"a", "%zz%4"}, {"b", "100%"}});
+    // Bytes RFC 3986 does not allow in a query (which Boost.URL refuses) are taken literally.
+    CHECK(path_router::query_params("q=a b{|}\xc3\xa9#", false) == pairs{{"q", "a b{|}\xc3\xa9#"}});
+    CHECK(path_router::percent_decode("caf%C3%A9 %") == "caf\xc3\xa9 %");
+}

@@ -2,12 +2,16 @@
 // the lookups the Huawei surface's filters need. Same rules as the AWS policies: content changes
 // bump the version and wait for requests in flight.
 
+#include "store/roles.hpp"
+
 #include "api/core/error.hpp"
 #include "api/core/pagination.hpp"
 #include "api/core/service.hpp"
-#include "store/roles.hpp"
+#include "api/core/service_detail.hpp"
 
 namespace icemu::api::core {
+
+using namespace detail;
 
 namespace {
 
@@ -17,18 +21,6 @@ namespace {
 constexpr std::int64_t permission_sets_quota = 2000;
 constexpr std::int64_t max_managed_roles = 20;
 constexpr std::int64_t max_policy_chars = 131072;
-
-std::int64_t after(page_token const& token, page_request const& page) {
-    return page.token ? token.decode(*page.token) : 0;
-}
-
-template <typename Row>
-page_result<Row> result_of(page_token const& token, store::page<Row>&& rows) {
-    page_result<Row> out{std::move(rows.rows), std::nullopt};
-    if (rows.next_after)
-        out.next_token = token.encode(*rows.next_after);
-    return out;
-}
 
 } // namespace
 
@@ -84,8 +76,8 @@ page_result<named_policy> service::list_managed_roles(std::string_view instance_
                                                       page_request const& page) {
     require_permission_set(instance_id, permission_set_id);
     page_token const token{"ListManagedRolesInPermissionSet", instance_id, permission_set_id};
-    auto out = result_of(token, store::roles(db_).list_managed_roles(
-                                    permission_set_id, after(token, page), page_limit(page)));
+    auto out = page_of(token, store::roles(db_).list_managed_roles(
+                                  permission_set_id, after(token, page), page_limit(page)));
     for (auto& item : out.items)
         if (!item.name) // attached without a name before names were always recorded
             item.name = item.id;
@@ -141,8 +133,8 @@ page_result<assignment> service::list_account_assignments(
         return list_assignments(instance_id, account_id, *permission_set_id, page);
     require_instance(instance_id);
     page_token const token{"ListAccountAssignments", instance_id, account_id, "*"};
-    return result_of(token, resources_.list_account_assignments(
-                                instance_id, account_id, after(token, page), page_limit(page)));
+    return page_of(token, resources_.list_account_assignments(
+                              instance_id, account_id, after(token, page), page_limit(page)));
 }
 
 core::permission_set_summary service::permission_set_summary(std::string_view instance_id) {

@@ -1,0 +1,259 @@
+// The request lifecycle's scheduling: settling what is due (for the scheduler timer, before each
+// call and on the admin's clock advance), the admin's settle, and planning, applying and
+// scheduling each request.
+#include <iterator>
+#include <limits>
+#include <utility>
+
+#include "api/core/error.hpp"
+#include "api/core/service.hpp"
+#include "ids/ids.hpp"
+#include "store/error.hpp"
+
+namespace icemu::api::core {
+
+namespace {
+
+// A virtual clock at most about 100 years ahead of wall time keeps due times (now + offset +
+// delay) far from int64 overflow.
+constexpr std::int64_t max_clock_offset_ms = 100LL * 366 * 24 * 60 * 60 * 1000;
+// Due requests are read this many at a time while settling (all of them in one savepoint).
+constexpr std::int64_t settle_batch_rows = 256;
+
+} // namespace
+
+bool service::settle_due(std::int64_t max_rows, std::int64_t max_overdue_ms) {
+    if (db_.read_only()) // nothing can settle; reads go on answering what is stored
+        return false;
+    forget_stale_next_due();
+    if (!next_due_)
+        next_due_ = requests_.next_due();
+    std::int64_t const now = clock_.now_ms();
+    if (!*next_due_ || **next_due_ > now)
+        return false;
+    if (now - **next_due_ > max_overdue_ms)
+        return true;
+    // One savepoint for the slice: the requests that fall due while calls keep coming are
+    // settled together, and share the group commit with those calls' own writes.
+    store::write_scope scope(db_);
+    bool const more = settle_due_by(now, nullptr, max_rows);
+    scope.release();
+    // Known again, so that the calls until then skip SQL (read inside the transaction that
+    // settled: a rollback of it makes forget_stale_next_due() look again).
+    next_due_ = requests_.next_due();
+    return more && *next_due_ && **next_due_ <= now;
+}
+
+bool service::settle_due_by(std::int64_t now, std::vector<request_id>* settled,
+                            std::int64_t max_rows) {
+    version_memo memo;
+    while (max_rows > 0) {
+        auto const batch = std::min(max_rows, settle_batch_rows);
+        auto rows = requests_.due(now, batch);
+        for (auto& row : rows) {
+            apply(row, row.planned_status, row.planned_reason, &memo);
+            if (settled != nullptr)
+                settled->push_back(row.id);
+        }
+        if (std::ssize(rows) < batch)
+            return false;
+        max_rows -= batch;
+    }
+    return true;
+}
+
+void service::settle_due_before_call() {
+    try {
+        settle_due(pre_call_rows, pre_call_overdue_ms);
+    } catch (store::sqlite_error const&) {
+        // Rolled back: the requests stay due. Had the failure taken the shared transaction with
+        // other requests' changes, the next commit reports it to them.
+    }
+}
+
+std::optional<std::int64_t> service::next_due_wall_ms() {
+    forget_stale_next_due();
+    if (!next_due_)
+        next_due_ = requests_.next_due();
+    if (!*next_due_)
+        return std::nullopt;
+    return **next_due_ - clock_.offset_ms();
+}
+
+async_request service::settle(std::string_view id_text, request_status status,
+                              std::optional<std::string> failure_reason) {
+    auto const id = ids::parse_uuid(id_text);
+    auto row = id ? requests_.find(*id) : std::nullopt;
+    if (!row)
+        throw error(errc::not_found, "no request with id " + std::string(id_text),
+                    reason::request_not_found);
+    if (row->status != request_status::in_progress)
+        throw error(errc::conflict, "request " + std::string(id_text) + " is already " +
+                                        std::string(to_string(row->status)));
+    if (status == request_status::in_progress)
+        throw error(errc::invalid_argument, "status must be SUCCEEDED or FAILED");
+    if (status == request_status::succeeded)
+        failure_reason.reset();
+    store::write_scope scope(db_);
+    apply(*row, status, std::move(failure_reason));
+    scope.release();
+    schedule_changed();
+    return *row;
+}
+
+std::vector<request_id> service::advance_clock(std::int64_t ms) {
+    if (ms < 0)
+        throw error(errc::invalid_argument, "ms must be a non-negative integer");
+    if (ms > max_clock_offset_ms - clock_.offset_ms())
+        throw error(errc::invalid_argument, "ms would move the clock more than " +
+                                                std::to_string(max_clock_offset_ms) +
+                                                " ms (about 100 years) ahead of wall time");
+    std::vector<request_id> settled;
+    store::write_scope scope(db_);
+    clock_.set_offset_ms(clock_.offset_ms() + ms);
+    requests_.set_clock_offset_ms(clock_.offset_ms());
+    settle_due_by(clock_.now_ms(), &settled);
+    scope.release();
+    schedule_changed();
+    return settled;
+}
+
+async_request service::start_request(caller const& who, async_request row, bool settle_now) {
+    row.id = ids_.request_uuid();
+    row.status = request_status::in_progress;
+    row.created_ms = clock_.now_ms();
+    row.surface = std::string(who.surface);
+    row.planned_status = request_status::succeeded;
+    bool const held = apply_outcome_rules(row);
+    if (row.kind == request_kind::assignment_create && check_principal) {
+        if (auto why = check_principal(row.instance_id, row.principal_type.value_or(""),
+                                       row.principal_id.value_or(""))) {
+            row.planned_status = request_status::failed;
+            row.planned_reason = std::move(why);
+        }
+    }
+    plan(row, settle_now);
+    if (held) {
+        // Stuck by a rule: no due time, no polls; only the admin settle ends it.
+        row.settle_by = store::settle_mode::held;
+        row.due_ms.reset();
+        row.polls_left = 0;
+    }
+    store::write_scope scope(db_, store::single_statement);
+    requests_.insert(row);
+    scope.release();
+    schedule_added(row.due_ms);
+    return row;
+}
+
+void service::plan(async_request& row, bool settle_now) {
+    // One draw per planning whatever the mode, so the sequence of delays depends only on the
+    // seed and the order of requests.
+    std::int64_t const delay = random_.between(settings_.delay_min_ms, settings_.delay_max_ms);
+    row.due_ms.reset();
+    row.polls_left = 0;
+    if (settle_now) {
+        row.settle_by = store::settle_mode::at_due;
+        row.due_ms = clock_.now_ms();
+        return;
+    }
+    switch (settings_.mode) {
+    case scheduler_mode::automatic:
+        row.settle_by = store::settle_mode::at_due;
+        row.due_ms = clock_.now_ms() + delay;
+        return;
+    case scheduler_mode::polls:
+        row.settle_by = store::settle_mode::polls;
+        row.polls_left = settings_.polls;
+        return;
+    case scheduler_mode::manual: row.settle_by = store::settle_mode::manual; return;
+    }
+}
+
+void service::apply(async_request& row, request_status status, std::optional<std::string> reason,
+                    version_memo* memo) {
+    if (!requests_.settle(row.id, status, reason))
+        return;
+    row.status = status;
+    row.failure_reason = std::move(reason);
+    row.due_ms.reset();
+    if (status == request_status::succeeded) {
+        // Each kind's effect; a FAILED request has none. The permission set's version is read
+        // only by the kinds about a permission set, and once per settlement pass (`memo`).
+        auto const version = [&] {
+            if (memo != nullptr && memo->permission_set_id == row.permission_set_id &&
+                memo->instance_id == row.instance_id && !memo->permission_set_id.empty())
+                return memo->version;
+            auto const ps = resources_.find_permission_set(row.instance_id, row.permission_set_id);
+            std::int64_t const found = ps ? ps->version : std::int64_t{1};
+            if (memo != nullptr && ps)
+                *memo = {row.instance_id, row.permission_set_id, found};
+            return found;
+        };
+        switch (row.kind) {
+        case request_kind::provision:
+            if (row.account_id)
+                resources_.set_provisioned(row.instance_id, row.permission_set_id, *row.account_id,
+                                           version());
+            else
+                resources_.set_provisioned_everywhere(row.permission_set_id, version());
+            break;
+        case request_kind::assignment_create:
+            resources_.insert_assignment(
+                {0, row.instance_id, row.permission_set_id, row.account_id.value_or(""),
+                 row.principal_type.value_or(""), row.principal_id.value_or("")});
+            resources_.provision_if_absent(row.instance_id, row.permission_set_id,
+                                           row.account_id.value_or(""), version());
+            break;
+        case request_kind::assignment_delete: {
+            auto const account = row.account_id.value_or("");
+            resources_.erase_assignment({0, row.instance_id, row.permission_set_id, account,
+                                         row.principal_type.value_or(""),
+                                         row.principal_id.value_or("")});
+            // The last assignment gone, the permission set is deprovisioned from the account.
+            if (resources_.count_assignments(row.permission_set_id, account) == 0)
+                resources_.erase_provisioned(row.permission_set_id, account);
+            break;
+        }
+        case request_kind::instance_encryption:
+            resources_.apply_pending_encryption(row.instance_id);
+            break;
+        case request_kind::access_control_attributes:
+            break; // the configuration's status is its request's (access_control.cpp)
+        }
+    }
+    if (on_settled)
+        on_settled(row);
+}
+
+void service::rolled_back() {
+    schedule_changed();
+}
+
+void service::forget_stale_next_due() noexcept {
+    if (db_.rollbacks() == next_due_rollbacks_)
+        return;
+    next_due_rollbacks_ = db_.rollbacks();
+    next_due_.reset();
+}
+
+void service::schedule_added(std::optional<std::int64_t> due_ms) {
+    if (!due_ms) // settled by polls, by hand or by the admin: nothing for the timer
+        return;
+    forget_stale_next_due();
+    // Known and no later than the new one: the timer's wait stands, and no query is needed.
+    if (next_due_ && *next_due_ && **next_due_ <= *due_ms)
+        return;
+    if (next_due_) // known: the new request is the earliest (or the only one) due
+        *next_due_ = *due_ms;
+    if (on_schedule_changed)
+        on_schedule_changed();
+}
+
+void service::schedule_changed() {
+    next_due_.reset();
+    if (on_schedule_changed)
+        on_schedule_changed();
+}
+
+} // namespace icemu::api::core

@@ -1,0 +1,38 @@
+// Tenancy (the verify auth mode): an instance answers only its owner account.
+#include <string>
+
+#include "api/core/error.hpp"
+#include "api/core/service.hpp"
+#include "api/core/service_detail.hpp"
+
+namespace icemu::api::core {
+
+using namespace detail;
+
+void service::authorize(caller const& who, std::string_view operation,
+                        std::string_view instance_id) {
+    if (!options_.enforce_tenancy)
+        return;
+    auto const row = resources_.find_instance(instance_id);
+    if (!row || row->owner_account == who.account)
+        return;
+    // The text of an IAM denial across accounts (AWS's AccessDeniedException text); the Huawei
+    // surface renders its own.
+    std::string const action = "sso:" + std::string(operation);
+    throw error(errc::access_denied,
+                "User: arn:aws:iam::" + who.account +
+                    ":root is not authorized to perform: " + action +
+                    " on resource: arn:aws:sso:::instance/ssoins-" + std::string(instance_id) +
+                    " because no resource-based policy allows the " + action + " action",
+                reason::not_owner);
+}
+
+void service::authorize_permission_set(caller const& who, std::string_view operation,
+                                       std::string_view permission_set_id) {
+    if (!options_.enforce_tenancy)
+        return;
+    if (auto const row = resources_.find_permission_set_anywhere(permission_set_id))
+        authorize(who, operation, row->instance_id);
+}
+
+} // namespace icemu::api::core

@@ -1,0 +1,12 @@
+#include "api/huawei/operations.hpp"
+
+#include "api/huawei/routes.hpp"
+
+namespace icemu::api::huawei {
+
+void add_operations(core::operation_catalogue& to) {
+    for (auto const& r : routes())
+        to.add(r.operation);
+}
+
+} // namespace icemu::api::huawei
