@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "api/admin/faults.hpp"
+#include "api/admin/journal.hpp"
 #include "api/admin/metrics.hpp"
 #include "api/auth/crypto.hpp"
 #include "api/core/error.hpp"
@@ -261,6 +262,8 @@ server::response reset(call& c) {
     if (auto const it = c.q.find("instance"); it != c.q.end())
         instance = instance_hex(it->second);
     c.svc.reset(instance);
+    if (!instance && c.options.journal != nullptr)
+        c.options.journal->clear(); // a whole reset starts the journal afresh too
     c.out.start_object().key("reset").boolean(true).end_object();
     return ok(c);
 }
@@ -358,6 +361,30 @@ server::response delete_faults(call& c) {
     return get_faults(c);
 }
 
+// The journal of a surface that has none: empty.
+server::journal const& journal_of(call const& c) {
+    static server::journal const none(0, 0);
+    return c.options.journal != nullptr ? *c.options.journal : none;
+}
+
+server::response get_journal(call& c) {
+    render_journal(c.out, journal_of(c), c.req.target());
+    return ok(c);
+}
+
+server::response count_journal(call& c) {
+    auto const n = admin::count_journal(journal_of(c), c.req.body());
+    c.out.start_object().member("count", static_cast<std::int64_t>(n)).end_object();
+    return ok(c);
+}
+
+server::response delete_journal(call& c) {
+    if (c.options.journal != nullptr)
+        c.options.journal->clear();
+    c.out.start_object().key("cleared").boolean(true).end_object();
+    return ok(c);
+}
+
 server::response metrics(call& c) {
     server::response res{http::status::ok, c.req.version()};
     res.set(http::field::content_type, prometheus_content_type);
@@ -390,6 +417,9 @@ constexpr std::array routes{
     route{http::verb::put, "/_icemu/faults", "faults", put_faults},
     route{http::verb::delete_, "/_icemu/faults", "faults", delete_faults},
     route{http::verb::get, "/_icemu/metrics", "metrics", metrics},
+    route{http::verb::get, "/_icemu/journal", "journal", get_journal},
+    route{http::verb::delete_, "/_icemu/journal", "journal", delete_journal},
+    route{http::verb::post, "/_icemu/journal/count", "journal_count", count_journal},
 };
 
 } // namespace
