@@ -10,6 +10,8 @@
 #include "api/admin/faults.hpp"
 #include "api/admin/journal.hpp"
 #include "api/admin/metrics.hpp"
+#include "api/admin/state.hpp"
+#include "api/admin/ui.hpp"
 #include "api/auth/crypto.hpp"
 #include "api/core/error.hpp"
 #include "api/core/ids.hpp"
@@ -385,6 +387,44 @@ server::response delete_journal(call& c) {
     return ok(c);
 }
 
+// The sandbox as one document; its requests as /_icemu/requests lists them, and the scheduler.
+server::response get_state(call& c) {
+    render_state(c.out, c.svc, [&c](json::writer& out) {
+        out.key("requests").start_array();
+        for (auto const& row : c.svc.admin_requests({}))
+            render_request(out, row);
+        out.end_array();
+        out.key("scheduler");
+        render_scheduler(out, c.svc.scheduler());
+    });
+    return ok(c);
+}
+
+// The console: its page at /_icemu/ui, its files beside it. Served without the token (they hold
+// no data): the page asks for the token when the admin API answers it 401.
+server::response console_file(call& c, std::string_view path) {
+    for (auto const& asset : ui_assets()) {
+        if (asset.path != path)
+            continue;
+        server::response res{http::status::ok, c.req.version()};
+        res.set(http::field::content_type, asset.content_type);
+        res.set(http::field::cache_control, "no-cache");
+        res.keep_alive(c.req.keep_alive());
+        res.body().assign(asset.body);
+        res.prepare_payload();
+        return res;
+    }
+    fail(http::status::not_found, "not_found", "no console file " + std::string(path));
+}
+
+server::response console_page(call& c) {
+    return console_file(c, "/_icemu/ui/index.html");
+}
+
+server::response console_asset(call& c) {
+    return console_file(c, "/_icemu/ui/" + std::string(c.params["file"]));
+}
+
 server::response metrics(call& c) {
     server::response res{http::status::ok, c.req.version()};
     res.set(http::field::content_type, prometheus_content_type);
@@ -417,6 +457,9 @@ constexpr std::array routes{
     route{http::verb::put, "/_icemu/faults", "faults", put_faults},
     route{http::verb::delete_, "/_icemu/faults", "faults", delete_faults},
     route{http::verb::get, "/_icemu/metrics", "metrics", metrics},
+    route{http::verb::get, "/_icemu/state", "state", get_state},
+    route{http::verb::get, "/_icemu/ui", "ui", console_page},
+    route{http::verb::get, "/_icemu/ui/{file}", "ui", console_asset},
     route{http::verb::get, "/_icemu/journal", "journal", get_journal},
     route{http::verb::delete_, "/_icemu/journal", "journal", delete_journal},
     route{http::verb::post, "/_icemu/journal/count", "journal_count", count_journal},
@@ -453,11 +496,12 @@ server::response surface::answer(server::request const& req, server::call_info& 
     // Health stays open on every listener: health checks (icemu healthcheck, Docker's
     // HEALTHCHECK) ask the main address and carry no token.
     bool const health = path == health_path;
+    bool const console = path == "/_icemu/ui" || path.starts_with("/_icemu/ui/");
     if (!health && options_.health_only)
         fail(http::status::not_found, "not_found",
              "no admin call " + std::string(path) +
                  " on this address: the admin API listens on its own address");
-    if (!health && !options_.token.empty() &&
+    if (!health && !console && !options_.token.empty() &&
         !auth::constant_time_equal(presented_token(req), options_.token)) {
         auto res = error_reply(req, {http::status::unauthorized, "unauthorized",
                                      "the admin API needs its token: Authorization: Bearer "
