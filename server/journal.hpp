@@ -36,8 +36,9 @@ struct journal_entry {
 /// The request journal: the last `capacity` calls of the protocol surfaces (admin calls are not
 /// journaled), in a ring whose slots are reused, so that recording a call allocates nothing once
 /// the ring has been round (strings keep their capacity). Secrets are never kept: no header is
-/// stored, and the values of secret members of JSON bodies (see is_secret_member) are replaced
-/// by "***". Single-threaded, like the sessions that record into it.
+/// stored, and the values of secret members of JSON request bodies (see is_secret_member) are
+/// replaced by "***" (answers are icemu's own and hold none). Single-threaded, like the sessions
+/// that record into it.
 class journal {
 public:
     /// `capacity` 0: off (record does nothing). `clock_offset_ms` gives the virtual clock's
