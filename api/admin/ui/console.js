@@ -7,6 +7,7 @@ const POLL_MS = 1500;
 const $ = (sel) => document.querySelector(sel);
 let journalOpen = new Set(); // seqs of the expanded calls
 let lastFaults = [];
+const reasonDrafts = new Map(); // request id -> the failure reason being typed (kept across polls)
 
 function token() {
   return sessionStorage.getItem("icemu-admin-token") || "";
@@ -61,6 +62,8 @@ function renderScheduler(health, scheduler) {
 }
 
 function renderRequests(requests, offset) {
+  // Not while a failure reason is being typed: the rows would be replaced under the cursor.
+  if (document.activeElement && document.activeElement.classList.contains("failure-reason")) return;
   const now = Date.now() + offset;
   requests.sort((a, b) => b.created_date - a.created_date);
   fill("#requests", requests, (body, r) => {
@@ -83,12 +86,15 @@ function renderRequests(requests, offset) {
       const reason = document.createElement("input");
       reason.placeholder = "failure reason";
       reason.className = "failure-reason";
+      reason.value = reasonDrafts.get(r.request_id) || "";
+      reason.oninput = () => reasonDrafts.set(r.request_id, reason.value);
       const fail = document.createElement("button");
       fail.textContent = "Fail";
       fail.className = "settle-failed";
       fail.onclick = () => {
         const body = { status: "FAILED" };
         if (reason.value) body.failure_reason = reason.value;
+        reasonDrafts.delete(r.request_id);
         act(() => api("POST", `/_icemu/requests/${r.request_id}/settle`, body));
       };
       actions.append(ok, " ", reason, " ", fail);
