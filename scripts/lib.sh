@@ -92,6 +92,8 @@ icemu_install_deps() {
         command -v aws >/dev/null 2>&1 || missing+=(awscli)
         command -v node >/dev/null 2>&1 || missing+=(nodejs)
         command -v npm >/dev/null 2>&1 || missing+=(npm)
+        # The console's test drives Debian's chromium headless (playwright-core downloads none).
+        [[ -x /usr/bin/chromium ]] || missing+=(chromium)
     fi
 
     if [[ ${#missing[@]} -eq 0 ]]; then

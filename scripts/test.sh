@@ -28,6 +28,7 @@ stage deps icemu_install_deps --test
 # The Huawei integration tests' npm client, exactly as tests/huawei/package-lock.json pins it.
 stage npm-ci npm ci --prefix tests/huawei --no-audit --no-fund
 stage npm-ci-aws npm ci --prefix tests/aws-js --no-audit --no-fund
+stage npm-ci-console npm ci --prefix tests/console --no-audit --no-fund
 # The Node helper's development dependencies (its tests' AWS and Huawei clients, tsc).
 stage npm-ci-node-helper npm ci --prefix clients/node --no-audit --no-fund
 stage release cmake --workflow --preset release

@@ -87,8 +87,10 @@ struct config {
     std::size_t max_header_bytes = 16 * 1024;
     std::chrono::milliseconds request_timeout{10000};
     std::int64_t max_connections = 1024;
-    std::int64_t max_page_size = 100;    // clamps MaxResults / limit; lists stay paginated
-    std::int64_t store_max_size_mib = 0; // 0: no limit
+    std::int64_t max_page_size = 100;           // clamps MaxResults / limit; lists stay paginated
+    std::int64_t store_max_size_mib = 0;        // 0: no limit
+    std::int64_t journal_size = 1000;           // calls the request journal keeps; 0: off
+    std::int64_t journal_max_body_bytes = 4096; // of each journaled body; longer: truncated
     bool store_read_only = false;
     /// An assignment whose principal is not in the instance's identity store settles FAILED.
     bool identity_require_principals = false;

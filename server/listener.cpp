@@ -42,8 +42,8 @@ std::string describe(std::exception_ptr const& error) {
 
 struct http_server::impl : std::enable_shared_from_this<impl> {
     impl(net::io_context& io, router const& routes, commit_gate& gate, logger& l,
-         session_limits limits, metrics* stats)
-        : ioc(io), env{routes, gate, l, limits, stats} {}
+         session_limits limits, metrics* stats, journal* calls)
+        : ioc(io), env{routes, gate, l, limits, stats, calls} {}
 
     net::io_context& ioc;
     session_env env;
@@ -148,8 +148,8 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
 };
 
 http_server::http_server(net::io_context& ioc, router const& routes, commit_gate& gate, logger& log,
-                         session_limits limits, metrics* stats)
-    : impl_(std::make_shared<impl>(ioc, routes, gate, log, limits, stats)) {}
+                         session_limits limits, metrics* stats, journal* calls)
+    : impl_(std::make_shared<impl>(ioc, routes, gate, log, limits, stats, calls)) {}
 
 http_server::~http_server() {
     impl_->stop({});

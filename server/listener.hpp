@@ -22,9 +22,10 @@ inline constexpr std::size_t max_refused_connections = 64;
 /// `gate` and `log` must outlive every session.
 class http_server {
 public:
-    /// `stats`, when given, counts every answered request and must outlive every session.
+    /// `stats`, when given, counts every answered request, and `calls` journals every call of a
+    /// surface; both must outlive every session.
     http_server(net::io_context& ioc, router const& routes, commit_gate& gate, logger& log,
-                session_limits limits, metrics* stats = nullptr);
+                session_limits limits, metrics* stats = nullptr, journal* calls = nullptr);
     /// Stops accepting and closes idle connections (as `stop` without a callback).
     ~http_server();
     http_server(http_server const&) = delete;

@@ -25,6 +25,7 @@
 #include "server/commit_gate.hpp"
 #include "server/config.hpp"
 #include "server/health_probe.hpp"
+#include "server/journal.hpp"
 #include "server/listener.hpp"
 #include "server/log.hpp"
 #include "server/metrics.hpp"
@@ -231,9 +232,12 @@ int serve(server::config const& cfg) {
     api::aws::surface aws(svc, cfg.default_account_id, verify, &identity);
     api::huawei::surface huawei(svc, verify);
     server::metrics stats;
+    server::journal calls(static_cast<std::size_t>(cfg.journal_size),
+                          static_cast<std::size_t>(cfg.journal_max_body_bytes),
+                          [&clock] { return clock.offset_ms(); });
     auto append_metrics = [&stats](std::string& out) { stats.render(out); };
-    api::admin::admin_options admin_options{ICEMU_VERSION,  cfg.db,          {"aws", "huawei"},
-                                            append_metrics, cfg.admin_token, false};
+    api::admin::admin_options admin_options{
+        ICEMU_VERSION, cfg.db, {"aws", "huawei"}, append_metrics, cfg.admin_token, false, &calls};
     api::admin::surface admin(svc, admin_options);
     // With an admin listener of its own, the main one keeps /_icemu/health (health checks ask
     // the main address) and answers the rest of /_icemu/ with 404.
@@ -256,12 +260,12 @@ int serve(server::config const& cfg) {
                   "the open files limit is below what limits.max_connections needs",
                   {{"max_connections", std::to_string(cfg.max_connections)},
                    {"open_files", std::to_string(files)}});
-    server::http_server http(ioc, routes, gate, log, limits, &stats);
+    server::http_server http(ioc, routes, gate, log, limits, &stats, &calls);
     // The admin listener has the main one's limits.
     server::router const admin_routes = server::router::admin_only(admin);
     std::optional<server::http_server> admin_http;
     if (separate_admin)
-        admin_http.emplace(ioc, admin_routes, gate, log, limits, &stats);
+        admin_http.emplace(ioc, admin_routes, gate, log, limits, &stats, &calls);
 
     std::uint16_t port = 0;
     std::uint16_t admin_port = 0;

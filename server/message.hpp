@@ -1,5 +1,7 @@
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -25,6 +27,18 @@ struct call_info {
     /// How long the session waits (on an asynchronous timer) before writing the response:
     /// the latency of a fault rule. Never a sleep: other connections are served meanwhile.
     std::chrono::milliseconds delay{0};
+
+    /// The caller's account as the surface authenticated it (for the journal); empty when the
+    /// call was refused before. Kept inline: an AWS account (12 digits) or a Huawei domain id
+    /// (32 hex) needs no allocation; a longer one is cut.
+    void set_account(std::string_view account) noexcept {
+        account_size = std::min(account.size(), account_text.size());
+        std::copy_n(account.data(), account_size, account_text.data());
+    }
+    std::string_view account() const noexcept { return {account_text.data(), account_size}; }
+
+    std::array<char, 64> account_text{}; // set_account() writes these two
+    std::size_t account_size = 0;
 };
 
 /// Why the server answers a request itself instead of (or after) its handler.

@@ -16,6 +16,7 @@ class router;
 class commit_gate;
 class logger;
 class metrics;
+class journal;
 
 /// The limits of the configuration's "limits" object. Each refusal is answered in the surface's
 /// dialect (see `rejection`), logged as one warn line naming the limit and the peer, and closes
@@ -40,6 +41,7 @@ struct session_env {
     logger& log;
     session_limits limits;
     metrics* stats = nullptr; // counts every answered request when set
+    journal* calls = nullptr; // journals every call of a surface (not admin calls) when set
 };
 
 /// One connection's state as its server sees it, for a graceful stop. The session keeps

@@ -22,6 +22,7 @@
 #include <string>
 
 #include "server/commit_gate.hpp"
+#include "server/journal.hpp"
 #include "server/log.hpp"
 #include "server/metrics.hpp"
 #include "server/router.hpp"
@@ -576,6 +577,8 @@ net::awaitable<void> run_session(Stream& stream, session_env env, session_contro
         auto const took = std::chrono::steady_clock::now() - started;
         if (env.stats != nullptr)
             env.stats->record(info, res.result_int(), took);
+        if (env.calls != nullptr && info.surface != "admin" && env.calls->enabled())
+            env.calls->record(req, res, info, took);
         if (env.log.enabled(log_level::info))
             env.log.request(req.method_string(), req.target(), info, res.result_int(), took);
         if (write_ec)

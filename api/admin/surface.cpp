@@ -8,7 +8,10 @@
 #include <vector>
 
 #include "api/admin/faults.hpp"
+#include "api/admin/journal.hpp"
 #include "api/admin/metrics.hpp"
+#include "api/admin/state.hpp"
+#include "api/admin/ui.hpp"
 #include "api/auth/crypto.hpp"
 #include "api/core/error.hpp"
 #include "api/core/ids.hpp"
@@ -249,6 +252,8 @@ server::response reset(call& c) {
     if (auto const it = c.q.find("instance"); it != c.q.end())
         instance = instance_hex(it->second);
     c.svc.reset(instance);
+    if (!instance && c.options.journal != nullptr)
+        c.options.journal->clear(); // a whole reset starts the journal afresh too
     c.out.start_object().key("reset").boolean(true).end_object();
     return ok(c);
 }
@@ -346,6 +351,68 @@ server::response delete_faults(call& c) {
     return get_faults(c);
 }
 
+// The journal of a surface that has none: empty.
+server::journal const& journal_of(call const& c) {
+    static server::journal const none(0, 0);
+    return c.options.journal != nullptr ? *c.options.journal : none;
+}
+
+server::response get_journal(call& c) {
+    render_journal(c.out, journal_of(c), c.req.target());
+    return ok(c);
+}
+
+server::response count_journal(call& c) {
+    auto const n = admin::count_journal(journal_of(c), c.req.body());
+    c.out.start_object().member("count", static_cast<std::int64_t>(n)).end_object();
+    return ok(c);
+}
+
+server::response delete_journal(call& c) {
+    if (c.options.journal != nullptr)
+        c.options.journal->clear();
+    c.out.start_object().key("cleared").boolean(true).end_object();
+    return ok(c);
+}
+
+// The sandbox as one document; its requests as /_icemu/requests lists them, and the scheduler.
+server::response get_state(call& c) {
+    render_state(c.out, c.svc, [&c](json::writer& out) {
+        out.key("requests").start_array();
+        for (auto const& row : c.svc.admin_requests({}))
+            render_request(out, row);
+        out.end_array();
+        out.key("scheduler");
+        render_scheduler(out, c.svc.scheduler());
+    });
+    return ok(c);
+}
+
+// The console: its page at /_icemu/ui, its files beside it. Served without the token (they hold
+// no data): the page asks for the token when the admin API answers it 401.
+server::response console_file(call& c, std::string_view path) {
+    for (auto const& asset : ui_assets()) {
+        if (asset.path != path)
+            continue;
+        server::response res{http::status::ok, c.req.version()};
+        res.set(http::field::content_type, asset.content_type);
+        res.set(http::field::cache_control, "no-cache");
+        res.keep_alive(c.req.keep_alive());
+        res.body().assign(asset.body);
+        res.prepare_payload();
+        return res;
+    }
+    fail(http::status::not_found, "not_found", "no console file " + std::string(path));
+}
+
+server::response console_page(call& c) {
+    return console_file(c, "/_icemu/ui/index.html");
+}
+
+server::response console_asset(call& c) {
+    return console_file(c, "/_icemu/ui/" + std::string(c.params["file"]));
+}
+
 server::response metrics(call& c) {
     server::response res{http::status::ok, c.req.version()};
     res.set(http::field::content_type, prometheus_content_type);
@@ -378,6 +445,12 @@ constexpr std::array routes{
     route{http::verb::put, "/_icemu/faults", "faults", put_faults},
     route{http::verb::delete_, "/_icemu/faults", "faults", delete_faults},
     route{http::verb::get, "/_icemu/metrics", "metrics", metrics},
+    route{http::verb::get, "/_icemu/state", "state", get_state},
+    route{http::verb::get, "/_icemu/ui", "ui", console_page},
+    route{http::verb::get, "/_icemu/ui/{file}", "ui", console_asset},
+    route{http::verb::get, "/_icemu/journal", "journal", get_journal},
+    route{http::verb::delete_, "/_icemu/journal", "journal", delete_journal},
+    route{http::verb::post, "/_icemu/journal/count", "journal_count", count_journal},
 };
 
 } // namespace
@@ -411,11 +484,12 @@ server::response surface::answer(server::request const& req, server::call_info& 
     // Health stays open on every listener: health checks (icemu healthcheck, Docker's
     // HEALTHCHECK) ask the main address and carry no token.
     bool const health = path == health_path;
+    bool const console = path == "/_icemu/ui" || path.starts_with("/_icemu/ui/");
     if (!health && options_.health_only)
         fail(http::status::not_found, "not_found",
              "no admin call " + std::string(path) +
                  " on this address: the admin API listens on its own address");
-    if (!health && !options_.token.empty() &&
+    if (!health && !console && !options_.token.empty() &&
         !auth::constant_time_equal(presented_token(req), options_.token)) {
         auto res = error_reply(req, {http::status::unauthorized, "unauthorized",
                                      "the admin API needs its token: Authorization: Bearer "

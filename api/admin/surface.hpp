@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "api/core/service.hpp"
+#include "server/journal.hpp"
 #include "server/message.hpp"
 #include "server/path_router.hpp"
 
@@ -24,6 +25,9 @@ struct admin_options {
     /// Whether this listener serves only `/_icemu/health` (the rest of the admin API listens
     /// on its own address): other admin paths answer 404.
     bool health_only = false;
+    /// The request journal that /_icemu/journal reads and clears (none: those calls answer an
+    /// empty journal).
+    server::journal* journal = nullptr;
 };
 
 /// icemu's own API under /_icemu/: health, reset, requests and their settlement, the

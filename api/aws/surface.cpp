@@ -219,6 +219,7 @@ server::response surface::answer(server::request const& req, server::call_info& 
     } else {
         who.account = caller_account(req);
     }
+    info.set_account(who.account);
     core::errc code = core::errc::internal;
     std::string message = "An internal error occurred.";
     try {

@@ -190,6 +190,7 @@ server::response surface::answer(server::request const& req, server::call_info& 
         // In the open auth mode X-Domain-Id names the caller's account (signatures unchecked).
         who.account = std::string(req["X-Domain-Id"]);
     }
+    info.set_account(who.account);
     error_context const ctx{r.operation, found.params["instance_id"], found.params["request_id"]};
     try {
         json::body_document parsed;

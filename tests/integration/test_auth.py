@@ -493,6 +493,35 @@ class AdminProtectionTest(IcemuTestCase):
         unittest.TestCase.setUp(self)
         self._servers = []
 
+    def test_the_console_is_served_where_the_admin_api_is(self):
+        server, admin_port = self.start_with("--admin-listen", "127.0.0.1:0",
+                                             env={"ICEMU_ADMIN_TOKEN": "t0ken"})
+
+        def fetch(port, path):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            try:
+                conn.request("GET", path)
+                res = conn.getresponse()
+                return res.status, res.headers.get("Content-Type"), res.read()
+            finally:
+                conn.close()
+
+        # Not on the main address.
+        self.assertEqual(fetch(server.port, "/_icemu/ui")[0], 404)
+        # On the admin address, without the token (the files hold no data); its calls need it.
+        status, content_type, page = fetch(admin_port, "/_icemu/ui")
+        self.assertEqual((status, content_type), (200, "text/html; charset=utf-8"))
+        self.assertIn(b"/_icemu/ui/console.js", page)
+        for name, kind in [("console.js", "text/javascript; charset=utf-8"),
+                           ("console.css", "text/css; charset=utf-8"),
+                           ("favicon.svg", "image/svg+xml")]:
+            status, content_type, body = fetch(admin_port, "/_icemu/ui/" + name)
+            self.assertEqual((status, content_type), (200, kind), name)
+            self.assertGreater(len(body), 100, name)
+        self.assertEqual(fetch(admin_port, "/_icemu/ui/nope.js")[0], 404)
+        self.assertEqual(fetch(admin_port, "/_icemu/journal")[0], 401)
+        self.assertEqual(fetch(admin_port, "/_icemu/state")[0], 401)
+
     def test_a_separate_admin_listener_with_a_token(self):
         server, admin_port = self.start_with("--admin-listen", "127.0.0.1:0",
                                              env={"ICEMU_ADMIN_TOKEN": "t0ken"})

@@ -89,6 +89,8 @@ std::map<std::string, sample, std::less<>> const samples{
     {"limits.idle_timeout_ms", {"100", "100", "200", "2147483647"}},
     {"limits.max_connections", {"1", "1", "2", "65536"}},
     {"limits.max_page_size", {"1", "1", "2", "3"}},
+    {"journal.size", {"0", "0", "2", "1000000"}},
+    {"journal.max_body_bytes", {"0", "0", "1", "1048576"}},
     {"fixtures", {R"("/fixtures/file")", "/fixtures/file", "/fixtures/env", "/fixtures/flag"}},
     {"aws.extra_managed_policies",
      {R"(["arn:aws:iam::aws:policy/A", "arn:aws-cn:iam::aws:policy/team/B"])",

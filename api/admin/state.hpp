@@ -1,0 +1,18 @@
+#pragma once
+
+#include <functional>
+
+#include "api/core/service.hpp"
+#include "api/json/writer.hpp"
+
+namespace icemu::api::admin {
+
+/// `GET /_icemu/state`: the sandbox's resources as one JSON document in the fixtures format
+/// (instances, permission_sets, assignments), extended with what fixtures cannot express: ids,
+/// encryption, tags, policies, Huawei roles, the accounts each permission set is provisioned
+/// to, the requests and the clock offset (docs/lifecycle.md, Save the sandbox). Read-only.
+/// `more` (when given) writes further members before the document's object ends.
+void render_state(json::writer& out, core::service& svc,
+                  std::function<void(json::writer&)> const& more = {});
+
+} // namespace icemu::api::admin
