@@ -267,6 +267,7 @@ server::response surface::answer_identity(server::request const& req, server::ca
     } else {
         who.account = caller_account(req);
     }
+    info.set_account(who.account);
     core::errc code = core::errc::internal;
     std::string message = "An internal error occurred.";
     try {
