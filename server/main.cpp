@@ -8,6 +8,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 
 #include "api/admin/faults.hpp"
 #include "api/admin/fixtures.hpp"
@@ -174,12 +175,16 @@ int serve(server::config const& cfg) {
     // The lines of one turn of the event loop go out in one write, after that turn's handlers:
     // a write per line cost more than formatting it (perf, under wrk).
     log.defer([&ioc, &log] { net::post(ioc, [&log] { log.flush(); }); });
+    // Commits that failed: the scheduler timer backs off after one (its slices would only be
+    // rolled back again).
+    std::uint64_t failed_commits = 0;
     server::commit_gate gate(
         ioc.get_executor(), [&db] { return db.in_transaction(); },
-        [&db, &svc] {
+        [&db, &svc, &failed_commits] {
             try {
                 db.commit();
             } catch (store::sqlite_error const& e) {
+                ++failed_commits;
                 // Requests the batch settled are in flight again: the timer must look again.
                 svc.rolled_back();
                 // Tells the sessions whose changes were lost why: the store is full, read-only…
@@ -204,7 +209,14 @@ int serve(server::config const& cfg) {
                 return std::nullopt;
             return std::chrono::system_clock::time_point(std::chrono::milliseconds(*due));
         },
-        [&svc, &gate] {
+        [&svc, &gate, &failed_commits, seen = std::uint64_t{0}]() mutable {
+            // A commit failed since the last slice (the store is full, read-only…): the requests
+            // it settled are due again, and settling them again at once would fail the same way
+            // with every call's writes in the batch. Fail this turn: the timer backs off.
+            if (failed_commits != seen) {
+                seen = failed_commits;
+                throw std::runtime_error("a commit failed; settling waits before trying again");
+            }
             bool const more = svc.settle_due(timer_slice_rows);
             gate.flush_soon();
             return more;

@@ -85,8 +85,8 @@ scheduler_settings const& service::update_scheduler(scheduler_update const& upda
         store::write_scope scope(db_);
         auto const now = clock_.now_ms();
         requests_.for_each_schedulable([&](async_request const& row) {
-            // Already due (e.g. an ALL_PROVISIONED_ACCOUNTS request with nothing to do): it
-            // settles at the next call whatever the mode.
+            // Already due (e.g. an ALL_PROVISIONED_ACCOUNTS request with nothing to do): the
+            // next call (made due at once) or the timer settles it whatever the mode.
             if (row.due_ms && *row.due_ms <= now)
                 return;
             async_request copy = row;

@@ -64,6 +64,22 @@ bool service::settle_due_by(std::int64_t now, std::vector<request_id>* settled,
 
 void service::settle_due_before_call() {
     try {
+        if (!due_at_once_.empty() && !db_.read_only()) {
+            auto const ids = std::move(due_at_once_);
+            due_at_once_.clear();
+            std::int64_t const now = clock_.now_ms();
+            store::write_scope scope(db_);
+            for (auto const& id : ids) {
+                // Gone (its write rolled back, its instance deleted) or settled already (by the
+                // timer, an admin settle, a mode change): nothing to do.
+                auto row = requests_.find(id);
+                if (row && row->status == request_status::in_progress && row->due_ms &&
+                    *row->due_ms <= now)
+                    apply(*row, row->planned_status, row->planned_reason);
+            }
+            scope.release();
+            next_due_.reset(); // it may have been one of them
+        }
         settle_due(pre_call_rows, pre_call_overdue_ms);
     } catch (store::sqlite_error const&) {
         // Rolled back: the requests stay due. Had the failure taken the shared transaction with
@@ -142,6 +158,8 @@ async_request service::start_request(caller const& who, async_request row, bool 
     store::write_scope scope(db_, store::single_statement);
     requests_.insert(row);
     scope.release();
+    if (row.due_ms && *row.due_ms <= row.created_ms)
+        due_at_once_.push_back(row.id);
     schedule_added(row.due_ms);
     return row;
 }

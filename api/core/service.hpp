@@ -238,7 +238,8 @@ public:
                                              std::string_view permission_set_id,
                                              page_request const& page);
 
-    // Requests that name an instance alone (provisioning.cpp; the application family's asynchronous kinds).
+    // Requests that name an instance alone (provisioning.cpp; the application family's asynchronous
+    // kinds).
     /// Starts a request of `kind` on the instance, inside the caller's write scope.
     async_request start_instance_request(caller const& who, std::string_view instance_id,
                                          request_kind kind);
@@ -270,16 +271,15 @@ public:
     /// overdue.
     bool settle_due(std::int64_t max_rows = std::numeric_limits<std::int64_t>::max(),
                     std::int64_t max_overdue_ms = std::numeric_limits<std::int64_t>::max());
-    /// Settles up to pre_call_rows of what is due before a call runs, so that a request due now
-    /// (a delay of 0) is settled before any later call is answered. A backlog (the oldest due
-    /// more than pre_call_overdue_ms ago: more due than icemu settles as fast as calls come) is
-    /// left to the scheduler timer's slices, and calls go first (else every call of a busy
-    /// icemu would also pay for a settlement). A storage
-    /// failure (a full or read-only store) leaves those requests due instead of failing the
-    /// call, so reads keep working; the scheduler timer retries them and logs the failure.
+    /// Before a call runs: settles the requests made due at once (a delay of 0, or nothing to
+    /// do) since the last call, whatever else is due, so that each is settled before any later
+    /// call is answered; then at most pre_call_rows more, the oldest due, unless it is more
+    /// than pre_call_overdue_ms overdue. Such a backlog (more due than icemu settles as fast as
+    /// calls come) is left to the scheduler timer's slices, and calls go first (else every call
+    /// of a busy icemu would also pay for a settlement). A storage failure (a full or read-only
+    /// store) leaves those requests due instead of failing the call, so reads keep working; the
+    /// scheduler timer retries them and logs the failure.
     void settle_due_before_call();
-    /// The most requests settle_due_before_call() settles: a call creates at most one request,
-    /// so requests due at once (a delay of 0) never pile up while each call settles one.
     static constexpr std::int64_t pre_call_rows = 1;
     static constexpr std::int64_t pre_call_overdue_ms = 100;
     /// The earliest due time in wall-clock epoch ms (virtual time minus the offset), if any.
@@ -387,6 +387,8 @@ private:
     // earlier): lets settle_due() skip SQL on every call.
     std::optional<std::optional<std::int64_t>> next_due_;
     std::uint64_t next_due_rollbacks_ = 0; // db_.rollbacks() when next_due_ was last checked
+    // Requests made due at once since the last call (settle_due_before_call settles them).
+    std::vector<request_id> due_at_once_;
     fault_rules faults_;
     // Error rules draw from their own stream, so calls never shift the requests' draws.
     seeded_random call_random_;

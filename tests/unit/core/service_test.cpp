@@ -581,6 +581,26 @@ TEST_CASE("service settles what falls due before a call, and a backlog in slices
     CHECK_FALSE(h.svc.next_due_wall_ms());
 }
 
+TEST_CASE("service settles a request of delay 0 before the next call, even behind a backlog",
+          "[core]") {
+    harness h(automatic(1000, 1000, 6));
+    auto const ps = h.make_permission_set("P");
+    auto const older = h.assign(ps.id, account_a);
+    REQUIRE(older.due_ms);
+    h.time.wall_ms = *older.due_ms + 5000; // long overdue: a backlog the timer has not reached
+    h.svc.update_scheduler(change([](core::scheduler_update& u) {
+        u.delay_min_ms = 0;
+        u.delay_max_ms = 0;
+    }));
+    auto const at_once = h.assign(ps.id, account_b);
+    CHECK(at_once.status == request_status::in_progress);
+    h.svc.settle_due_before_call();
+    CHECK(h.find(at_once.id).status == request_status::succeeded);
+    CHECK(h.find(older.id).status == request_status::in_progress); // the timer's
+    CHECK_FALSE(h.svc.settle_due(10));
+    CHECK(h.find(older.id).status == request_status::succeeded);
+}
+
 TEST_CASE("service keeps the next due time after settling what was due", "[core]") {
     harness h(automatic(1000, 3000, 4));
     auto const ps = h.make_permission_set("P");
