@@ -211,15 +211,8 @@ server::response surface::answer(server::request const& req, server::call_info& 
                            request_id);
     }
     core::caller who{"aws", {}};
-    if (verify_ != nullptr) {
-        auto const verdict = auth::verify_sigv4(req, *verify_);
-        if (!verdict)
-            return auth_error_reply(req, verdict, request_id);
-        who.account = verdict.who->account_id;
-    } else {
-        who.account = caller_account(req);
-    }
-    info.set_account(who.account);
+    if (auto refused = identify(req, info, request_id, "sso", who))
+        return std::move(*refused);
     core::errc code = core::errc::internal;
     std::string message = "An internal error occurred.";
     try {
@@ -244,6 +237,23 @@ server::response surface::answer(server::request const& req, server::call_info& 
     return error_reply(req, to_wire(code), message, request_id);
 }
 
+std::optional<server::response> surface::identify(server::request const& req,
+                                                  server::call_info& info,
+                                                  std::string const& request_id,
+                                                  std::string_view service,
+                                                  core::caller& who) const {
+    if (verify_ != nullptr) {
+        auto const verdict = auth::verify_sigv4(req, *verify_, service);
+        if (!verdict)
+            return auth_error_reply(req, verdict, request_id);
+        who.account = verdict.who->account_id;
+    } else {
+        who.account = caller_account(req);
+    }
+    info.set_account(who.account);
+    return std::nullopt;
+}
+
 server::response surface::answer_identity(server::request const& req, server::call_info& info,
                                           std::string_view operation,
                                           std::string const& request_id) {
@@ -259,15 +269,8 @@ server::response surface::answer_identity(server::request const& req, server::ca
                            "Unknown operation " + std::string(req["X-Amz-Target"]) + ".",
                            request_id);
     core::caller who{"aws", {}};
-    if (verify_ != nullptr) {
-        auto const verdict = auth::verify_sigv4(req, *verify_, "identitystore");
-        if (!verdict)
-            return auth_error_reply(req, verdict, request_id);
-        who.account = verdict.who->account_id;
-    } else {
-        who.account = caller_account(req);
-    }
-    info.set_account(who.account);
+    if (auto refused = identify(req, info, request_id, "identitystore", who))
+        return std::move(*refused);
     core::errc code = core::errc::internal;
     std::string message = "An internal error occurred.";
     try {

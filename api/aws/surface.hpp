@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -41,6 +42,12 @@ private:
     server::response answer_identity(server::request const& req, server::call_info& info,
                                      std::string_view operation, std::string const& request_id);
     std::string caller_account(server::request const& req) const;
+    /// The caller of a call signed for `service` (its key's account in the verify mode, else
+    /// the claimed or default account), recorded in `info`; the refusal when the signature
+    /// does not verify.
+    std::optional<server::response> identify(server::request const& req, server::call_info& info,
+                                             std::string const& request_id,
+                                             std::string_view service, core::caller& who) const;
 
     core::service& svc_;
     std::string default_account_id_;
