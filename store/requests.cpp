@@ -205,14 +205,15 @@ std::optional<std::int64_t> requests::next_due() {
     return s->column_optional_int64(0);
 }
 
-std::vector<request_row> requests::due(std::int64_t now_ms, std::int64_t limit) {
-    statement_use s(db_.cached("SELECT " ICEMU_REQUEST_COLUMNS
-                               " FROM requests WHERE status = 0 AND due_ms IS NOT NULL AND "
-                               "due_ms <= ? ORDER BY due_ms, seq LIMIT ?"));
+std::vector<request_id> requests::due_ids(std::int64_t now_ms, std::int64_t limit) {
+    statement_use s(
+        db_.cached("SELECT id FROM requests INDEXED BY requests_due WHERE status = 0 "
+                   "AND due_ms IS NOT NULL AND due_ms <= ? ORDER BY due_ms, seq "
+                   "LIMIT ?"));
     s->bind(1, now_ms).bind(2, limit);
-    std::vector<request_row> out;
+    std::vector<request_id> out;
     while (s->step())
-        out.push_back(read_request(*s));
+        out.push_back(id_in(*s, 0));
     return out;
 }
 

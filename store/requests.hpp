@@ -51,8 +51,9 @@ public:
     bool in_flight_in_instance(std::string_view instance_id);
     /// The earliest due time of an IN_PROGRESS request, if any has one.
     std::optional<std::int64_t> next_due();
-    /// IN_PROGRESS requests due at or before `now_ms`, in due order (ties: creation order).
-    std::vector<request_row> due(std::int64_t now_ms, std::int64_t limit);
+    /// The ids of the IN_PROGRESS requests due at or before `now_ms`, in due order (ties:
+    /// creation order), read from an index alone.
+    std::vector<request_id> due_ids(std::int64_t now_ms, std::int64_t limit);
 
     /// Ends an IN_PROGRESS request; false if it was not IN_PROGRESS.
     bool settle(request_id const& id, request_status status,

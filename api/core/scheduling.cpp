@@ -49,13 +49,18 @@ bool service::settle_due_by(std::int64_t now, std::vector<request_id>* settled,
     version_memo memo;
     while (max_rows > 0) {
         auto const batch = std::min(max_rows, settle_batch_rows);
-        auto rows = requests_.due(now, batch);
-        for (auto& row : rows) {
-            apply(row, row.planned_status, row.planned_reason, &memo);
+        // The keys from the due index alone, then each row by its key: cheaper than reading the
+        // rows through the index (callgrind).
+        auto const ids = requests_.due_ids(now, batch);
+        for (auto const& id : ids) {
+            auto row = requests_.find(id);
+            if (!row || row->status != request_status::in_progress)
+                continue;
+            apply(*row, row->planned_status, row->planned_reason, &memo);
             if (settled != nullptr)
-                settled->push_back(row.id);
+                settled->push_back(id);
         }
-        if (std::ssize(rows) < batch)
+        if (std::ssize(ids) < batch)
             return false;
         max_rows -= batch;
     }

@@ -298,11 +298,17 @@ TEST_CASE("requests due returns IN_PROGRESS requests due by now in due order", "
     plan(7, 50);
     REQUIRE(repo.settle(id_of(7), store::request_status::succeeded, std::nullopt));
 
+    auto ids = [](std::initializer_list<unsigned char> ns) {
+        std::vector<store::request_id> out;
+        for (auto n : ns)
+            out.push_back(id_of(n));
+        return out;
+    };
     CHECK(repo.next_due() == std::optional<std::int64_t>(100));
-    CHECK(seqs(repo.due(300, 100)) == std::vector<std::int64_t>{2, 4, 3, 1});
-    CHECK(seqs(repo.due(99, 100)).empty());
-    CHECK(seqs(repo.due(300, 2)) == std::vector<std::int64_t>{2, 4});
-    CHECK(seqs(repo.due(1000, 100)) == std::vector<std::int64_t>{2, 4, 3, 1, 6});
+    CHECK(repo.due_ids(300, 100) == ids({2, 4, 3, 1}));
+    CHECK(repo.due_ids(99, 100).empty());
+    CHECK(repo.due_ids(300, 2) == ids({2, 4}));
+    CHECK(repo.due_ids(1000, 100) == ids({2, 4, 3, 1, 6}));
     CHECK(repo.count_in_flight() == 6);
 }
 
