@@ -241,6 +241,7 @@ int serve(server::config const& cfg) {
                                           std::string_view id) {
             return identity.missing_principal(instance, type, id);
         };
+    svc.apps().check_principal = svc.check_principal;
     api::aws::surface aws(svc, cfg.default_account_id, verify, &identity);
     api::huawei::surface huawei(svc, verify);
     server::metrics stats;
