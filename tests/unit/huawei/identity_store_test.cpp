@@ -9,6 +9,7 @@
 
 #include "api/core/identity.hpp"
 #include "api/core/service.hpp"
+#include "api/huawei/operations.hpp"
 #include "api/huawei/surface.hpp"
 #include "server/message.hpp"
 #include "tests/support/surface_harness.hpp"
@@ -174,4 +175,15 @@ TEST_CASE("huawei identity store: without a store the surface has no such routes
     auto const res = plain.handle(req, info);
     CHECK(res.result() == http::status::not_found);
     CHECK(error_msg(res).rfind("Not Found: no API at", 0) == 0);
+}
+
+TEST_CASE("huawei identity store: fault rules and metrics know its operations",
+          "[huawei][identity]") {
+    core::operation_catalogue known;
+    huawei::add_operations(known);
+    for (auto const& r : huawei::identity_routes())
+        CHECK(known.knows(r.operation));
+    CHECK(known.knows("EnableUser"));
+    CHECK(known.knows("DescribeGroups"));
+    CHECK(huawei::identity_routes().size() == 23);
 }
