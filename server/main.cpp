@@ -241,8 +241,9 @@ int serve(server::config const& cfg) {
                                           std::string_view id) {
             return identity.missing_principal(instance, type, id);
         };
+    svc.apps().check_principal = svc.check_principal;
     api::aws::surface aws(svc, cfg.default_account_id, verify, &identity);
-    api::huawei::surface huawei(svc, verify);
+    api::huawei::surface huawei(svc, verify, &identity);
     server::metrics stats;
     server::journal calls(static_cast<std::size_t>(cfg.journal_size),
                           static_cast<std::size_t>(cfg.journal_max_body_bytes),

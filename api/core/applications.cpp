@@ -310,8 +310,10 @@ application_assignment applications::create_assignment(app_ref const& ref,
                                                        std::string_view principal_type,
                                                        std::string_view principal_id) {
     require_application(ref);
-    // Seam: when the identity store requires principals (identity.require_principals), a
-    // principal the instance's store does not hold is refused here.
+    // Application assignments are synchronous in AWS: an unknown principal is refused at once.
+    if (check_principal)
+        if (auto why = check_principal(ref.instance_id, principal_type, principal_id))
+            throw error(errc::not_found, *why);
     store::app_item row;
     row.instance_id = std::string(ref.instance_id);
     row.kind = std::string(kind_assignment);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -127,6 +128,13 @@ public:
     // Session configuration (DISABLED until put: icemu's choice).
     void put_session_status(app_ref const& ref, std::string const& status);
     std::string session_status(app_ref const& ref);
+
+    /// When set (identity.require_principals), asked as an assignment is created: a reason
+    /// (the principal is not in the instance's identity store) refuses it with not_found.
+    std::function<std::optional<std::string>(std::string_view instance_id,
+                                             std::string_view principal_type,
+                                             std::string_view principal_id)>
+        check_principal;
 
     // Application assignments. not_found for an unknown application; conflict when the
     // assignment exists (create), not_found when it does not (delete, describe).

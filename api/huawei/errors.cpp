@@ -1,5 +1,6 @@
 #include "api/huawei/errors.hpp"
 
+#include "api/core/identity.hpp"
 #include "api/storage_failure.hpp"
 
 namespace icemu::api::huawei {
@@ -7,6 +8,35 @@ namespace icemu::api::huawei {
 namespace {
 
 namespace http = server::http;
+
+// The identity store's resources, as the Huawei store names them.
+std::string_view identity_noun(core::identity_resource type) noexcept {
+    switch (type) {
+    case core::identity_resource::user: return "user";
+    case core::identity_resource::group: return "group";
+    case core::identity_resource::group_membership: return "group membership";
+    case core::identity_resource::identity_store: break;
+    }
+    return "identity store";
+}
+
+// Huawei documents no identity store codes: icemu answers IIC.404 naming the resource and
+// IIC.409 for a taken user_name, display_name, external id or membership.
+wire_error identity_wire(core::identity_error const& e) {
+    std::string what(identity_noun(e.resource_type()));
+    if (e.code() == core::errc::not_found)
+        return {http::status::not_found, "IIC.404",
+                "Not Found: " + what +
+                    (e.resource_id().empty() ? std::string() : " " + e.resource_id()) + "."};
+    std::string const taken = e.resource_type() == core::identity_resource::group_membership
+                                  ? "the user is a member of the group already"
+                              : std::string_view(e.what()).find("ExternalId") != std::string::npos
+                                  ? "external_id is taken by another " + what
+                              : e.resource_type() == core::identity_resource::user
+                                  ? "user_name is taken"
+                                  : "display_name is taken";
+    return {http::status::conflict, "IIC.409", "Conflict: " + taken + "."};
+}
 
 wire_error not_found(core::error const& e, error_context const& ctx) {
     switch (e.why()) {
@@ -44,6 +74,10 @@ wire_error conflict(core::error const& e) {
 } // namespace
 
 wire_error to_wire(core::error const& e, error_context const& ctx) {
+    if (auto const* identity = dynamic_cast<core::identity_error const*>(&e);
+        identity != nullptr &&
+        (e.code() == core::errc::not_found || e.code() == core::errc::conflict))
+        return identity_wire(*identity);
     switch (e.code()) {
     case core::errc::invalid_argument:
     case core::errc::serialization:

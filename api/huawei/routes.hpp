@@ -5,6 +5,7 @@
 #include <span>
 #include <string_view>
 
+#include "api/core/identity.hpp"
 #include "api/core/service.hpp"
 #include "api/huawei/input.hpp"
 #include "api/json/writer.hpp"
@@ -23,6 +24,7 @@ struct route_context {
     core::service& svc;
     core::caller const& who;
     json::writer& out;
+    core::identity_store* identity = nullptr; // for the identity store's routes
 };
 
 /// A route's handler: validates its inputs, makes one core call, writes the body (if any).
@@ -34,6 +36,7 @@ struct route {
     std::string_view operation; // for logs, metrics and fault rules
     handler fn;
     bool has_body; // whether the method carries a JSON body to parse
+    server::http::status success = server::http::status::ok;
 };
 
 /// The 35 endpoints of the Huawei Identity Center v1 surface.

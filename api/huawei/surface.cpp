@@ -7,6 +7,7 @@
 #include "api/core/pipeline.hpp"
 #include "api/core/rules.hpp"
 #include "api/huawei/errors.hpp"
+#include "api/huawei/identity_store.hpp"
 #include "api/huawei/input.hpp"
 #include "api/huawei/routes.hpp"
 #include "api/json/reader.hpp"
@@ -53,11 +54,27 @@ std::string_view verb_list(std::vector<http::verb> const& verbs, std::string& te
 
 } // namespace
 
-surface::surface(core::service& svc, auth::verifier const* verify) : svc_(svc), verify_(verify) {
+surface::surface(core::service& svc, auth::verifier const* verify, core::identity_store* identity)
+    : svc_(svc), verify_(verify), identity_(identity) {
     auto const table = routes();
     for (std::size_t i = 0; i < table.size(); ++i)
         router_.add(table[i].method, table[i].pattern, i);
+    if (identity_ == nullptr)
+        return;
+    auto const store = identity_routes();
+    for (std::size_t i = 0; i < store.size(); ++i)
+        router_.add(store[i].method, store[i].pattern, table.size() + i);
 }
+
+namespace {
+
+// The router's indexes: those of routes(), then those of identity_routes().
+route const& route_at(std::size_t index) noexcept {
+    auto const table = routes();
+    return index < table.size() ? table[index] : identity_routes()[index - table.size()];
+}
+
+} // namespace
 
 server::response surface::handle(server::request const& req, server::call_info& info) {
     info.surface = "huawei";
@@ -120,8 +137,10 @@ core::error fault_error_of(core::fault_code code) {
 class huawei_call final : public core::call {
 public:
     huawei_call(core::caller by, route const& r, server::path_params const& params,
-                huawei::query const& q, rapidjson::Value const& body, json::writer& out)
+                huawei::query const& q, rapidjson::Value const& body, json::writer& out,
+                core::identity_store* identity)
         : call(std::move(by), r.operation),
+          identity_(identity),
           route_(r),
           params_(params),
           query_(q),
@@ -132,18 +151,26 @@ public:
         return facts_of(route_.operation, params_, query_, body_, account_);
     }
     core::error fault(core::fault_code code) const override { return fault_error_of(code); }
-    // Tenancy: the instance of the path, or the permission set of a tag path (which names no
-    // instance), must be the caller's.
+    // An identity store path names the store's instance; an unknown store is not found.
+    void check() override {
+        auto const store = params_["identity_store_id"];
+        if (identity_ != nullptr && !store.empty())
+            store_instance_ = identity_->require_store(store).instance_id;
+    }
+    // Tenancy: the instance of the path (or of the identity store of the path), or the
+    // permission set of a tag path (which names no instance), must be the caller's.
     core::tenancy_targets targets() const override {
-        return {.instance_ids = {without_prefix(params_["instance_id"], "ins-"), {}},
+        return {.instance_ids = {without_prefix(params_["instance_id"], "ins-"), store_instance_},
                 .permission_set_id = without_prefix(params_["resource_id"], "ps-")};
     }
     void run(core::service& svc) override {
-        route_context rc{params_, query_, body_, svc, who, out_};
+        route_context rc{params_, query_, body_, svc, who, out_, identity_};
         route_.fn(rc);
     }
 
 private:
+    core::identity_store* identity_;
+    std::string store_instance_;
     route const& route_;
     server::path_params const& params_;
     huawei::query const& query_;
@@ -174,7 +201,7 @@ server::response surface::answer(server::request const& req, server::call_info& 
         res.set(http::field::allow, allowed);
         return res;
     }
-    auto const& r = routes()[found.route];
+    auto const& r = route_at(found.route);
     info.operation = r.operation;
     // The API gateway authenticates a call of a known API before the service sees it.
     core::caller who{"huawei", {}};
@@ -201,9 +228,9 @@ server::response surface::answer(server::request const& req, server::call_info& 
             bad_request("the body is not a JSON object: " + problem);
         huawei::query const q(req.target());
         json::writer out;
-        huawei_call call(std::move(who), r, found.params, q, body, out);
+        huawei_call call(std::move(who), r, found.params, q, body, out, identity_);
         core::run_call(svc_, call, info.delay);
-        return reply(req, http::status::ok, std::string(out.view()), request_id);
+        return reply(req, r.success, std::string(out.view()), request_id);
     } catch (core::error const& e) {
         return error_reply(req, to_wire(e, ctx), request_id);
     } catch (std::exception const&) {
@@ -217,7 +244,7 @@ server::response surface::reject(server::request const& req, server::rejection w
     info.surface = "huawei";
     auto const found = router_.find(req.method(), req.target());
     if (found.result == server::path_router::outcome::found)
-        info.operation = routes()[found.route].operation;
+        info.operation = route_at(found.route).operation;
     auto const request_id = new_request_id(ids_);
     auto res = error_reply(req, rejection_error(why), request_id);
     info.request_id = res["X-Request-Id"];

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "api/auth/credentials.hpp"
+#include "api/core/identity.hpp"
 #include "api/core/ids.hpp"
 #include "api/core/service.hpp"
 #include "server/message.hpp"
@@ -17,7 +18,9 @@ public:
     /// the caller's account. With it (the verify mode, which must outlive the surface) every
     /// call of a known route needs a valid SDK-HMAC-SHA256 signature (else 401 APIG.0301), and
     /// the caller's account is its credential's.
-    explicit surface(core::service& svc, auth::verifier const* verify = nullptr);
+    /// With `identity`, the identity store's endpoints (/v1/identity-stores/...) are served too.
+    explicit surface(core::service& svc, auth::verifier const* verify = nullptr,
+                     core::identity_store* identity = nullptr);
     server::response handle(server::request const& req, server::call_info& info) override;
     server::response reject(server::request const& req, server::rejection why,
                             server::call_info& info) override;
@@ -28,6 +31,7 @@ private:
 
     core::service& svc_;
     auth::verifier const* verify_;
+    core::identity_store* identity_;
     server::path_router router_;
     core::id_source ids_;
 };

@@ -286,6 +286,66 @@ class RequirePrincipalsTest(IcemuTestCase):
         self.assertEqual(self.assign(arn, ps, "GROUP", uid)["Status"], "FAILED")
 
 
+APP_PROVIDER = "arn:aws:sso::aws:applicationProvider/custom"
+
+
+def _application_of(sso, instance_arn):
+    return sso.create_application(InstanceArn=instance_arn, Name="App",
+                                  ApplicationProviderArn=APP_PROVIDER)["ApplicationArn"]
+
+
+class RequirePrincipalsApplicationTest(IcemuTestCase):
+    """identity.require_principals on: an application assignment (synchronous in AWS) of a
+    principal the store does not have is refused at once with ResourceNotFoundException."""
+    icemu_env = {"ICEMU_IDENTITY_REQUIRE_PRINCIPALS": "true"}
+
+    def test_unknown_principal_is_refused(self):
+        ids = _boto3_session().client("identitystore", endpoint_url=self.icemu.endpoint)
+        instance = self.sso.list_instances()["Instances"][0]
+        store = instance["IdentityStoreId"]
+        app = _application_of(self.sso, instance["InstanceArn"])
+        ghost = store[2:] + "-9039c8fc-c296-4863-a233-a59111da7aa3"
+        with self.assertRaises(ClientError) as caught:
+            self.sso.create_application_assignment(ApplicationArn=app, PrincipalType="USER",
+                                                   PrincipalId=ghost)
+        error = caught.exception.response["Error"]
+        self.assertEqual(error["Code"], "ResourceNotFoundException")
+        self.assertEqual(error["Message"], "The principal USER %s does not exist in identity "
+                         "store %s." % (ghost, store))
+        listed = self.sso.list_application_assignments(ApplicationArn=app)
+        self.assertEqual(listed["ApplicationAssignments"], [])
+        uid = ids.create_user(IdentityStoreId=store, UserName="real", DisplayName="R")["UserId"]
+        gid = ids.create_group(IdentityStoreId=store, DisplayName="G")["GroupId"]
+        self.sso.create_application_assignment(ApplicationArn=app, PrincipalType="USER",
+                                               PrincipalId=uid)
+        self.sso.create_application_assignment(ApplicationArn=app, PrincipalType="GROUP",
+                                               PrincipalId=gid)
+        # A user's id is not a group's.
+        with self.assertRaises(ClientError) as caught:
+            self.sso.create_application_assignment(ApplicationArn=app, PrincipalType="GROUP",
+                                                   PrincipalId=uid)
+        self.assertEqual(caught.exception.response["Error"]["Code"],
+                         "ResourceNotFoundException")
+        listed = self.sso.list_application_assignments(ApplicationArn=app)
+        self.assertEqual(sorted((a["PrincipalType"], a["PrincipalId"])
+                                for a in listed["ApplicationAssignments"]),
+                         [("GROUP", gid), ("USER", uid)])
+
+
+class AnyPrincipalApplicationTest(IcemuTestCase):
+    """identity.require_principals off (the default): any well-formed principal is assigned."""
+
+    def test_unknown_principal_is_assigned(self):
+        instance = self.sso.list_instances()["Instances"][0]
+        app = _application_of(self.sso, instance["InstanceArn"])
+        ghost = instance["IdentityStoreId"][2:] + "-9039c8fc-c296-4863-a233-a59111da7aa3"
+        self.sso.create_application_assignment(ApplicationArn=app, PrincipalType="USER",
+                                               PrincipalId=ghost)
+        described = self.sso.describe_application_assignment(
+            ApplicationArn=app, PrincipalType="USER", PrincipalId=ghost)
+        self.assertEqual(described["PrincipalId"], ghost)
+
+
 class IdentityStoreVerifyTest(VerifyTestCase):
     """The verify auth mode: identitystore calls are signed for `identitystore`, and a store
     belongs to its instance's owner."""
