@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "api/core/error.hpp"
+#include "store/database.hpp"
 
 namespace icemu::api::core {
 

@@ -7,6 +7,9 @@
 
 #include "api/core/error.hpp"
 #include "api/core/pagination.hpp"
+#include "store/app_items.hpp"
+#include "store/database.hpp"
+#include "store/resources.hpp"
 
 namespace icemu::api::core {
 
@@ -95,8 +98,21 @@ store::app_item require_top_level(store::resources& resources, store::app_items&
 
 } // namespace
 
+struct applications::repositories {
+    explicit repositories(store::database& db) : items(db), resources(db) {}
+    store::app_items items;
+    store::resources resources;
+};
+
 applications::applications(store::database& db, clock& time, std::int64_t max_page_size)
-    : db_(db), items_(db), resources_(db), clock_(time), max_page_size_(max_page_size) {}
+    : db_(db),
+      repos_(std::make_unique<repositories>(db)),
+      items_(repos_->items),
+      resources_(repos_->resources),
+      clock_(time),
+      max_page_size_(max_page_size) {}
+
+applications::~applications() = default;
 
 std::int64_t applications::page_limit(page_request const& page) const noexcept {
     return std::min(page.limit, max_page_size_);
@@ -109,6 +125,10 @@ store::instance_row applications::require_instance(std::string_view instance_id)
                     "Could not find Instance with id ins-" + std::string(instance_id),
                     reason::instance_not_found);
     return std::move(*row);
+}
+
+void applications::require_instance_exists(std::string_view instance_id) {
+    require_instance(instance_id);
 }
 
 store::app_item applications::require_application(app_ref const& ref) {

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,9 +11,14 @@
 #include "api/core/clock.hpp"
 #include "api/core/ids.hpp"
 #include "api/core/model.hpp"
-#include "store/app_items.hpp"
-#include "store/database.hpp"
-#include "store/resources.hpp"
+
+namespace icemu::store {
+class database;
+class resources;
+class app_items;
+struct app_item;
+struct instance_row;
+} // namespace icemu::store
 
 namespace icemu::api::core {
 
@@ -101,6 +107,9 @@ enum class app_document_kind { access_scope, authentication_method, grant };
 class applications {
 public:
     applications(store::database& db, clock& time, std::int64_t max_page_size);
+    ~applications();
+    applications(applications const&) = delete;
+    applications& operator=(applications const&) = delete;
 
     // Providers (a fixed catalogue).
     page_result<application_provider> list_providers(page_request const& page) const;
@@ -182,7 +191,7 @@ public:
     page_result<tag> list_tags(app_ref const& ref, bool issuer, page_request const& page);
 
     /// not_found for an unknown instance.
-    void require_instance_exists(std::string_view instance_id) { require_instance(instance_id); }
+    void require_instance_exists(std::string_view instance_id);
     /// The store the family writes to (for a caller's write scope around several writes).
     store::database& database() noexcept { return db_; }
 
@@ -205,8 +214,11 @@ private:
     std::int64_t page_limit(page_request const& page) const noexcept;
 
     store::database& db_;
-    store::app_items items_;
-    store::resources resources_;
+    // The repositories, behind a pointer so that this header names no store type in full.
+    struct repositories;
+    std::unique_ptr<repositories> repos_;
+    store::app_items& items_;
+    store::resources& resources_;
     clock& clock_;
     std::int64_t max_page_size_;
     id_source ids_;

@@ -5,6 +5,9 @@
 #include "api/core/error.hpp"
 #include "api/core/service.hpp"
 #include "api/core/service_detail.hpp"
+#include "store/database.hpp"
+#include "store/requests.hpp"
+#include "store/resources.hpp"
 
 namespace icemu::api::core {
 

@@ -4,7 +4,11 @@
 #include <utility>
 
 #include "api/core/error.hpp"
+#include "api/core/model_convert.hpp"
 #include "api/core/service.hpp"
+#include "store/database.hpp"
+#include "store/requests.hpp"
+#include "store/resources.hpp"
 
 namespace icemu::api::core {
 
@@ -16,10 +20,17 @@ constexpr std::int64_t max_delay_ms = 24LL * 60 * 60 * 1000;
 
 } // namespace
 
+struct service::repositories {
+    explicit repositories(store::database& db) : resources(db), requests(db) {}
+    store::resources resources;
+    store::requests requests;
+};
+
 service::service(store::database& db, clock& time, service_options options)
     : db_(db),
-      resources_(db),
-      requests_(db),
+      repos_(std::make_unique<repositories>(db)),
+      resources_(repos_->resources),
+      requests_(repos_->requests),
       clock_(time),
       options_(std::move(options)),
       settings_(options_.scheduler),
@@ -27,6 +38,21 @@ service::service(store::database& db, clock& time, service_options options)
     faults_.set_configured(options_.faults);
     call_random_.reseed(call_stream_seed(settings_.seed));
     clock_.set_offset_ms(requests_.clock_offset_ms());
+}
+
+service::~service() = default;
+
+std::int64_t service::store_bytes() {
+    return db_.size_bytes();
+}
+
+std::vector<std::tuple<request_kind, request_status, std::int64_t>> service::request_counts() {
+    auto counts = requests_.counts();
+    std::vector<std::tuple<request_kind, request_status, std::int64_t>> out;
+    out.reserve(counts.size());
+    for (auto const& [kind, status, n] : counts)
+        out.emplace_back(to_core(kind), to_core(status), n);
+    return out;
 }
 
 void service::reset(std::optional<std::string> const& instance_id) {
@@ -51,7 +77,10 @@ void service::reset(std::optional<std::string> const& instance_id) {
 }
 
 std::vector<async_request> service::admin_requests(request_filter const& filter) {
-    return requests_.list_all({filter.status, filter.kind, filter.instance_id});
+    std::optional<store::request_kind> kind;
+    if (filter.kind)
+        kind = to_store(*filter.kind);
+    return to_core(requests_.list_all({to_store(filter.status), kind, filter.instance_id}));
 }
 
 scheduler_settings const& service::update_scheduler(scheduler_update const& update) {
@@ -84,14 +113,14 @@ scheduler_settings const& service::update_scheduler(scheduler_update const& upda
     if (mode_changed) {
         store::write_scope scope(db_);
         auto const now = clock_.now_ms();
-        requests_.for_each_schedulable([&](async_request const& row) {
+        requests_.for_each_schedulable([&](store::request_row const& row) {
             // Already due (e.g. an ALL_PROVISIONED_ACCOUNTS request with nothing to do): the
             // next call (made due at once) or the timer settles it whatever the mode.
             if (row.due_ms && *row.due_ms <= now)
                 return;
-            async_request copy = row;
+            async_request copy = to_core(store::request_row(row));
             plan(copy, false);
-            requests_.reschedule(copy.id, copy.settle_by, copy.due_ms, copy.polls_left);
+            requests_.reschedule(copy.id, to_store(copy.settle_by), copy.due_ms, copy.polls_left);
         });
         scope.release();
         schedule_changed();

@@ -1,5 +1,8 @@
 // The fault rules' side of the service: outcome rules on new requests, error rules on calls.
 #include "api/core/service.hpp"
+#include "store/database.hpp"
+#include "store/requests.hpp"
+#include "store/resources.hpp"
 
 namespace icemu::api::core {
 

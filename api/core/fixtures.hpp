@@ -6,7 +6,10 @@
 #include <vector>
 
 #include "api/core/clock.hpp"
-#include "store/database.hpp"
+
+namespace icemu::store {
+class database;
+} // namespace icemu::store
 
 namespace icemu::api::core {
 

@@ -9,6 +9,8 @@
 #include <cctype>
 
 #include "api/core/pagination.hpp"
+#include "store/database.hpp"
+#include "store/identity.hpp"
 
 namespace icemu::api::core {
 
@@ -247,11 +249,20 @@ std::string_view to_string(identity_resource type) noexcept {
     return "IDENTITY_STORE";
 }
 
-store::identity_store_owner identity_store::require_store(std::string_view identity_store_id) {
+identity_store::identity_store(store::database& db, clock& time, std::int64_t max_page_size)
+    : db_(db),
+      repo_ptr_(std::make_unique<store::identity>(db)),
+      repo_(*repo_ptr_),
+      clock_(time),
+      max_page_size_(max_page_size) {}
+
+identity_store::~identity_store() = default;
+
+identity_store_owner identity_store::require_store(std::string_view identity_store_id) {
     auto owner = repo_.find_store(identity_store_id);
     if (!owner)
         not_found(identity_resource::identity_store, identity_store_id);
-    return std::move(*owner);
+    return {std::move(owner->instance_id), std::move(owner->owner_account)};
 }
 
 std::string identity_store::new_id(std::string_view store_id) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,10 +11,19 @@
 #include "api/core/error.hpp"
 #include "api/core/ids.hpp"
 #include "api/core/model.hpp"
-#include "store/database.hpp"
-#include "store/identity.hpp"
+
+namespace icemu::store {
+class database;
+class identity;
+} // namespace icemu::store
 
 namespace icemu::api::core {
+
+/// The instance an identity store belongs to, and that instance's owner account.
+struct identity_store_owner {
+    std::string instance_id;
+    std::string owner_account;
+};
 
 /// A user of an identity store. `attributes` is a JSON object of the AWS user members (UserName,
 /// Name, DisplayName, Emails, ExternalIds, ...), as stored and as read back.
@@ -95,11 +105,13 @@ private:
 /// through but the store refuses. Writes join the shared transaction. Single-threaded.
 class identity_store {
 public:
-    identity_store(store::database& db, clock& time, std::int64_t max_page_size = 100)
-        : db_(db), repo_(db), clock_(time), max_page_size_(max_page_size) {}
+    identity_store(store::database& db, clock& time, std::int64_t max_page_size = 100);
+    ~identity_store();
+    identity_store(identity_store const&) = delete;
+    identity_store& operator=(identity_store const&) = delete;
 
     /// The instance that owns the store (for tenancy); not_found if unknown.
-    store::identity_store_owner require_store(std::string_view identity_store_id);
+    identity_store_owner require_store(std::string_view identity_store_id);
 
     /// `attributes`: a JSON object of the user's members. conflict if its UserName is taken,
     /// or one of its ExternalIds belongs to another user.
@@ -165,7 +177,9 @@ private:
     std::int64_t page_limit(page_request const& page) const noexcept;
 
     store::database& db_;
-    store::identity repo_;
+    // The repository, behind a pointer so that this header names no store type in full.
+    std::unique_ptr<store::identity> repo_ptr_;
+    store::identity& repo_;
     clock& clock_;
     std::int64_t max_page_size_;
     id_source ids_;

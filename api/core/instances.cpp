@@ -5,6 +5,9 @@
 #include "api/core/error.hpp"
 #include "api/core/service.hpp"
 #include "api/core/service_detail.hpp"
+#include "store/database.hpp"
+#include "store/requests.hpp"
+#include "store/resources.hpp"
 
 namespace icemu::api::core {
 
@@ -15,7 +18,7 @@ void service::ensure_initial_state() {
         return;
     store::write_scope scope(db_);
     for (auto const& seed : options_.instances) {
-        instance row;
+        store::instance_row row;
         row.id = seed.instance_id.empty()
                      ? derived_hex("icemu-instance:" + seed.owner_account_id, 16)
                      : seed.instance_id;
@@ -48,7 +51,7 @@ page_result<instance> service::list_instances(caller const& who, page_request co
     }
     page_result<instance> out;
     if (auto mine = resources_.find_instance_by_owner(who.account))
-        out.items.push_back(std::move(*mine));
+        out.items.push_back(to_core(std::move(*mine)));
     return out;
 }
 
@@ -56,22 +59,23 @@ instance_description service::describe_instance(std::string_view instance_id) {
     instance_description out{require_instance(instance_id), {}};
     out.encryption.config = out.row.encryption;
     // The latest encryption update says how the instance stands (none: as created, ENABLED).
-    auto const latest = requests_.list(instance_id, request_kind::instance_encryption, std::nullopt,
-                                       max_position, 1);
-    if (latest.rows.empty() || latest.rows.front().status == request_status::succeeded)
+    auto const latest = requests_.list(instance_id, store::request_kind::instance_encryption,
+                                       std::nullopt, max_position, 1);
+    if (latest.rows.empty() || latest.rows.front().status == store::request_status::succeeded)
         return out;
-    auto row = requests_.find(latest.rows.front().id);
-    if (!row)
+    auto found = requests_.find(latest.rows.front().id);
+    if (!found)
         return out;
-    count_poll(*row);
-    out.encryption.status = row->status;
-    if (row->status == request_status::failed) {
-        out.encryption.reason = row->failure_reason;
+    auto request = to_core(std::move(*found));
+    count_poll(request);
+    out.encryption.status = request.status;
+    if (request.status == request_status::failed) {
+        out.encryption.reason = request.failure_reason;
         return out;
     }
     // In progress, or settled by this very describe: the configuration it puts in force.
     if (auto pending = resources_.pending_encryption(instance_id))
-        out.encryption.config = std::move(*pending);
+        out.encryption.config = to_core(std::move(*pending));
     return out;
 }
 
@@ -84,13 +88,13 @@ instance service::create_instance(caller const& who, std::optional<std::string> 
     // the ClientToken that created it (SDKs fill one in and resend it) answers that instance.
     if (auto existing = resources_.find_instance_by_owner(who.account)) {
         if (client_token && resources_.instance_client_token(existing->id) == client_token)
-            return std::move(*existing);
+            return to_core(std::move(*existing));
         throw error(
             errc::conflict,
             "An instance of IAM Identity Center already exists for account " + who.account + ".",
             reason::instance_exists);
     }
-    instance row;
+    store::instance_row row;
     row.id = ids_.hex16();
     row.owner_account = who.account;
     row.identity_store_id = "d-" + ids_.hex16().substr(0, 10);
@@ -102,7 +106,7 @@ instance service::create_instance(caller const& who, std::optional<std::string> 
         resources_.set_instance_client_token(row.id, *client_token);
     put_tags(row.id, "", tags);
     scope.release();
-    return row;
+    return to_core(std::move(row));
 }
 
 void service::update_instance(std::string_view instance_id, std::optional<std::string> const& name,
@@ -119,8 +123,8 @@ void service::update_instance(std::string_view instance_id, std::optional<std::s
             throw error(errc::invalid_argument,
                         "KmsKeyArn cannot be specified when KeyType is AWS_OWNED_KMS_KEY.");
         if (!requests_
-                 .list(instance_id, request_kind::instance_encryption, request_status::in_progress,
-                       max_position, 1)
+                 .list(instance_id, store::request_kind::instance_encryption,
+                       store::request_status::in_progress, max_position, 1)
                  .rows.empty())
             throw error(errc::conflict, std::string(conflicting_operation), reason::in_flight);
     }
@@ -130,7 +134,7 @@ void service::update_instance(std::string_view instance_id, std::optional<std::s
     if (name)
         resources_.set_instance_name(instance_id, name);
     if (encryption) {
-        resources_.set_pending_encryption(instance_id, *encryption);
+        resources_.set_pending_encryption(instance_id, to_store(*encryption));
         async_request row;
         row.kind = request_kind::instance_encryption;
         row.instance_id = std::string(instance_id);
@@ -156,7 +160,7 @@ instance service::require_instance(std::string_view instance_id) {
         throw error(errc::not_found,
                     "Instance ssoins-" + std::string(instance_id) + " does not exist.",
                     reason::instance_not_found);
-    return std::move(*row);
+    return to_core(std::move(*row));
 }
 
 } // namespace icemu::api::core

@@ -4,25 +4,119 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
-
-#include "store/records.hpp"
 
 namespace icemu::api::core {
 
-using instance = store::instance_row;
-using permission_set = store::permission_set_row;
-using assignment = store::assignment_row;
-using async_request = store::request_row;
-using request_summary = store::request_summary;
-using request_kind = store::request_kind;
-using request_status = store::request_status;
-using request_id = store::request_id;
-using customer_policy_ref = store::customer_policy_ref;
-using permissions_boundary = store::permissions_boundary;
-using tag = store::tag;
-using named_policy = store::named_policy;
-using encryption_config = store::encryption_config;
+// The core's own model: what the surfaces read and write. The store's rows (store/records.hpp)
+// carry what only storage needs (the keyset position `seq`); api/core/model_convert.hpp turns one
+// into the other, inside the core.
+
+/// An instance's encryption (UpdateInstance's EncryptionConfiguration): the key type and, for a
+/// customer managed key, its KMS key ARN.
+struct encryption_config {
+    std::string key_type = "AWS_OWNED_KMS_KEY"; // or CUSTOMER_MANAGED_KEY
+    std::optional<std::string> kms_key_arn;
+};
+
+struct instance {
+    std::string id; // 16 lowercase hex
+    std::string owner_account;
+    std::string identity_store_id;
+    std::optional<std::string> name;
+    std::string status = "ACTIVE";
+    std::int64_t created_ms = 0;
+    encryption_config encryption{}; // the configuration in force
+};
+
+struct permission_set {
+    std::string id; // 16 lowercase hex
+    std::string instance_id;
+    std::string name;
+    std::optional<std::string> description;
+    std::optional<std::string> session_duration;
+    std::optional<std::string> relay_state;
+    std::int64_t created_ms = 0;
+    std::int64_t version = 1; // bumped by every content change
+};
+
+/// A customer managed policy reference: the policy `name` at `path` in each target account.
+struct customer_policy_ref {
+    std::string name;
+    std::string path = "/";
+};
+
+/// A permission set's permissions boundary: exactly one member is set.
+struct permissions_boundary {
+    std::optional<customer_policy_ref> customer_managed;
+    std::optional<std::string> managed_arn;
+};
+
+/// A managed policy or managed role as Huawei lists it: its id and, if given, its name.
+struct named_policy {
+    std::string id;
+    std::optional<std::string> name;
+};
+
+/// One tag of an instance or a permission set.
+struct tag {
+    std::string key;
+    std::string value;
+};
+
+struct assignment {
+    std::string instance_id;
+    std::string permission_set_id;
+    std::string account_id;
+    std::string principal_type; // USER | GROUP
+    std::string principal_id;
+};
+
+/// The kinds of asynchronous request. A new kind is an enumerator here and in the store's
+/// request_kind (the same number) and a row of request_kinds below.
+enum class request_kind : int {
+    provision = 0,
+    assignment_create = 1,
+    assignment_delete = 2,
+    instance_encryption = 3, // UpdateInstance's EncryptionConfiguration: names no permission set
+    access_control_attributes = 4, // CreateInstanceAccessControlAttributeConfiguration: likewise
+};
+enum class request_status : int { in_progress = 0, succeeded = 1, failed = 2 };
+/// How an IN_PROGRESS request will end: at its due time, on its Nth describe, by the admin API
+/// only (manual mode), or held by an outcome rule until settled by hand.
+enum class settle_mode : int { at_due = 0, polls = 1, manual = 2, held = 3 };
+
+/// A request's id: a UUID's 16 bytes.
+using request_id = std::array<unsigned char, 16>;
+
+/// An asynchronous request (provisioning, an assignment, an instance's encryption, ...) and how
+/// it is planned to settle.
+struct async_request {
+    request_id id{};
+    request_kind kind = request_kind::provision;
+    request_status status = request_status::in_progress;
+    std::string instance_id;
+    std::string permission_set_id;
+    std::optional<std::string> account_id; // none: ALL_PROVISIONED_ACCOUNTS
+    std::optional<std::string> principal_type;
+    std::optional<std::string> principal_id;
+    std::optional<std::string> failure_reason;
+    std::int64_t created_ms = 0;
+    std::optional<std::int64_t> due_ms;
+    settle_mode settle_by = settle_mode::at_due;
+    std::int64_t polls_left = 0;
+    request_status planned_status = request_status::succeeded;
+    std::optional<std::string> planned_reason;
+    std::string surface; // "aws" or "huawei": where it was created
+};
+
+/// What a list of requests shows of each.
+struct request_summary {
+    request_id id{};
+    request_status status = request_status::in_progress;
+    std::int64_t created_ms = 0;
+};
 
 /// Filters of the admin listing of requests; unset members match everything.
 struct request_filter {
@@ -138,7 +232,7 @@ struct health_info {
 };
 
 /// One kind of asynchronous request as the core knows it. Adding a kind is an enumerator of
-/// store::request_kind, a row below, and its effect at settlement (service::apply).
+/// request_kind (and of the store's), a row below, and its effect at settlement (service::apply).
 struct request_kind_info {
     request_kind kind;
     std::string_view name;      // as the admin API, fault rules, logs and metrics show it

@@ -6,6 +6,9 @@
 #include "api/core/error.hpp"
 #include "api/core/service.hpp"
 #include "api/core/service_detail.hpp"
+#include "store/database.hpp"
+#include "store/requests.hpp"
+#include "store/resources.hpp"
 
 namespace icemu::api::core {
 
@@ -15,7 +18,7 @@ permission_set service::create_permission_set(std::string_view instance_id,
                                               permission_set_input const& input,
                                               std::vector<tag> const& tags) {
     require_instance(instance_id);
-    permission_set row;
+    store::permission_set_row row;
     row.id = ids_.hex16();
     row.instance_id = std::string(instance_id);
     row.name = input.name;
@@ -29,7 +32,7 @@ permission_set service::create_permission_set(std::string_view instance_id,
                     reason::duplicate_name);
     put_tags(instance_id, row.id, tags);
     scope.release();
-    return row;
+    return to_core(std::move(row));
 }
 
 permission_set service::describe_permission_set(std::string_view instance_id,
@@ -48,7 +51,7 @@ page_result<permission_set> service::list_permission_sets(std::string_view insta
 permission_set service::update_permission_set(std::string_view instance_id,
                                               std::string_view permission_set_id,
                                               permission_set_update const& update) {
-    auto row = require_permission_set(instance_id, permission_set_id);
+    auto row = require_permission_set_row(instance_id, permission_set_id);
     if (requests_.in_flight(permission_set_id, std::nullopt))
         throw error(errc::conflict, std::string(conflicting_operation), reason::in_flight);
     if (update.description)
@@ -62,7 +65,7 @@ permission_set service::update_permission_set(std::string_view instance_id,
     resources_.update_permission_set(row);
     scope.release();
     row.version += 1;
-    return row;
+    return to_core(std::move(row));
 }
 
 void service::delete_permission_set(std::string_view instance_id,
@@ -82,6 +85,11 @@ void service::delete_permission_set(std::string_view instance_id,
 
 permission_set service::require_permission_set(std::string_view instance_id,
                                                std::string_view permission_set_id) {
+    return to_core(require_permission_set_row(instance_id, permission_set_id));
+}
+
+store::permission_set_row service::require_permission_set_row(std::string_view instance_id,
+                                                              std::string_view permission_set_id) {
     auto row = resources_.find_permission_set(instance_id, permission_set_id);
     if (!row) {
         // A permission set names its instance, and an instance is erased with its permission

@@ -6,6 +6,9 @@
 #include "api/core/error.hpp"
 #include "api/core/service.hpp"
 #include "api/core/service_detail.hpp"
+#include "store/database.hpp"
+#include "store/requests.hpp"
+#include "store/resources.hpp"
 
 namespace icemu::api::core {
 
@@ -110,7 +113,7 @@ void service::attach_customer_managed_policy(std::string_view instance_id,
     store::write_scope scope(db_);
     // The exact AWS text is unconfirmed: this is moto's (two spaces before "and" included),
     // which says "already attached" as the clients that match on it expect.
-    if (!resources_.insert_customer_policy(instance_id, permission_set_id, ref))
+    if (!resources_.insert_customer_policy(instance_id, permission_set_id, to_store(ref)))
         throw error(errc::conflict,
                     "Given customer managed policy with name: " + ref.name + "  and path " +
                         ref.path + " already attached",
@@ -129,7 +132,7 @@ void service::detach_customer_managed_policy(std::string_view instance_id,
                                              customer_policy_ref const& ref) {
     require_changeable(instance_id, permission_set_id);
     store::write_scope scope(db_);
-    if (!resources_.erase_customer_policy(permission_set_id, ref))
+    if (!resources_.erase_customer_policy(permission_set_id, to_store(ref)))
         throw error(errc::not_found,
                     "Could not find customer managed policy reference with name " + ref.name +
                         " and path " + ref.path + " attached to PermissionSet with id ps-" +
@@ -160,7 +163,7 @@ void service::put_permissions_boundary(std::string_view instance_id,
     if (boundary.managed_arn)
         require_aws_managed_policy(*boundary.managed_arn);
     store::write_scope scope(db_);
-    resources_.set_boundary(permission_set_id, boundary);
+    resources_.set_boundary(permission_set_id, to_store(boundary));
     resources_.bump_version(permission_set_id);
     scope.release();
 }
@@ -168,7 +171,10 @@ void service::put_permissions_boundary(std::string_view instance_id,
 std::optional<permissions_boundary> service::get_permissions_boundary(
     std::string_view instance_id, std::string_view permission_set_id) {
     require_permission_set(instance_id, permission_set_id);
-    return resources_.boundary(permission_set_id);
+    auto found = resources_.boundary(permission_set_id);
+    if (!found)
+        return std::nullopt;
+    return to_core(std::move(*found));
 }
 
 void service::delete_permissions_boundary(std::string_view instance_id,

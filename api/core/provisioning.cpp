@@ -7,6 +7,9 @@
 #include "api/core/service.hpp"
 #include "api/core/service_detail.hpp"
 #include "ids/ids.hpp"
+#include "store/database.hpp"
+#include "store/requests.hpp"
+#include "store/resources.hpp"
 
 namespace icemu::api::core {
 
@@ -50,13 +53,14 @@ async_request service::describe_request(std::string_view instance_id, std::strin
     auto row = id ? requests_.find(*id) : std::nullopt;
     // The row names its instance, and deleting an instance erases its requests: the instance
     // is looked up only to say which of the two is missing (the hot read path is one query).
-    if (!row || row->kind != kind || row->instance_id != instance_id) {
+    if (!row || row->kind != to_store(kind) || row->instance_id != instance_id) {
         require_instance(instance_id);
         throw error(errc::not_found, "Request with id " + std::string(id_text) + " does not exist.",
                     reason::request_not_found);
     }
-    count_poll(*row);
-    return std::move(*row); // the hot read path: no copy of its strings
+    auto out = to_core(std::move(*row)); // the hot read path: no copy of its strings
+    count_poll(out);
+    return out;
 }
 
 async_request service::start_instance_request(caller const& who, std::string_view instance_id,
@@ -69,18 +73,20 @@ async_request service::start_instance_request(caller const& who, std::string_vie
 
 std::optional<async_request> service::latest_instance_request(std::string_view instance_id,
                                                               request_kind kind) {
-    auto const latest = requests_.list(instance_id, kind, std::nullopt, max_position, 1);
+    auto const latest = requests_.list(instance_id, to_store(kind), std::nullopt, max_position, 1);
     if (latest.rows.empty())
         return std::nullopt;
     auto row = requests_.find(latest.rows.front().id);
-    if (row)
-        count_poll(*row);
-    return row;
+    if (!row)
+        return std::nullopt;
+    auto out = to_core(std::move(*row));
+    count_poll(out);
+    return out;
 }
 
 void service::count_poll(async_request& row) {
     // A read-only store cannot count polls: the request answers as it stands.
-    if (row.status != request_status::in_progress || row.settle_by != store::settle_mode::polls ||
+    if (row.status != request_status::in_progress || row.settle_by != settle_mode::polls ||
         db_.read_only())
         return;
     store::write_scope scope(db_);
@@ -99,8 +105,8 @@ page_result<request_summary> service::list_requests(std::string_view instance_id
     require_instance(instance_id);
     page_token const token{"ListRequests", to_string(kind), instance_id,
                            status ? to_string(*status) : "any"};
-    return page_of(
-        token, requests_.list(instance_id, kind, status, before(token, page), page_limit(page)));
+    return page_of(token, requests_.list(instance_id, to_store(kind), to_store(status),
+                                         before(token, page), page_limit(page)));
 }
 
 page_result<std::string> service::list_accounts_for_provisioned_permission_set(

@@ -8,6 +8,9 @@
 #include "api/core/pagination.hpp"
 #include "api/core/service.hpp"
 #include "api/core/service_detail.hpp"
+#include "store/database.hpp"
+#include "store/requests.hpp"
+#include "store/resources.hpp"
 
 namespace icemu::api::core {
 
@@ -45,7 +48,7 @@ void service::attach_managed_role(std::string_view instance_id, std::string_view
     if (!named.name) // named as a policy without a name is (attach_managed_policy)
         named.name = roles.known_managed_role_name(role.id).value_or(role.id);
     store::write_scope scope(db_);
-    if (!roles.insert_managed_role(instance_id, permission_set_id, named))
+    if (!roles.insert_managed_role(instance_id, permission_set_id, to_store(named)))
         throw error(errc::conflict,
                     "Permission set ps-" + std::string(permission_set_id) +
                         " already has the managed role " + role.id + ".",
@@ -122,7 +125,7 @@ page_result<permission_set> service::find_permission_sets(std::string_view insta
                    : resources_.find_permission_set_by_name(instance_id, *filter.name);
     page_result<permission_set> out;
     if (row && (!filter.name || row->name == *filter.name))
-        out.items.push_back(std::move(*row));
+        out.items.push_back(to_core(std::move(*row)));
     return out;
 }
 
@@ -149,7 +152,7 @@ permission_set service::locate_permission_set(std::string_view permission_set_id
         throw error(errc::not_found,
                     "Could not find PermissionSet with id ps-" + std::string(permission_set_id),
                     reason::permission_set_not_found);
-    return std::move(*row);
+    return to_core(std::move(*row));
 }
 
 } // namespace icemu::api::core

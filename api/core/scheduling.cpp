@@ -6,9 +6,13 @@
 #include <utility>
 
 #include "api/core/error.hpp"
+#include "api/core/model_convert.hpp"
 #include "api/core/service.hpp"
 #include "ids/ids.hpp"
+#include "store/database.hpp"
 #include "store/error.hpp"
+#include "store/requests.hpp"
+#include "store/resources.hpp"
 
 namespace icemu::api::core {
 
@@ -53,10 +57,11 @@ bool service::settle_due_by(std::int64_t now, std::vector<request_id>* settled,
         // rows through the index (callgrind).
         auto const ids = requests_.due_ids(now, batch);
         for (auto const& id : ids) {
-            auto row = requests_.find(id);
-            if (!row || row->status != request_status::in_progress)
+            auto stored = requests_.find(id);
+            if (!stored || stored->status != store::request_status::in_progress)
                 continue;
-            apply(*row, row->planned_status, row->planned_reason, &memo);
+            auto row = to_core(std::move(*stored));
+            apply(row, row.planned_status, row.planned_reason, &memo);
             if (settled != nullptr)
                 settled->push_back(id);
         }
@@ -78,9 +83,11 @@ void service::settle_due_before_call() {
                 // Gone (its write rolled back, its instance deleted) or settled already (by the
                 // timer, an admin settle, a mode change): nothing to do.
                 auto row = requests_.find(id);
-                if (row && row->status == request_status::in_progress && row->due_ms &&
-                    *row->due_ms <= now)
-                    apply(*row, row->planned_status, row->planned_reason);
+                if (!row || row->status != store::request_status::in_progress || !row->due_ms ||
+                    *row->due_ms > now)
+                    continue;
+                auto request = to_core(std::move(*row));
+                apply(request, request.planned_status, request.planned_reason);
             }
             scope.release();
             next_due_.reset(); // it may have been one of them
@@ -104,22 +111,23 @@ std::optional<std::int64_t> service::next_due_wall_ms() {
 async_request service::settle(std::string_view id_text, request_status status,
                               std::optional<std::string> failure_reason) {
     auto const id = ids::parse_uuid(id_text);
-    auto row = id ? requests_.find(*id) : std::nullopt;
-    if (!row)
+    auto found = id ? requests_.find(*id) : std::nullopt;
+    if (!found)
         throw error(errc::not_found, "no request with id " + std::string(id_text),
                     reason::request_not_found);
-    if (row->status != request_status::in_progress)
+    auto request = to_core(std::move(*found));
+    if (request.status != request_status::in_progress)
         throw error(errc::conflict, "request " + std::string(id_text) + " is already " +
-                                        std::string(to_string(row->status)));
+                                        std::string(to_string(request.status)));
     if (status == request_status::in_progress)
         throw error(errc::invalid_argument, "status must be SUCCEEDED or FAILED");
     if (status == request_status::succeeded)
         failure_reason.reset();
     store::write_scope scope(db_);
-    apply(*row, status, std::move(failure_reason));
+    apply(request, status, std::move(failure_reason));
     scope.release();
     schedule_changed();
-    return *row;
+    return request;
 }
 
 std::vector<request_id> service::advance_clock(std::int64_t ms) {
@@ -156,13 +164,15 @@ async_request service::start_request(caller const& who, async_request row, bool 
     plan(row, settle_now);
     if (held) {
         // Stuck by a rule: no due time, no polls; only the admin settle ends it.
-        row.settle_by = store::settle_mode::held;
+        row.settle_by = settle_mode::held;
         row.due_ms.reset();
         row.polls_left = 0;
     }
+    auto stored = to_store(std::move(row));
     store::write_scope scope(db_, store::single_statement);
-    requests_.insert(row);
+    requests_.insert(stored);
     scope.release();
+    row = to_core(std::move(stored));
     if (row.due_ms && *row.due_ms <= row.created_ms)
         due_at_once_.push_back(row.id);
     schedule_added(row.due_ms);
@@ -176,26 +186,26 @@ void service::plan(async_request& row, bool settle_now) {
     row.due_ms.reset();
     row.polls_left = 0;
     if (settle_now) {
-        row.settle_by = store::settle_mode::at_due;
+        row.settle_by = settle_mode::at_due;
         row.due_ms = clock_.now_ms();
         return;
     }
     switch (settings_.mode) {
     case scheduler_mode::automatic:
-        row.settle_by = store::settle_mode::at_due;
+        row.settle_by = settle_mode::at_due;
         row.due_ms = clock_.now_ms() + delay;
         return;
     case scheduler_mode::polls:
-        row.settle_by = store::settle_mode::polls;
+        row.settle_by = settle_mode::polls;
         row.polls_left = settings_.polls;
         return;
-    case scheduler_mode::manual: row.settle_by = store::settle_mode::manual; return;
+    case scheduler_mode::manual: row.settle_by = settle_mode::manual; return;
     }
 }
 
 void service::apply(async_request& row, request_status status, std::optional<std::string> reason,
                     version_memo* memo) {
-    if (!requests_.settle(row.id, status, reason))
+    if (!requests_.settle(row.id, to_store(status), reason))
         return;
     row.status = status;
     row.failure_reason = std::move(reason);

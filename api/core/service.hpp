@@ -2,9 +2,11 @@
 
 #include <functional>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "api/core/applications.hpp"
@@ -14,9 +16,13 @@
 #include "api/core/model.hpp"
 #include "api/core/operations.hpp"
 #include "api/core/rules.hpp"
-#include "store/database.hpp"
-#include "store/requests.hpp"
-#include "store/resources.hpp"
+
+namespace icemu::store {
+class database;
+class resources;
+class requests;
+struct permission_set_row;
+} // namespace icemu::store
 
 namespace icemu::api::core {
 
@@ -45,6 +51,9 @@ struct service_options {
 class service {
 public:
     service(store::database& db, clock& time, service_options options);
+    ~service();
+    service(service const&) = delete;
+    service& operator=(service const&) = delete;
 
     /// Called whenever the earliest due time may have changed (wire it to the scheduler timer).
     std::function<void()> on_schedule_changed;
@@ -319,15 +328,18 @@ public:
     /// The error a call about to run must answer instead, if an error rule matches `facts`
     /// (counted as a hit). Surfaces call it before the operation runs.
     std::optional<fault_error> check_call(call_facts const& facts);
-    std::int64_t store_bytes() { return db_.size_bytes(); }
-    std::vector<std::tuple<request_kind, request_status, std::int64_t>> request_counts() {
-        return requests_.counts();
-    }
+    /// The size of the store in bytes (the metrics' icemu_store_bytes).
+    std::int64_t store_bytes();
+    /// How many requests there are of each kind and status (the metrics).
+    std::vector<std::tuple<request_kind, request_status, std::int64_t>> request_counts();
 
 private:
     instance require_instance(std::string_view instance_id);
     permission_set require_permission_set(std::string_view instance_id,
                                           std::string_view permission_set_id);
+    /// As require_permission_set, as the store has it (to be written back).
+    store::permission_set_row require_permission_set_row(std::string_view instance_id,
+                                                         std::string_view permission_set_id);
     /// The permission set about to change content: not_found if unknown, conflict + in_flight
     /// while a request on it is IN_PROGRESS.
     permission_set require_changeable(std::string_view instance_id,
@@ -376,8 +388,11 @@ private:
     std::int64_t page_limit(page_request const& page) const noexcept;
 
     store::database& db_;
-    store::resources resources_;
-    store::requests requests_;
+    // The repositories, behind a pointer so that this header names no store type in full.
+    struct repositories;
+    std::unique_ptr<repositories> repos_;
+    store::resources& resources_;
+    store::requests& requests_;
     clock& clock_;
     service_options options_;
     scheduler_settings settings_;

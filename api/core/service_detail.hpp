@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "api/core/model.hpp"
+#include "api/core/model_convert.hpp"
 #include "api/core/pagination.hpp"
 #include "store/records.hpp"
 
@@ -34,11 +35,12 @@ inline std::int64_t before(page_token const& token, page_request const& page) {
     return page.token ? token.decode(*page.token) : max_position;
 }
 
-/// The page a list answers: the store's rows, and a token (bound as `token` is) for the position
-/// after the last of them when there are more.
+/// The page a list answers: the store's rows (in the core's type), and a token (bound as `token`
+/// is) for the position after the last of them when there are more.
 template <typename Row>
-page_result<Row> page_of(page_token const& token, store::page<Row>&& rows) {
-    page_result<Row> out{std::move(rows.rows), std::nullopt};
+auto page_of(page_token const& token, store::page<Row>&& rows) {
+    page_result<decltype(to_core(std::declval<Row&&>()))> out{to_core(std::move(rows.rows)),
+                                                              std::nullopt};
     if (rows.next_after)
         out.next_token = token.encode(*rows.next_after);
     return out;

@@ -5,6 +5,9 @@
 #include "api/core/error.hpp"
 #include "api/core/service.hpp"
 #include "api/core/service_detail.hpp"
+#include "store/database.hpp"
+#include "store/requests.hpp"
+#include "store/resources.hpp"
 
 namespace icemu::api::core {
 
@@ -63,7 +66,7 @@ void service::put_tags(std::string_view instance_id, std::string_view permission
                     "A resource can have at most 50 tags; this request would give it " +
                         std::to_string(total) + ".");
     for (auto const& item : tags)
-        resources_.put_tag(instance_id, permission_set_id, item);
+        resources_.put_tag(instance_id, permission_set_id, to_store(item));
 }
 
 } // namespace icemu::api::core

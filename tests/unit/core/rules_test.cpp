@@ -270,7 +270,7 @@ TEST_CASE("a stuck outcome rule holds the request until settled by hand", "[core
     auto const ps = h.permission_set("Stuck");
     auto const row = h.provision(ps, "111111111111");
     auto const stored = h.stored(row.id);
-    CHECK(stored.settle_by == store::settle_mode::held);
+    CHECK(stored.settle_by == core::settle_mode::held);
     CHECK_FALSE(stored.due_ms);
     h.svc.advance_clock(24 * 3600 * 1000);
     CHECK(h.stored(row.id).status == request_status::in_progress);

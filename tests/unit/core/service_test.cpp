@@ -515,9 +515,12 @@ TEST_CASE("service settles every due request in one savepoint, all or none", "[c
     h.svc.on_settled = [&](core::async_request const& row) { settled.push_back(uuid(row)); };
 
     SECTION("a failure on the last one leaves every one of them due") {
-        auto const& last = *std::max_element(rows.begin(), rows.end(), [](auto const& a, auto b) {
-            return std::pair(*a.due_ms, a.seq) < std::pair(*b.due_ms, b.seq);
-        });
+        // The last settled: the latest due, and of those the last created.
+        auto const* latest_row = &rows.front();
+        for (auto const& row : rows)
+            if (*row.due_ms >= *latest_row->due_ms)
+                latest_row = &row;
+        auto const& last = *latest_row;
         h.db.exec(
             "CREATE TEMP TRIGGER refuse BEFORE UPDATE OF status ON requests WHEN "
             "old.account_id = '" +
