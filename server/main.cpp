@@ -248,8 +248,9 @@ int serve(server::config const& cfg) {
                           static_cast<std::size_t>(cfg.journal_max_body_bytes),
                           [&clock] { return clock.offset_ms(); });
     auto append_metrics = [&stats](std::string& out) { stats.render(out); };
-    api::admin::admin_options admin_options{
-        ICEMU_VERSION, cfg.db, {"aws", "huawei"}, append_metrics, cfg.admin_token, false, &calls};
+    api::admin::admin_options admin_options{ICEMU_VERSION,  cfg.db,          {"aws", "huawei"},
+                                            append_metrics, cfg.admin_token, false,
+                                            &calls,         &identity};
     api::admin::surface admin(svc, admin_options);
     // With an admin listener of its own, the main one keeps /_icemu/health (health checks ask
     // the main address) and answers the rest of /_icemu/ with 404.
