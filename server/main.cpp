@@ -10,6 +10,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "api/admin/export.hpp"
 #include "api/admin/faults.hpp"
 #include "api/admin/fixtures.hpp"
 #include "api/admin/surface.hpp"
@@ -346,6 +347,20 @@ int serve(server::config const& cfg) {
     return 0;
 }
 
+// `icemu export --db FILE`: the state document on stdout, or the reason on stderr and 1.
+int export_state(server::config const& cfg) {
+    auto const& path = cfg.db;
+    try {
+        auto const document = api::admin::export_state(path, core_options(cfg));
+        std::fwrite(document.data(), 1, document.size(), stdout);
+        std::fputc('\n', stdout);
+        return std::fflush(stdout) == 0 ? 0 : 1;
+    } catch (std::exception const& e) {
+        std::fprintf(stderr, "icemu: export: store %s: %s\n", path.c_str(), e.what());
+        return 1;
+    }
+}
+
 } // namespace
 
 int main(int argc, char** argv, char** envp) {
@@ -362,6 +377,7 @@ int main(int argc, char** argv, char** envp) {
     case server::command::healthcheck:
         return server::probe_health(start.cfg.listen_host, start.cfg.listen_port,
                                     std::chrono::milliseconds(2000));
+    case server::command::export_state: return export_state(start.cfg);
     case server::command::serve: break;
     }
     try {
