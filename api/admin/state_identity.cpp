@@ -121,8 +121,10 @@ void render_identity_state(json::writer& out, core::service& svc, core::identity
     out.end_array();
 
     out.key("group_memberships").start_array();
-    for (auto const& [i, g] : groups) {
-        auto const& s = stores[i];
+    // Not a structured binding: clang 14 cannot capture one in the lambda below.
+    for (auto const& entry : groups) {
+        auto const& s = stores[entry.first];
+        auto const& g = entry.second;
         auto const group_name = text_at(parse(g.attributes), "DisplayName");
         for (auto const& m : every<core::identity_membership>([&](core::page_request const& page) {
                  return identity.list_memberships(s.identity_store_id, g.id, page);
