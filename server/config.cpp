@@ -41,14 +41,16 @@ parsed_args parse_args(int argc, char const* const* argv) {
         if (!arg.starts_with("-")) {
             if (have_command)
                 throw config_error("unexpected argument " + show(arg) +
-                                   " (one command: serve or healthcheck)");
+                                   " (one command: serve, healthcheck or export)");
             if (arg == "serve")
                 out.cmd = command::serve;
             else if (arg == "healthcheck")
                 out.cmd = command::healthcheck;
+            else if (arg == "export")
+                out.cmd = command::export_state;
             else
                 throw config_error("unknown command " + show(arg) +
-                                   " (commands: serve, healthcheck)");
+                                   " (commands: serve, healthcheck, export)");
             have_command = true;
             continue;
         }

@@ -102,7 +102,7 @@ struct config {
 };
 
 /// What the command line asked for besides settings.
-enum class command { serve, help, version, healthcheck };
+enum class command { serve, help, version, healthcheck, export_state };
 
 struct startup {
     command cmd = command::serve;

@@ -66,7 +66,7 @@ std::string describe(setting const& s, config const& defaults, std::string_view 
 } // namespace
 
 std::string usage() {
-    std::string out = R"(usage: icemu [serve|healthcheck] [flags]
+    std::string out = R"(usage: icemu [serve|healthcheck|export] [flags]
 
 A local emulator of the IAM Identity Center provisioning API (AWS sso-admin and Huawei Cloud).
 
@@ -75,6 +75,9 @@ commands:
     entry(out, "serve", "run the server (default)");
     entry(out, "healthcheck",
           "ask the configured address's /_icemu/health; exit 0 when healthy, else 1");
+    entry(out, "export",
+          "write the state document of the store file (--db), opened read-only, to stdout; "
+          "exit 0, else 1");
     out.append(
         "\nflags (each also --flag=value; flags override ICEMU_* variables, which override "
         "the file):\n");

@@ -10,6 +10,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "api/admin/export.hpp"
 #include "api/admin/faults.hpp"
 #include "api/admin/fixtures.hpp"
 #include "api/admin/surface.hpp"
@@ -249,8 +250,9 @@ int serve(server::config const& cfg) {
                           static_cast<std::size_t>(cfg.journal_max_body_bytes),
                           [&clock] { return clock.offset_ms(); });
     auto append_metrics = [&stats](std::string& out) { stats.render(out); };
-    api::admin::admin_options admin_options{
-        ICEMU_VERSION, cfg.db, {"aws", "huawei"}, append_metrics, cfg.admin_token, false, &calls};
+    api::admin::admin_options admin_options{ICEMU_VERSION,  cfg.db,          {"aws", "huawei"},
+                                            append_metrics, cfg.admin_token, false,
+                                            &calls,         &identity};
     api::admin::surface admin(svc, admin_options);
     // With an admin listener of its own, the main one keeps /_icemu/health (health checks ask
     // the main address) and answers the rest of /_icemu/ with 404.
@@ -346,6 +348,20 @@ int serve(server::config const& cfg) {
     return 0;
 }
 
+// `icemu export --db FILE`: the state document on stdout, or the reason on stderr and 1.
+int export_state(server::config const& cfg) {
+    auto const& path = cfg.db;
+    try {
+        auto const document = api::admin::export_state(path, core_options(cfg));
+        std::fwrite(document.data(), 1, document.size(), stdout);
+        std::fputc('\n', stdout);
+        return std::fflush(stdout) == 0 ? 0 : 1;
+    } catch (std::exception const& e) {
+        std::fprintf(stderr, "icemu: export: store %s: %s\n", path.c_str(), e.what());
+        return 1;
+    }
+}
+
 } // namespace
 
 int main(int argc, char** argv, char** envp) {
@@ -362,6 +378,7 @@ int main(int argc, char** argv, char** envp) {
     case server::command::healthcheck:
         return server::probe_health(start.cfg.listen_host, start.cfg.listen_port,
                                     std::chrono::milliseconds(2000));
+    case server::command::export_state: return export_state(start.cfg);
     case server::command::serve: break;
     }
     try {

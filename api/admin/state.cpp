@@ -9,21 +9,6 @@ namespace icemu::api::admin {
 
 namespace {
 
-// Every item of a paginated core list, page after page.
-template <typename T, typename Fn>
-std::vector<T> every(Fn const& page_of) {
-    std::vector<T> out;
-    core::page_request page;
-    for (;;) {
-        auto result = page_of(page);
-        for (auto& item : result.items)
-            out.push_back(std::move(item));
-        if (!result.next_token)
-            return out;
-        page.token = std::move(result.next_token);
-    }
-}
-
 void optional_member(json::writer& out, std::string_view key, std::optional<std::string> const& v) {
     out.key(key);
     v ? out.string(*v) : out.null();

@@ -1,11 +1,28 @@
 #pragma once
 
 #include <functional>
+#include <utility>
+#include <vector>
 
 #include "api/core/service.hpp"
 #include "api/json/writer.hpp"
 
 namespace icemu::api::admin {
+
+/// Every item of a paginated core list, page after page.
+template <typename T, typename Fn>
+std::vector<T> every(Fn const& page_of) {
+    std::vector<T> out;
+    core::page_request page;
+    for (;;) {
+        auto result = page_of(page);
+        for (auto& item : result.items)
+            out.push_back(std::move(item));
+        if (!result.next_token)
+            return out;
+        page.token = std::move(result.next_token);
+    }
+}
 
 /// `GET /_icemu/state`: the sandbox's resources as one JSON document in the fixtures format
 /// (instances, permission_sets, assignments), extended with what fixtures cannot express: ids,

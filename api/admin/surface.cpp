@@ -11,6 +11,7 @@
 #include "api/admin/journal.hpp"
 #include "api/admin/metrics.hpp"
 #include "api/admin/state.hpp"
+#include "api/admin/state_identity.hpp"
 #include "api/admin/ui.hpp"
 #include "api/auth/crypto.hpp"
 #include "api/core/error.hpp"
@@ -377,14 +378,7 @@ server::response delete_journal(call& c) {
 
 // The sandbox as one document; its requests as /_icemu/requests lists them, and the scheduler.
 server::response get_state(call& c) {
-    render_state(c.out, c.svc, [&c](json::writer& out) {
-        out.key("requests").start_array();
-        for (auto const& row : c.svc.admin_requests({}))
-            render_request(out, row);
-        out.end_array();
-        out.key("scheduler");
-        render_scheduler(out, c.svc.scheduler());
-    });
+    render_state_document(c.out, c.svc, c.options.identity);
     return ok(c);
 }
 
@@ -454,6 +448,20 @@ constexpr std::array routes{
 };
 
 } // namespace
+
+void render_state_document(json::writer& out, core::service& svc, core::identity_store* identity) {
+    render_state(out, svc, [&](json::writer& more) {
+        if (identity != nullptr)
+            render_identity_state(more, svc, *identity);
+        // Each further module (regions, ...) renders its own section here.
+        more.key("requests").start_array();
+        for (auto const& row : svc.admin_requests({}))
+            render_request(more, row);
+        more.end_array();
+        more.key("scheduler");
+        render_scheduler(more, svc.scheduler());
+    });
+}
 
 std::string instance_hex(std::string_view text) {
     auto const id = ids::instance_id(text, ids::every_instance_form);

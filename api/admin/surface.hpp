@@ -5,7 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "api/core/identity.hpp"
 #include "api/core/service.hpp"
+#include "api/json/writer.hpp"
 #include "server/journal.hpp"
 #include "server/message.hpp"
 #include "server/path_router.hpp"
@@ -28,6 +30,9 @@ struct admin_options {
     /// The request journal that /_icemu/journal reads and clears (none: those calls answer an
     /// empty journal).
     server::journal* journal = nullptr;
+    /// The identity stores that `GET /_icemu/state` exports (none: the state has no users,
+    /// groups or memberships).
+    core::identity_store* identity = nullptr;
 };
 
 /// icemu's own API under /_icemu/: health, reset, requests and their settlement, the
@@ -54,6 +59,10 @@ private:
 /// The default FailureReason of a request failed without one (a real AWS text).
 inline constexpr std::string_view default_failure_reason =
     "An unexpected internal service exception was encountered";
+
+/// The document of `GET /_icemu/state`: render_state's sections, the identity store's (when
+/// `identity` is given), the requests and the scheduler. For `icemu export` as well.
+void render_state_document(json::writer& out, core::service& svc, core::identity_store* identity);
 
 /// Accepts an instance as its ARN, ssoins-<hex>, ins-<hex> or the bare 16 hex.
 std::string instance_hex(std::string_view text);

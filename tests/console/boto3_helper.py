@@ -4,6 +4,7 @@ answer as JSON on stdout.
     python3 boto3_helper.py ENDPOINT create-and-provision NAME ACCOUNT -> {"request_id": ...}
     python3 boto3_helper.py ENDPOINT provisioning-status REQUEST_ID  -> the status object
     python3 boto3_helper.py ENDPOINT list-permission-sets            -> {"count": N}
+    python3 boto3_helper.py ENDPOINT create-user USER GROUP          -> {"user_id": ...}
 """
 
 import json
@@ -17,10 +18,10 @@ for var in ("no_proxy", "NO_PROXY"):
     os.environ[var] = ",".join(filter(None, [os.environ.get(var, ""), "127.0.0.1", "localhost"]))
 
 
-def client(endpoint):
+def client(endpoint, service="sso-admin"):
     session = boto3.session.Session(aws_access_key_id="AKIDEXAMPLE",
                                     aws_secret_access_key="secret", region_name="us-east-1")
-    return session.client("sso-admin", endpoint_url=endpoint,
+    return session.client(service, endpoint_url=endpoint,
                           config=Config(retries={"total_max_attempts": 1, "mode": "standard"}))
 
 
@@ -44,6 +45,17 @@ def main(endpoint, command, *args):
                                  ["PermissionSets"])}
         except sso.exceptions.ClientError as e:
             return {"error": e.response["Error"]["Code"]}
+    if command == "create-user":
+        user_name, group_name = args
+        ids = client(endpoint, "identitystore")
+        store = sso.list_instances()["Instances"][0]["IdentityStoreId"]
+        user = ids.create_user(IdentityStoreId=store, UserName=user_name,
+                               DisplayName=user_name.title(),
+                               Name={"GivenName": user_name, "FamilyName": "Console"})["UserId"]
+        group = ids.create_group(IdentityStoreId=store, DisplayName=group_name)["GroupId"]
+        ids.create_group_membership(IdentityStoreId=store, GroupId=group,
+                                    MemberId={"UserId": user})
+        return {"user_id": user}
     raise SystemExit("unknown command " + command)
 
 

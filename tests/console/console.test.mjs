@@ -1,7 +1,7 @@
 // The console at /_icemu/ui in a real browser: Debian's chromium, headless, driven by
-// playwright-core (nothing downloaded). A request created through boto3 shows up; the page settles
-// it FAILED with a reason and boto3 reads that reason; a fault rule added through the page counts
-// its hits. The page loads without a console error (its favicon included), and it asks for the
+// playwright-core (nothing downloaded). A request created through boto3 shows up, and so do a user
+// and its group; the page settles it FAILED with a reason and boto3 reads that reason; a fault rule
+// added through the page counts its hits. The page loads without a console error (its favicon included), and it asks for the
 // admin token when one is set. Writes the screenshot docs/console.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -102,6 +102,11 @@ test('the console shows, settles and faults what boto3 does', async () => {
     await row.waitFor({ timeout: WAIT });
     assert.match(await row.textContent(), /IN_PROGRESS/);
     assert.match(await page.locator('#provisioning').textContent(), /111122223333/);
+    // A user and group made through boto3's identitystore show up with the membership.
+    const { user_id: userId } = boto3(icemu.base, 'create-user', 'console-user', 'console-group');
+    const user = page.locator('#identity tbody tr', { hasText: userId });
+    await user.waitFor({ timeout: WAIT });
+    assert.match(await user.textContent(), /console-user.*ENABLED.*console-group/);
     // The journal shows boto3's calls; one expands to its bodies.
     const call = page.locator('#journal tr.call', { hasText: 'ProvisionPermissionSet' });
     await call.first().waitFor({ timeout: WAIT });

@@ -2,9 +2,12 @@
 agrees with what the describe and list calls answer."""
 
 import json
+import os
+import sqlite3
+import subprocess
 import unittest
 
-from harness import DEFAULT_ACCOUNT, IcemuTestCase
+from harness import DEFAULT_ACCOUNT, IcemuTestCase, _boto3_session, icemu_binary
 
 ACCOUNT_A = "111122223333"
 ACCOUNT_B = "444455556666"
@@ -112,6 +115,97 @@ class StateTest(IcemuTestCase):
         self.assertEqual(by_id[request_id]["failure_reason"], "no role")
         self.assertEqual(by_id[created["RequestId"]]["kind"], "ASSIGNMENT_CREATE")
         self.assertEqual(sorted(by_id), sorted(r["request_id"] for r in self.icemu.requests()))
+
+    def build_identity_store(self):
+        """Two users (one with every fixture attribute and more), a group with both."""
+        ids = _boto3_session().client("identitystore", endpoint_url=self.icemu.endpoint)
+        store = self.sso.list_instances()["Instances"][0]["IdentityStoreId"]
+        jdoe = ids.create_user(
+            IdentityStoreId=store, UserName="jdoe", DisplayName="Jane Doe",
+            Name={"GivenName": "Jane", "FamilyName": "Doe"},
+            Emails=[{"Value": "jdoe@example.com", "Type": "work", "Primary": True}],
+            Title="Engineer")["UserId"]
+        bob = ids.create_user(IdentityStoreId=store, UserName="bob", DisplayName="Bob",
+                              Name={"GivenName": "Bob", "FamilyName": "B"})["UserId"]
+        group = ids.create_group(IdentityStoreId=store, DisplayName="admins",
+                                 Description="the admins")["GroupId"]
+        for user in (jdoe, bob):
+            ids.create_group_membership(IdentityStoreId=store, GroupId=group,
+                                        MemberId={"UserId": user})
+        return ids, store
+
+    def test_the_identity_store_section_agrees_with_identitystore(self):
+        ids, store = self.build_identity_store()
+        doc = self.state()
+        users = ids.list_users(IdentityStoreId=store)["Users"]
+        self.assertEqual(sorted(u["user_id"] for u in doc["users"]),
+                         sorted(u["UserId"] for u in users))
+        by_name = {u["user_name"]: u for u in doc["users"]}
+        jdoe = by_name["jdoe"]
+        described = ids.describe_user(IdentityStoreId=store, UserId=jdoe["user_id"])
+        self.assertEqual(
+            (jdoe["owner_account_id"], jdoe["identity_store_id"], jdoe["display_name"],
+             jdoe["given_name"], jdoe["family_name"], jdoe["email"]),
+            (DEFAULT_ACCOUNT, store, "Jane Doe", "Jane", "Doe", "jdoe@example.com"))
+        self.assertEqual(jdoe["attributes"]["Title"], described["Title"])
+        self.assertEqual(jdoe["attributes"]["Emails"], described["Emails"])
+        self.assertEqual(jdoe["status"], "ENABLED")
+        self.assertEqual(by_name["bob"]["status"], ids.describe_user(
+            IdentityStoreId=store, UserId=by_name["bob"]["user_id"])["UserStatus"])
+        [group] = doc["groups"]
+        self.assertEqual((group["display_name"], group["description"]), ("admins", "the admins"))
+        self.assertEqual(group["group_id"], ids.list_groups(IdentityStoreId=store)["Groups"][0][
+            "GroupId"])
+        listed = ids.list_group_memberships(IdentityStoreId=store,
+                                            GroupId=group["group_id"])["GroupMemberships"]
+        self.assertEqual(
+            sorted((m["membership_id"], m["user_id"], m["user"], m["group"])
+                   for m in doc["group_memberships"]),
+            sorted((m["MembershipId"], m["MemberId"]["UserId"],
+                    "jdoe" if m["MemberId"]["UserId"] == jdoe["user_id"] else "bob", "admins")
+                   for m in listed))
+
+    def export(self, db):
+        # The configuration of the server (its scheduler mode) goes with it.
+        return subprocess.run([icemu_binary(), "export", "--db", db], capture_output=True,
+                              text=True, timeout=60, check=False, env=self.icemu.child_env())
+
+    def test_export_writes_the_state_of_a_stopped_icemus_store(self):
+        self.build_identity_store()
+        ps = self.create_permission_set("Exported")["PermissionSetArn"]
+        created = self.create_assignment(ps, ACCOUNT_A, USER)
+        self.icemu.settle(created["RequestId"])
+        self.icemu.advance(1234)
+        served = self.state()
+        self.icemu.stop()
+        before = os.stat(self.icemu.db)
+        done = self.export(self.icemu.db)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(json.loads(done.stdout), served)
+        after = os.stat(self.icemu.db)
+        self.assertEqual((before.st_size, before.st_mtime_ns), (after.st_size, after.st_mtime_ns))
+        self.icemu.start()
+
+    def test_export_refuses_a_missing_file_and_a_newer_schema(self):
+        self.icemu.stop()
+        done = self.export(os.path.join(self.icemu.tmp, "absent.db"))
+        self.assertEqual(done.returncode, 1, done.stderr)
+        self.assertIn("absent.db", done.stderr)
+        self.assertEqual(done.stdout, "")
+        db = sqlite3.connect(self.icemu.db)
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        db.execute("PRAGMA user_version=%d" % (version + 1))
+        db.commit()
+        db.close()
+        done = self.export(self.icemu.db)
+        self.assertEqual(done.returncode, 1, done.stderr)
+        self.assertIn("newer than this icemu's", done.stderr)
+        self.assertEqual(done.stdout, "")
+        db = sqlite3.connect(self.icemu.db)
+        db.execute("PRAGMA user_version=%d" % version)
+        db.commit()
+        db.close()
+        self.icemu.start()
 
     def test_put_is_not_served_yet(self):
         status, answer = self.icemu.admin("PUT", "/_icemu/state", {})

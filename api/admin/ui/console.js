@@ -116,6 +116,22 @@ function renderState(state) {
     cell(tr, sets.filter((p) => p.owner_account_id === i.owner_account_id).length);
     body.appendChild(tr);
   });
+  // Each instance's users with the groups they are members of (a state without the identity
+  // store's sections shows none).
+  const groupsOf = new Map(); // user id -> group display names
+  for (const m of state.group_memberships || [])
+    groupsOf.set(m.user_id, [...(groupsOf.get(m.user_id) || []), m.group]);
+  fill("#identity", state.users || [], (body, u) => {
+    const tr = document.createElement("tr");
+    const instance = state.instances.find((i) => i.identity_store_id === u.identity_store_id);
+    cell(tr, instance ? instance.instance_id : u.identity_store_id);
+    cell(tr, u.user_id).className = "id";
+    cell(tr, u.user_name);
+    cell(tr, u.display_name);
+    cell(tr, u.status);
+    cell(tr, (groupsOf.get(u.user_id) || []).join(", "));
+    body.appendChild(tr);
+  });
   const latest = new Map(); // "ps/account" -> newest PROVISION request
   for (const r of [...state.requests].sort((a, b) => b.created_date - a.created_date)) {
     if (r.kind !== "PROVISION") continue;

@@ -158,10 +158,13 @@ TEST_CASE("config reads the command and the informational flags", "[server]") {
     CHECK(load({"--help"}).cmd == command::help);
     CHECK(load({"-h"}).cmd == command::help);
     CHECK(load({"--version"}).cmd == command::version);
+    CHECK(load({"export", "--db", "a.db"}).cmd == command::export_state);
+    CHECK(load({"export", "--db", "a.db"}).cfg.db == "a.db");
     SECTION("help works even when the configuration is broken") {
         CHECK(load({"--help"}, {"ICEMU_THREADS=0"}).cmd == command::help);
     }
-    CHECK(error_of({"migrate"}) == R"(unknown command "migrate" (commands: serve, healthcheck))");
+    CHECK(error_of({"migrate"}) ==
+          R"(unknown command "migrate" (commands: serve, healthcheck, export))");
     CHECK(error_of({"serve", "healthcheck"}).find("unexpected argument \"healthcheck\"") == 0);
     CHECK(error_of({"--help=yes"}) == "--help takes no value");
 }
