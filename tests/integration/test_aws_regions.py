@@ -154,25 +154,26 @@ class RegionsTest(RegionTestCase):
         self.assertEqual(self.status("eu-west-1"), "ACTIVE")
 
     def test_the_scheduler_and_outcome_rules(self):
-        self.icemu.scheduler(mode="auto", delay_ms={"min": 1000, "max": 1000})
+        # The clock is wall time plus the advances: a minute's delay leaves room for the calls.
+        self.icemu.scheduler(mode="auto", delay_ms={"min": 60000, "max": 60000})
         status, _ = self.icemu.admin("PUT", "/_icemu/faults", {"rules": [
             {"match": {"kind": "REGION"},
              "outcome": {"status": "FAILED", "failure_reason": "Rule says no."}, "times": 1}]})
         self.assertEqual(status, 200)
         self.add("eu-west-1")
         self.assertEqual(self.status("eu-west-1"), "ADDING")
-        self.assertEqual(len(self.icemu.advance(1000)["settled"]), 1)
+        self.assertEqual(len(self.icemu.advance(60000)["settled"]), 1)
         self.assertClientError("ResourceNotFoundException", self.status, "eu-west-1")
         (failed,) = self.icemu.requests(kind="REGION", status="FAILED")
         self.assertEqual(failed["failure_reason"], "Rule says no.")
         # The rule is used up: added at the due time, removed at the next one.
         self.add("eu-west-1")
-        self.icemu.advance(999)
+        self.icemu.advance(30000)
         self.assertEqual(self.status("eu-west-1"), "ADDING")
-        self.icemu.advance(1)
+        self.icemu.advance(30000)
         self.assertEqual(self.status("eu-west-1"), "ACTIVE")
         self.remove("eu-west-1")
-        self.icemu.advance(1000)
+        self.icemu.advance(60000)
         self.assertClientError("ResourceNotFoundException", self.status, "eu-west-1")
         # polls mode: settled on the Nth DescribeRegion.
         self.icemu.scheduler(mode="polls", polls=2)
