@@ -95,6 +95,8 @@ struct config {
     /// An assignment whose principal is not in the instance's identity store settles FAILED.
     bool identity_require_principals = false;
     std::vector<instance_config> instances{{"123456789012", "", "", ""}};
+    /// The primary Region of every instance (aws.region).
+    std::string aws_region = "us-east-1";
     /// AWS managed policy ARNs the built-in catalogue lacks (aws.extra_managed_policies).
     std::vector<std::string> extra_managed_policies;
     std::string faults_json = R"({"rules":[]})"; // the "faults" object, validated by the core

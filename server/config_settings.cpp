@@ -584,6 +584,8 @@ constexpr setting table[] = {
      integer<&config::journal_max_body_bytes>(0, mib)},
     {"fixtures", "ICEMU_FIXTURES", "--fixtures", "PATH",
      "JSON file or folder loaded at first start", text<&config::fixtures>()},
+    {"aws.region", "ICEMU_AWS_REGION", "--aws-region", "REGION",
+     "the primary Region of every instance (ListRegions)", text<&config::aws_region>(aws_region)},
     {"aws.extra_managed_policies", "ICEMU_AWS_EXTRA_MANAGED_POLICIES",
      "--aws-extra-managed-policies", "ARN,...", "AWS managed policies the built-in catalogue lacks",
      list<&config::extra_managed_policies>(managed_policy_arn)},

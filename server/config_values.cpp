@@ -149,6 +149,14 @@ std::string managed_policy_arn(std::string_view where, std::string_view value) {
     return std::string(value);
 }
 
+std::string aws_region(std::string_view where, std::string_view value) {
+    static std::regex const pattern(R"(([a-z]+-){2,3}\d)");
+    if (value.empty() || value.size() > 32 ||
+        !std::regex_match(value.begin(), value.end(), pattern))
+        fail(where, show(value) + " is not an AWS Region name (like us-east-1)");
+    return std::string(value);
+}
+
 std::int64_t in_range(std::string_view where, std::int64_t value, std::int64_t min,
                       std::int64_t max) {
     if (value < min || value > max)

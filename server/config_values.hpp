@@ -71,6 +71,10 @@ std::string identity_store_id(std::string_view where, std::string_view value);
 /// An AWS managed policy ARN, as the sso-admin model's ManagedPolicyArn pattern says.
 std::string managed_policy_arn(std::string_view where, std::string_view value);
 
+/// An AWS Region name, as the sso-admin model's RegionName says (1-32 characters,
+/// ([a-z]+-){2,3}\d: us-east-1).
+std::string aws_region(std::string_view where, std::string_view value);
+
 /// `value` when it is between min and max ("N is not between MIN and MAX" otherwise).
 std::int64_t in_range(std::string_view where, std::int64_t value, std::int64_t min,
                       std::int64_t max);

@@ -67,6 +67,7 @@ api::core::service_options core_options(server::config const& cfg) {
         out.instances.push_back({i.owner_account_id, i.instance_id, i.identity_store_id, i.name});
     out.enforce_tenancy = cfg.auth_mode == server::auth_mode::verify;
     out.max_page_size = cfg.max_page_size;
+    out.primary_region = cfg.aws_region;
     // The configuration checked each ARN's form already.
     out.managed_policies = api::core::managed_policy_catalogue(cfg.extra_managed_policies);
     // Each surface adds the operations it answers (both, whichever listen): fault rules name

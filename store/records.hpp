@@ -78,6 +78,7 @@ enum class request_kind : int {
     assignment_delete = 2,
     instance_encryption = 3, // UpdateInstance's EncryptionConfiguration: names no permission set
     access_control_attributes = 4, // CreateInstanceAccessControlAttributeConfiguration: likewise
+    region = 5,                    // AddRegion / RemoveRegion: likewise
 };
 enum class request_status : int { in_progress = 0, succeeded = 1, failed = 2 };
 /// How an IN_PROGRESS request will end: at its due time, on its Nth describe, by the admin API

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "api/aws/app_actions.hpp"
+#include "api/aws/region_actions.hpp"
 #include "api/aws/render.hpp"
 #include "api/core/error.hpp"
 #include "api/json/reader.hpp"
@@ -480,7 +481,9 @@ found_action find_action(std::string_view operation) noexcept {
     for (auto const& [name, fn] : actions)
         if (name == operation)
             return {name, fn};
-    return find_app_action(operation);
+    if (auto const found = find_app_action(operation); found.fn != nullptr)
+        return found;
+    return find_region_action(operation);
 }
 
 } // namespace icemu::api::aws

@@ -81,6 +81,7 @@ enum class request_kind : int {
     assignment_delete = 2,
     instance_encryption = 3, // UpdateInstance's EncryptionConfiguration: names no permission set
     access_control_attributes = 4, // CreateInstanceAccessControlAttributeConfiguration: likewise
+    region = 5,                    // AddRegion / RemoveRegion: likewise
 };
 enum class request_status : int { in_progress = 0, succeeded = 1, failed = 2 };
 /// How an IN_PROGRESS request will end: at its due time, on its Nth describe, by the admin API
@@ -240,13 +241,14 @@ struct request_kind_info {
 };
 
 /// Every kind, in the order lists and metrics show them.
-inline constexpr std::array<request_kind_info, 5> request_kinds{{
+inline constexpr std::array<request_kind_info, 6> request_kinds{{
     {request_kind::provision, "PROVISION", "ProvisionPermissionSet"},
     {request_kind::assignment_create, "ASSIGNMENT_CREATE", "CreateAccountAssignment"},
     {request_kind::assignment_delete, "ASSIGNMENT_DELETE", "DeleteAccountAssignment"},
     {request_kind::instance_encryption, "INSTANCE_ENCRYPTION", "UpdateInstance"},
     {request_kind::access_control_attributes, "ACCESS_CONTROL_ATTRIBUTES",
      "CreateInstanceAccessControlAttributeConfiguration"},
+    {request_kind::region, "REGION", "AddRegion"},
 }};
 
 /// "PROVISION, ASSIGNMENT_CREATE, ... or INSTANCE_ENCRYPTION", for messages that list the kinds.

@@ -25,7 +25,9 @@ static_assert(static_cast<int>(request_kind::provision) ==
               static_cast<int>(request_kind::instance_encryption) ==
                   static_cast<int>(store::request_kind::instance_encryption) &&
               static_cast<int>(request_kind::access_control_attributes) ==
-                  static_cast<int>(store::request_kind::access_control_attributes));
+                  static_cast<int>(store::request_kind::access_control_attributes) &&
+              static_cast<int>(request_kind::region) ==
+                  static_cast<int>(store::request_kind::region));
 static_assert(static_cast<int>(request_status::in_progress) ==
                   static_cast<int>(store::request_status::in_progress) &&
               static_cast<int>(request_status::succeeded) ==

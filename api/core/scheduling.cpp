@@ -7,6 +7,7 @@
 
 #include "api/core/error.hpp"
 #include "api/core/model_convert.hpp"
+#include "api/core/regions.hpp"
 #include "api/core/service.hpp"
 #include "ids/ids.hpp"
 #include "store/database.hpp"
@@ -253,8 +254,11 @@ void service::apply(async_request& row, request_status status, std::optional<std
             break;
         case request_kind::access_control_attributes:
             break; // the configuration's status is its request's (access_control.cpp)
+        case request_kind::region: break; // below: a FAILED one has an effect too
         }
     }
+    if (row.kind == request_kind::region)
+        settle_region(db_, row);
     if (on_settled)
         on_settled(row);
 }

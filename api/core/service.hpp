@@ -41,6 +41,8 @@ struct service_options {
     managed_policy_catalogue managed_policies{};
     /// The operations the surfaces answer (each surface adds its own): fault rules name them.
     operation_catalogue operations{};
+    /// The primary Region of every instance (aws.region): ListRegions answers it first.
+    std::string primary_region = "us-east-1";
 };
 
 /// The provisioning API, shared by every surface: validation of state (existence, conflicts),
@@ -260,6 +262,8 @@ public:
     // Tenancy (tenancy.cpp; the verify auth mode). Surfaces call these before an operation that
     // names an instance (or a permission set alone), once its input is valid.
     bool tenancy_enforced() const noexcept { return options_.enforce_tenancy; }
+    /// The options the service was made with (the primary Region, the page size cap).
+    service_options const& options() const noexcept { return options_; }
     /// access_denied + not_owner when tenancy is enforced and the instance exists but `who`
     /// does not own it; the message names `operation` (e.g. "DescribePermissionSet") and the
     /// instance as AWS IAM would. An unknown instance passes: the operation answers not_found.

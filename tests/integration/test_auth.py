@@ -360,6 +360,10 @@ def _calls(instance, ps, request_id):
         "UpdateInstanceAccessControlAttributeConfiguration": {
             "InstanceArn": instance, "InstanceAccessControlAttributeConfiguration": ABAC},
         "DeleteInstanceAccessControlAttributeConfiguration": {"InstanceArn": instance},
+        "AddRegion": {"InstanceArn": instance, "RegionName": "eu-west-1"},
+        "DescribeRegion": {"InstanceArn": instance, "RegionName": "us-east-1"},
+        "ListRegions": {"InstanceArn": instance},
+        "RemoveRegion": {"InstanceArn": instance, "RegionName": "eu-west-1"},
     }
 
 

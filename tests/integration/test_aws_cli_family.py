@@ -503,6 +503,27 @@ class AwsCliFamilyTest(IcemuTestCase):
         self.aws("describe-instance-access-control-attribute-configuration", "--instance-arn",
                  inst, expect_error="ResourceNotFoundException")
 
+    def test_regions(self):
+        inst = self.instance_arn()
+        # A delay of 0: an added Region is ACTIVE by the next call, a removed one gone.
+        self.assertEqual(self.aws("add-region", "--instance-arn", inst,
+                                  "--region-name", "eu-west-1"), {"Status": "ADDING"})
+        out = self.aws("describe-region", "--instance-arn", inst, "--region-name", "eu-west-1")
+        self.assertEqual((out["RegionName"], out["Status"], out["IsPrimaryRegion"]),
+                         ("eu-west-1", "ACTIVE", False))
+        self.assertDate(out["AddedDate"])
+        out = self.aws("list-regions", "--instance-arn", inst)
+        self.assertEqual([(r["RegionName"], r["IsPrimaryRegion"]) for r in out["Regions"]],
+                         [("us-east-1", True), ("eu-west-1", False)])
+        self.aws("add-region", "--instance-arn", inst, "--region-name", "us-east-1",
+                 expect_error="ConflictException")
+        self.aws("remove-region", "--instance-arn", inst, "--region-name", "us-east-1",
+                 expect_error="ValidationException")
+        self.assertEqual(self.aws("remove-region", "--instance-arn", inst,
+                                  "--region-name", "eu-west-1"), {"Status": "REMOVING"})
+        self.aws("describe-region", "--instance-arn", inst, "--region-name", "eu-west-1",
+                 expect_error="ResourceNotFoundException")
+
     # ---- coverage ------------------------------------------------------------------------------
 
     def test_zz_every_operation_of_the_family_ran(self):

@@ -95,7 +95,7 @@ TEST_CASE("fault rules are refused with the rule index and field", "[admin]") {
         "rules[1].match.operation: \"ListEverything\" is not an operation of either surface");
     CHECK(refusal(rule(R"({"match":{"kind":"PROVISIONING"},"outcome":{"status":"FAILED"}})")) ==
           "rules[1].match.kind: \"PROVISIONING\" is not PROVISION, ASSIGNMENT_CREATE, "
-          "ASSIGNMENT_DELETE, INSTANCE_ENCRYPTION or ACCESS_CONTROL_ATTRIBUTES");
+          "ASSIGNMENT_DELETE, INSTANCE_ENCRYPTION, ACCESS_CONTROL_ATTRIBUTES or REGION");
     CHECK(refusal(rule(R"({"match":{"surface":"gcp"},"outcome":{"status":"FAILED"}})")) ==
           "rules[1].match.surface: \"gcp\" is not \"aws\" or \"huawei\"");
     CHECK(refusal(rule(R"({"error":{"code":"ValidationException"}})")) ==

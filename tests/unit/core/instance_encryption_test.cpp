@@ -78,7 +78,7 @@ std::string const customer = std::string("CUSTOMER_MANAGED_KEY ") + kms_key;
 TEST_CASE("the kinds table names each kind and the operation that creates it", "[core]") {
     CHECK(core::request_kind_names() ==
           "PROVISION, ASSIGNMENT_CREATE, ASSIGNMENT_DELETE, "
-          "INSTANCE_ENCRYPTION or ACCESS_CONTROL_ATTRIBUTES");
+          "INSTANCE_ENCRYPTION, ACCESS_CONTROL_ATTRIBUTES or REGION");
     for (auto const& info : core::request_kinds) {
         CHECK(core::to_string(info.kind) == info.name);
         CHECK(core::parse_request_kind(info.name) == info.kind);

@@ -92,6 +92,7 @@ std::map<std::string, sample, std::less<>> const samples{
     {"journal.size", {"0", "0", "2", "1000000"}},
     {"journal.max_body_bytes", {"0", "0", "1", "1048576"}},
     {"fixtures", {R"("/fixtures/file")", "/fixtures/file", "/fixtures/env", "/fixtures/flag"}},
+    {"aws.region", {R"("eu-west-1")", "eu-west-1", "ap-southeast-2", "us-gov-west-1"}},
     {"aws.extra_managed_policies",
      {R"(["arn:aws:iam::aws:policy/A", "arn:aws-cn:iam::aws:policy/team/B"])",
       "arn:aws:iam::aws:policy/A,arn:aws-cn:iam::aws:policy/team/B", "arn:aws:iam::aws:policy/C",

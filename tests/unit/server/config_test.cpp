@@ -587,6 +587,18 @@ TEST_CASE("config refuses an extra managed policy that is not an AWS managed pol
           R"(unknown key "aws.managed_policies" in FILE)");
 }
 
+TEST_CASE("config reads aws.region and refuses what is not a Region name", "[server]") {
+    CHECK(load({}).cfg.aws_region == "us-east-1");
+    CHECK(load({"--aws-region", "us-gov-west-1"}).cfg.aws_region == "us-gov-west-1");
+    CHECK(load({}, {"ICEMU_AWS_REGION=eu-central-2"}).cfg.aws_region == "eu-central-2");
+    CHECK(error_of({"--aws-region", "EU-WEST-1"}) ==
+          "--aws-region: \"EU-WEST-1\" is not an AWS Region name (like us-east-1)");
+    CHECK(error_of({}, {"ICEMU_AWS_REGION=us-east"}) ==
+          "ICEMU_AWS_REGION: \"us-east\" is not an AWS Region name (like us-east-1)");
+    CHECK(file_error(R"({"aws": {"region": "a-b-c-d-1"}})") ==
+          "FILE: aws.region: \"a-b-c-d-1\" is not an AWS Region name (like us-east-1)");
+}
+
 TEST_CASE("config reads store.cache_kib and store.mmap_mib from the file, variables and flags",
           "[server]") {
     temp_file const empty("{}");
