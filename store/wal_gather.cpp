@@ -176,8 +176,11 @@ int x_truncate(sqlite3_file* f, sqlite3_int64 size) {
     if (int const rc = flush(g); rc != SQLITE_OK)
         return rc;
     int const rc = methods_of(g)->xTruncate(g->real, size);
-    if (g->pending != nullptr)
-        g->pending->end = -1;
+    // journal_size_limit cuts the file of a WAL that started over, past where its content ends:
+    // that end holds, and later frames are appends again. After a failure it is taken from the
+    // file before gathering more.
+    if (g->pending != nullptr && g->pending->end >= 0)
+        g->pending->end = rc == SQLITE_OK ? std::min<sqlite3_int64>(g->pending->end, size) : -1;
     return rc;
 }
 

@@ -63,6 +63,9 @@ std::optional<request_kind> kind_of_operation(std::string_view operation) noexce
     for (auto const& info : request_kinds)
         if (info.operation == operation)
             return info.kind;
+    // The one kind two operations create: RemoveRegion's requests are REGION requests too.
+    if (operation == "RemoveRegion")
+        return request_kind::region;
     return std::nullopt;
 }
 

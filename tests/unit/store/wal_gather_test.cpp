@@ -122,6 +122,29 @@ TEST_CASE("a gathering WAL keeps SQLite's order through spills, rewrites and res
     CHECK(reader.integrity() == "ok");
 }
 
+TEST_CASE("a WAL cut back by journal_size_limit after it started over gathers again", "[store]") {
+    temp_dir dir;
+    auto const options = dir.db_options();
+    store::database db(options);
+    REQUIRE(db.gathering_wal_writes());
+    db.exec("PRAGMA journal_size_limit=65536");
+    db.exec("CREATE TABLE t(x INTEGER, b BLOB)");
+    insert_rows(db, 2000, 1000); // about 2 MB of WAL: far over the limit
+    db.exec("PRAGMA wal_checkpoint(RESTART)");
+    // The next commit starts the WAL over, and SQLite then cuts its file back to the limit.
+    insert_rows(db, 10, 500);
+    plain_reader reader(options.path);
+    for (int commit = 0; commit < 5; ++commit) {
+        auto const before = store::wal_gather_stats();
+        insert_rows(db, 10, 500);
+        auto const after = store::wal_gather_stats();
+        CHECK(after.commit_flushes == before.commit_flushes + 1);
+        CHECK(after.in_place == before.in_place); // appends, gathered: none written alone
+    }
+    CHECK(reader.count("t") == 2000 + 6 * 10);
+    CHECK(reader.integrity() == "ok");
+}
+
 TEST_CASE("what a gathering WAL committed survives the process ending without a close", "[store]") {
     temp_dir dir;
     auto const options = dir.db_options();
