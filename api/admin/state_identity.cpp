@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "api/admin/state.hpp"
@@ -78,6 +79,8 @@ void render_identity_state(json::writer& out, core::service& svc, core::identity
              [&](core::page_request const& page) { return svc.list_instances(page); }))
         stores.push_back({inst.owner_account, inst.identity_store_id});
 
+    // Each user's name, for the memberships below: read once here, not once per membership.
+    std::unordered_map<std::string, std::optional<std::string>> user_names;
     out.key("users").start_array();
     for (auto const& s : stores)
         for (auto const& u : every<core::identity_user>([&](core::page_request const& page) {
@@ -86,7 +89,9 @@ void render_identity_state(json::writer& out, core::service& svc, core::identity
             auto const attributes = parse(u.attributes);
             out.start_object().member("owner_account_id", s.owner_account_id);
             out.member("identity_store_id", s.identity_store_id).member("user_id", u.id);
-            member_if(out, "user_name", text_at(attributes, "UserName"));
+            auto const user_name = text_at(attributes, "UserName");
+            user_names.emplace(u.id, user_name);
+            member_if(out, "user_name", user_name);
             member_if(out, "display_name", text_at(attributes, "DisplayName"));
             if (auto const name = attributes.FindMember("Name"); name != attributes.MemberEnd()) {
                 member_if(out, "given_name", text_at(name->value, "GivenName"));
@@ -132,10 +137,8 @@ void render_identity_state(json::writer& out, core::service& svc, core::identity
             out.start_object().member("owner_account_id", s.owner_account_id);
             out.member("identity_store_id", s.identity_store_id).member("membership_id", m.id);
             member_if(out, "group", group_name);
-            member_if(
-                out, "user",
-                text_at(parse(identity.describe_user(s.identity_store_id, m.user_id).attributes),
-                        "UserName"));
+            if (auto const user = user_names.find(m.user_id); user != user_names.end())
+                member_if(out, "user", user->second);
             out.member("group_id", m.group_id).member("user_id", m.user_id);
             out.member("created_date", m.created_ms).member("created_by", m.created_by);
             out.end_object();
