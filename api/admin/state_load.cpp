@@ -390,7 +390,8 @@ void read_user(node const& it, declared& known, std::set<std::string>& names,
     it.only({"owner_account_id", "identity_store_id", "user_id", "user_name", "display_name",
              "given_name", "family_name", "email", "status", "attributes", "created_date",
              "created_by", "updated_date", "updated_by"});
-    core::state_user u;
+    core::state_user user;
+    auto& u = user.row;
     it.opt_string("owner_account_id"); // derived from the store: only its type is checked
     u.identity_store_id = store_of(it, known);
     u.id = it.string("user_id");
@@ -401,10 +402,10 @@ void read_user(node const& it, declared& known, std::set<std::string>& names,
     it.check("status", u.status == "ENABLED" || u.status == "DISABLED",
              "must be ENABLED or DISABLED");
     u.attributes = it.object_text("attributes");
-    u.user_name = it.text_in("attributes", "UserName");
-    if (u.user_name)
-        it.check("attributes", names.insert(u.identity_store_id + "/" + *u.user_name).second,
-                 "UserName " + *u.user_name + " is declared twice in identity store " +
+    user.user_name = it.text_in("attributes", "UserName");
+    if (user.user_name)
+        it.check("attributes", names.insert(u.identity_store_id + "/" + *user.user_name).second,
+                 "UserName " + *user.user_name + " is declared twice in identity store " +
                      u.identity_store_id);
     u.created_ms = it.integer("created_date", 0);
     u.created_by = it.opt_string("created_by").value_or("");
@@ -412,14 +413,15 @@ void read_user(node const& it, declared& known, std::set<std::string>& names,
     u.updated_by = it.opt_string("updated_by").value_or(u.created_by);
     it.check("user_id", known.store_of_user.emplace(u.id, u.identity_store_id).second,
              u.id + " is declared twice");
-    out.users.push_back(std::move(u));
+    out.users.push_back(std::move(user));
 }
 
 void read_group(node const& it, declared& known, std::set<std::string>& names,
                 core::state_snapshot& out) {
     it.only({"owner_account_id", "identity_store_id", "group_id", "display_name", "description",
              "attributes", "created_date", "created_by", "updated_date", "updated_by"});
-    core::state_group g;
+    core::state_group group;
+    auto& g = group.row;
     it.opt_string("owner_account_id");
     g.identity_store_id = store_of(it, known);
     g.id = it.string("group_id");
@@ -427,10 +429,10 @@ void read_group(node const& it, declared& known, std::set<std::string>& names,
     it.opt_string("display_name");
     it.opt_string("description");
     g.attributes = it.object_text("attributes");
-    g.display_name = it.text_in("attributes", "DisplayName");
-    if (g.display_name)
-        it.check("attributes", names.insert(g.identity_store_id + "/" + *g.display_name).second,
-                 "DisplayName " + *g.display_name + " is declared twice in identity store " +
+    group.display_name = it.text_in("attributes", "DisplayName");
+    if (group.display_name)
+        it.check("attributes", names.insert(g.identity_store_id + "/" + *group.display_name).second,
+                 "DisplayName " + *group.display_name + " is declared twice in identity store " +
                      g.identity_store_id);
     g.created_ms = it.integer("created_date", 0);
     g.created_by = it.opt_string("created_by").value_or("");
@@ -438,14 +440,14 @@ void read_group(node const& it, declared& known, std::set<std::string>& names,
     g.updated_by = it.opt_string("updated_by").value_or(g.created_by);
     it.check("group_id", known.store_of_group.emplace(g.id, g.identity_store_id).second,
              g.id + " is declared twice");
-    out.groups.push_back(std::move(g));
+    out.groups.push_back(std::move(group));
 }
 
 void read_membership(node const& it, declared const& known, std::set<std::string>& seen,
                      core::state_snapshot& out) {
     it.only({"owner_account_id", "identity_store_id", "membership_id", "group", "user", "group_id",
              "user_id", "created_date", "created_by"});
-    core::state_membership m;
+    core::identity_membership m;
     it.opt_string("owner_account_id");
     it.opt_string("group"); // names derived from the group and the user
     it.opt_string("user");

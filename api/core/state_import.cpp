@@ -78,12 +78,12 @@ void service::replace_state(state_snapshot const& snapshot) {
                                       a.principal_type, a.principal_id});
 
     store::identity identity(db_);
-    for (auto const& u : snapshot.users)
-        identity.insert_user({u.identity_store_id, u.id, u.user_name, u.attributes, u.status,
-                              u.created_ms, u.created_by, u.updated_ms, u.updated_by});
-    for (auto const& g : snapshot.groups)
-        identity.insert_group({g.identity_store_id, g.id, g.display_name, g.attributes,
-                               g.created_ms, g.created_by, g.updated_ms, g.updated_by});
+    for (auto const& [u, name] : snapshot.users)
+        identity.insert_user({u.identity_store_id, u.id, name, u.attributes, u.status, u.created_ms,
+                              u.created_by, u.updated_ms, u.updated_by});
+    for (auto const& [g, name] : snapshot.groups)
+        identity.insert_group({g.identity_store_id, g.id, name, g.attributes, g.created_ms,
+                               g.created_by, g.updated_ms, g.updated_by});
     for (auto const& m : snapshot.memberships)
         identity.insert_membership(
             {m.identity_store_id, m.id, m.group_id, m.user_id, m.created_ms, m.created_by});

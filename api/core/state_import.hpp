@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "api/core/identity.hpp"
 #include "api/core/model.hpp"
 
 namespace icemu::store {
@@ -41,36 +42,17 @@ struct state_permission_set {
     std::vector<state_provisioned> provisioned_accounts;
 };
 
+/// A user as the identity store has it, with the user name its attributes hold (the store's
+/// unique key of a user; the decoder reads it from `attributes`).
 struct state_user {
-    std::string identity_store_id;
-    std::string id;
-    std::optional<std::string> user_name; // the attributes' UserName
-    std::string attributes;               // a JSON object
-    std::string status;                   // ENABLED or DISABLED
-    std::int64_t created_ms = 0;
-    std::string created_by;
-    std::int64_t updated_ms = 0;
-    std::string updated_by;
+    identity_user row;
+    std::optional<std::string> user_name;
 };
 
+/// A group, with the display name its attributes hold (likewise a unique key).
 struct state_group {
-    std::string identity_store_id;
-    std::string id;
-    std::optional<std::string> display_name; // the attributes' DisplayName
-    std::string attributes;                  // a JSON object
-    std::int64_t created_ms = 0;
-    std::string created_by;
-    std::int64_t updated_ms = 0;
-    std::string updated_by;
-};
-
-struct state_membership {
-    std::string identity_store_id;
-    std::string id;
-    std::string group_id;
-    std::string user_id;
-    std::int64_t created_ms = 0;
-    std::string created_by;
+    identity_group row;
+    std::optional<std::string> display_name;
 };
 
 struct state_snapshot {
@@ -79,7 +61,7 @@ struct state_snapshot {
     std::vector<assignment> assignments;
     std::vector<state_user> users;
     std::vector<state_group> groups;
-    std::vector<state_membership> memberships;
+    std::vector<identity_membership> memberships;
     /// Oldest first. An IN_PROGRESS request is planned again by replace_state: due at its
     /// `due_ms` when it has one, else settled as the snapshot's scheduler mode settles
     /// (polls, by hand), or held (auto mode) until settled by hand.

@@ -6,7 +6,6 @@ import os
 import sqlite3
 import subprocess
 import unittest
-import urllib.parse
 
 import boto3
 from botocore.config import Config
@@ -21,20 +20,30 @@ HUAWEI_ACCOUNT = "0a6d25d23900d45c0faac010e0fb4de0"
 POLICY = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}'
 
 
+def huawei_call(test, server, method, path, body=None, ok=True):
+    """A Huawei call in plain HTTP: (status, parsed body); `ok` asserts a success status."""
+    data = b"" if body is None else json.dumps(body).encode()
+    status, _, raw = server.raw(method, path, data, {
+        "Content-Type": "application/json", "X-Domain-Id": HUAWEI_ACCOUNT})
+    if ok:
+        test.assertIn(status, (200, 201, 204), raw)
+    return status, (json.loads(raw) if raw else None)
+
+
+def state_of(test, server):
+    status, document = server.admin("GET", "/_icemu/state")
+    test.assertEqual(status, 200, document)
+    return document
+
+
 class StateTest(IcemuTestCase):
     icemu_env = {"ICEMU_SCHEDULER_MODE": "manual"}
 
     def huawei(self, method, path, body=None):
-        data = b"" if body is None else json.dumps(body).encode()
-        status, _, raw = self.icemu.raw(method, path, data, {
-            "Content-Type": "application/json", "X-Domain-Id": HUAWEI_ACCOUNT})
-        self.assertEqual(status, 200, raw)
-        return json.loads(raw) if raw else None
+        return huawei_call(self, self.icemu, method, path, body)[1]
 
     def state(self):
-        status, document = self.icemu.admin("GET", "/_icemu/state")
-        self.assertEqual(status, 200, document)
-        return document
+        return state_of(self, self.icemu)
 
     def test_the_document_agrees_with_describe_and_list(self):
         sso = self.sso
@@ -232,17 +241,10 @@ class LoadStateTest(IcemuTestCase):
             retries={"total_max_attempts": 1, "mode": "standard"}))
 
     def huawei(self, server, method, path, body=None, ok=True):
-        data = b"" if body is None else json.dumps(body).encode()
-        status, _, raw = server.raw(method, path, data, {
-            "Content-Type": "application/json", "X-Domain-Id": HUAWEI_ACCOUNT})
-        if ok:
-            self.assertIn(status, (200, 201, 204), raw)
-        return status, (json.loads(raw) if raw else None)
+        return huawei_call(self, server, method, path, body, ok)
 
     def state(self, server):
-        status, document = server.admin("GET", "/_icemu/state")
-        self.assertEqual(status, 200, document)
-        return document
+        return state_of(self, server)
 
     def build(self):
         """A rich sandbox on self.icemu; answers the ids the comparison walks."""
