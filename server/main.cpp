@@ -13,6 +13,7 @@
 #include "api/admin/export.hpp"
 #include "api/admin/faults.hpp"
 #include "api/admin/fixtures.hpp"
+#include "api/admin/state_load.hpp"
 #include "api/admin/surface.hpp"
 #include "api/auth/credentials.hpp"
 #include "api/aws/operations.hpp"
@@ -100,13 +101,39 @@ void write_port_file(std::string const& path, std::uint16_t port) {
     std::rename(tmp.c_str(), path.c_str());
 }
 
+// ICEMU_FIXTURES holding a state document: loaded through the same import as PUT /_icemu/state,
+// on a store that holds no permission set yet (the fixtures rule).
+bool seed_state(store::database& db, api::core::service& svc,
+                api::core::state_snapshot const& state, server::config const& cfg,
+                server::logger& log) {
+    bool const fresh = !api::core::store_has_permission_sets(db);
+    if (fresh)
+        svc.replace_state(state);
+    log.event(
+        server::log_level::info,
+        fresh ? "fixtures applied" : "fixtures skipped: the store already has permission sets",
+        {{"path", cfg.fixtures},
+         {"format", "state"},
+         {"instances", std::to_string(fresh ? state.instances.size() : 0)},
+         {"permission_sets", std::to_string(fresh ? state.permission_sets.size() : 0)},
+         {"assignments", std::to_string(fresh ? state.assignments.size() : 0)},
+         {"users", std::to_string(fresh ? state.users.size() : 0)},
+         {"groups", std::to_string(fresh ? state.groups.size() : 0)},
+         {"group_memberships", std::to_string(fresh ? state.memberships.size() : 0)},
+         {"requests", std::to_string(fresh ? state.requests.size() : 0)}});
+    return true;
+}
+
 // ICEMU_FIXTURES: read at every start (a bad file always stops it), applied at first start only.
 // False (after one line on stderr) when a file is unreadable or malformed or an item is invalid.
-bool seed_fixtures(store::database& db, api::core::clock const& clock, server::config const& cfg,
-                   server::logger& log) {
+bool seed_fixtures(store::database& db, api::core::service& svc, api::core::clock const& clock,
+                   server::config const& cfg, server::logger& log) {
     api::core::fixture_set fixtures;
     api::core::fixture_report done;
     try {
+        // A state document (GET /_icemu/state, icemu export) replaces the fresh store whole.
+        if (auto const state = api::admin::load_state_fixtures(cfg.fixtures))
+            return seed_state(db, svc, *state, cfg, log);
         fixtures = api::admin::load_fixtures(cfg.fixtures);
         done = api::core::apply_fixtures(db, fixtures, clock);
     } catch (store::sqlite_error const&) {
@@ -166,7 +193,7 @@ int serve(server::config const& cfg) {
                   {{"db", cfg.db}});
     } else {
         svc.ensure_initial_state();
-        if (!cfg.fixtures.empty() && !seed_fixtures(db, clock, cfg, log))
+        if (!cfg.fixtures.empty() && !seed_fixtures(db, svc, clock, cfg, log))
             return 2;
     }
     db.commit();

@@ -306,6 +306,18 @@ void read_fixtures_text(std::string_view text, std::string const& file, core::fi
     read_list(file, doc, "group_memberships", out.group_memberships, read_group_membership);
 }
 
+namespace fixture_rules {
+bool is_name_char(char c) {
+    return admin::is_name_char(c);
+}
+bool is_duration(std::string_view text) {
+    return admin::is_duration(text);
+}
+bool is_principal_id(std::string_view id) {
+    return admin::is_principal_id(id);
+}
+} // namespace fixture_rules
+
 core::fixture_set load_fixtures(std::string const& path) {
     core::fixture_set out;
     if (path.empty())

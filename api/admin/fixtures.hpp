@@ -22,6 +22,16 @@ namespace icemu::api::admin {
 /// line naming the file and the field: "fixtures a.json: permission_sets[0].name: ...".
 core::fixture_set load_fixtures(std::string const& path);
 
+/// The fixtures' value rules, which the state document's decoder (state_load.hpp) applies too.
+namespace fixture_rules {
+/// A character of AWS names: [\w+=,.@-].
+bool is_name_char(char c);
+/// An ISO 8601 duration as AWS writes them: PT1H, PT12H, PT1H30M, ...
+bool is_duration(std::string_view text);
+/// A principal id as AWS's ResourceId pattern has it: an optional "<10 hex>-", then a UUID.
+bool is_principal_id(std::string_view id);
+} // namespace fixture_rules
+
 /// Reads one fixtures file's JSON `text` (named `file` in messages) into `out`, as
 /// load_fixtures does for each file. Throws as load_fixtures.
 void read_fixtures_text(std::string_view text, std::string const& file, core::fixture_set& out);

@@ -12,6 +12,7 @@
 #include "api/admin/metrics.hpp"
 #include "api/admin/state.hpp"
 #include "api/admin/state_identity.hpp"
+#include "api/admin/state_load.hpp"
 #include "api/admin/ui.hpp"
 #include "api/auth/crypto.hpp"
 #include "api/core/error.hpp"
@@ -382,6 +383,18 @@ server::response get_state(call& c) {
     return ok(c);
 }
 
+// Replaces the sandbox with a state document, all or nothing; answers the new state.
+server::response put_state(call& c) {
+    core::state_snapshot snapshot;
+    try {
+        snapshot = decode_state(c.req.body());
+    } catch (state_error const& e) {
+        bad_request(e.what());
+    }
+    c.svc.replace_state(snapshot);
+    return get_state(c);
+}
+
 // The console: its page at /_icemu/ui, its files beside it. Served without the token (they hold
 // no data): the page asks for the token when the admin API answers it 401.
 server::response console_file(call& c, std::string_view path) {
@@ -440,6 +453,7 @@ constexpr std::array routes{
     route{http::verb::delete_, "/_icemu/faults", "faults", delete_faults},
     route{http::verb::get, "/_icemu/metrics", "metrics", metrics},
     route{http::verb::get, "/_icemu/state", "state", get_state},
+    route{http::verb::put, "/_icemu/state", "state", put_state},
     route{http::verb::get, "/_icemu/ui", "ui", console_page},
     route{http::verb::get, "/_icemu/ui/{file}", "ui", console_asset},
     route{http::verb::get, "/_icemu/journal", "journal", get_journal},

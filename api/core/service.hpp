@@ -16,6 +16,7 @@
 #include "api/core/model.hpp"
 #include "api/core/operations.hpp"
 #include "api/core/rules.hpp"
+#include "api/core/state_import.hpp"
 
 namespace icemu::store {
 class database;
@@ -310,6 +311,13 @@ public:
     /// Erases requests and resources (of one instance when given), restores the configured
     /// scheduler settings, seed and clock (global reset only) and the initial state.
     void reset(std::optional<std::string> const& instance_id);
+    /// Replaces the whole sandbox with `snapshot` (PUT /_icemu/state, a state document as
+    /// fixtures; state_import.cpp): in one write scope, erases what a global reset erases and
+    /// writes the snapshot's rows with their ids, dates, versions and statuses, then restores
+    /// its clock offset and scheduler settings and plans its IN_PROGRESS requests again. A
+    /// throw (invalid_argument, store::sqlite_error) leaves the old state whole. Fault rules and
+    /// the journal are not part of the state: they stay.
+    void replace_state(state_snapshot const& snapshot);
     std::vector<async_request> admin_requests(request_filter const& filter);
     scheduler_settings const& scheduler() const noexcept { return settings_; }
     /// Merges `update`; a new mode re-plans the requests in flight, a seed restarts the
