@@ -217,6 +217,24 @@ class StateAppsTest(IcemuTestCase):
             InstanceArn=inst)
         self.assertEqual(described["StatusReason"], abac["status_reason"])
 
+    def test_the_export_counts_no_describe_in_polls_mode(self):
+        inst = self.instance_arn()
+        self.icemu.scheduler(mode="polls", polls=1)
+        self.sso.create_instance_access_control_attribute_configuration(
+            InstanceArn=inst, InstanceAccessControlAttributeConfiguration=ABAC)
+        self.sso.add_region(InstanceArn=inst, RegionName="eu-west-1")
+        for _ in range(3):
+            doc = self.state()
+        self.assertEqual(doc["access_control_attributes"][0]["status"], "CREATION_IN_PROGRESS")
+        self.assertEqual(doc["regions"][0]["status"], "ADDING")
+        self.assertEqual({r["kind"] for r in self.icemu.requests(status="IN_PROGRESS")},
+                         {"ACCESS_CONTROL_ATTRIBUTES", "REGION"})
+        # The first describe of each is the one that settles it.
+        self.assertEqual(self.sso.describe_instance_access_control_attribute_configuration(
+            InstanceArn=inst)["Status"], "ENABLED")
+        self.assertEqual(self.sso.describe_region(InstanceArn=inst,
+                                                  RegionName="eu-west-1")["Status"], "ACTIVE")
+
     def test_an_empty_sandbox_has_empty_sections(self):
         doc = self.state()
         for section in ("applications", "application_assignments", "trusted_token_issuers",
