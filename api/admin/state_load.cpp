@@ -19,7 +19,11 @@
 #include <vector>
 
 #include "api/admin/fixtures.hpp"
+#include "api/admin/state_apps.hpp"
+#include "api/core/applications_snapshot.hpp"
+#include "api/core/error.hpp"
 #include "api/core/ids.hpp"
+#include "api/core/service.hpp"
 #include "ids/ids.hpp"
 
 namespace icemu::api::admin {
@@ -576,7 +580,9 @@ core::state_snapshot decode_state(std::string_view text) {
     auto const doc = parse_document(text);
     node const root("", doc);
     root.only({"instances", "permission_sets", "assignments", "users", "groups",
-               "group_memberships", "clock_offset_ms", "requests", "scheduler"});
+               "group_memberships", "clock_offset_ms", "requests", "scheduler", "applications",
+               "application_assignments", "trusted_token_issuers", "access_control_attributes",
+               "regions"});
     core::state_snapshot out;
     declared known;
     root.each("instances", [&](node const& it) { read_instance(it, known, out); });
@@ -598,6 +604,18 @@ core::state_snapshot decode_state(std::string_view text) {
                "must be 0 to " + std::to_string(max_clock_offset_ms));
     if (auto const s = root.opt_object("scheduler"))
         out.scheduler = read_scheduler(*s);
+    // The application family and the added Regions: their own decoder and restore, written
+    // after the rows above (their instances and requests) in the same transaction.
+    std::optional<apps_state> apps;
+    try {
+        apps = decode_apps_state(doc);
+    } catch (core::error const& e) {
+        throw state_error(e.what());
+    }
+    out.other_sections.push_back([apps = std::move(*apps)](core::service& svc) {
+        core::restore_applications(svc.apps(), apps.applications);
+        core::restore_regions(svc, apps.regions);
+    });
     return out;
 }
 

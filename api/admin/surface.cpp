@@ -11,6 +11,7 @@
 #include "api/admin/journal.hpp"
 #include "api/admin/metrics.hpp"
 #include "api/admin/state.hpp"
+#include "api/admin/state_apps.hpp"
 #include "api/admin/state_identity.hpp"
 #include "api/admin/state_load.hpp"
 #include "api/admin/ui.hpp"
@@ -467,7 +468,8 @@ void render_state_document(json::writer& out, core::service& svc, core::identity
     render_state(out, svc, [&](json::writer& more) {
         if (identity != nullptr)
             render_identity_state(more, svc, *identity);
-        // Each further module (regions, ...) renders its own section here.
+        // Each further module renders its own section here.
+        render_apps_state(more, svc);
         more.key("requests").start_array();
         for (auto const& row : svc.admin_requests({}))
             render_request(more, row);

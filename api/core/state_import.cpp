@@ -115,7 +115,7 @@ void service::replace_state(state_snapshot const& snapshot) {
     requests_.set_clock_offset_ms(snapshot.clock_offset_ms);
 
     for (auto const& restore : snapshot.other_sections)
-        restore(db_);
+        restore(*this);
     scope.release();
 
     // The writes are in: the in-memory state follows.

@@ -9,11 +9,9 @@
 #include "api/core/identity.hpp"
 #include "api/core/model.hpp"
 
-namespace icemu::store {
-class database;
-} // namespace icemu::store
-
 namespace icemu::api::core {
+
+class service;
 
 // The sandbox as `GET /_icemu/state` exports it, decoded (api/admin/state_load.hpp) and checked
 // (every reference resolves, no id twice) so that service::replace_state only writes it. Ids are
@@ -70,11 +68,12 @@ struct state_snapshot {
     /// None: the configured settings (as a global reset restores them).
     std::optional<scheduler_settings> scheduler;
 
-    // sections of other modules: the application family (applications, trusted token issuers,
-    // ABAC attributes) and the instances' added Regions. Each module's decoder appends its
-    // restore function here; replace_state calls them in order inside its write scope, after the
-    // rows above are written (so an instance they name exists), and a throw rolls back the whole.
-    std::vector<std::function<void(store::database&)>> other_sections;
+    // Sections of other modules: the application family (applications, trusted token issuers,
+    // ABAC attributes) and the instances' added Regions (api/admin/state_apps.hpp). Each module's
+    // decoder appends its restore function here; replace_state calls them in order inside its write
+    // scope, after the rows above are written (so an instance they name exists), and a throw rolls
+    // back the whole.
+    std::vector<std::function<void(service&)>> other_sections;
 };
 
 } // namespace icemu::api::core

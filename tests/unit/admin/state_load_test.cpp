@@ -111,7 +111,7 @@ TEST_CASE("a failure while loading leaves the old state whole", "[admin]") {
     auto const before = to.state();
     auto snapshot = admin::decode_state(from.state());
     snapshot.other_sections.push_back(
-        [](store::database&) { throw std::runtime_error("a module failed"); });
+        [](core::service&) { throw std::runtime_error("a module failed"); });
     CHECK_THROWS_AS(to.svc.replace_state(snapshot), std::runtime_error);
     CHECK(to.state() == before);
 }
