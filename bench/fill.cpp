@@ -137,17 +137,17 @@ int run(options const& o) {
     svc_options.scheduler.mode = api::core::scheduler_mode::manual;
     svc_options.instances.push_back({"123456789012", "", "", ""});
     api::core::service svc(db, clock, svc_options);
-    svc.ensure_initial_state();
+    svc.instances.ensure_initial_state();
     db.commit();
 
-    auto const instances = svc.list_instances({1, std::nullopt});
+    auto const instances = svc.instances.list({1, std::nullopt});
     if (instances.items.empty())
         throw std::runtime_error("no instance after ensure_initial_state");
     std::string const instance_id = instances.items.front().id;
 
     api::core::permission_set_input input;
     input.name = "bench-fill-" + std::to_string(clock.now_ms());
-    auto const ps = svc.create_permission_set(instance_id, input);
+    auto const ps = svc.permission_sets.create(instance_id, input);
     db.commit();
 
     std::int64_t const assignments = o.requests / o.assignment_every;

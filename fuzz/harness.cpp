@@ -95,7 +95,7 @@ world::world()
       huawei_(svc_),
       admin_(svc_, {"fuzz", ":memory:", {"aws", "huawei"}}),
       routes_(admin_, aws_, huawei_) {
-    svc_.ensure_initial_state();
+    svc_.instances.ensure_initial_state();
     db_.commit();
 }
 
@@ -142,7 +142,7 @@ void world::restore() {
         db_.commit(); // clears the mark a failed savepoint rollback leaves
     } catch (std::exception const&) {
     }
-    svc_.reset(std::nullopt);
+    svc_.control.reset(std::nullopt);
     db_.commit();
     last_permission_set = "0000000000000000";
     last_request = "00000000-0000-4000-8000-000000000000";
@@ -156,7 +156,7 @@ void world::check(server::request const& req, server::response const& res,
                   server::endpoint const* answered_by) {
     unsigned const status = res.result_int();
     // A fault rule may ask for an internal error; nothing else may produce one.
-    bool const rules = !svc_.faults().all().empty();
+    bool const rules = !svc_.faults.rules().all().empty();
     rapidjson::Document doc;
     server::endpoint const& owner = answered_by != nullptr ? *answered_by : routes_.route(req);
 

@@ -192,7 +192,7 @@ int serve(server::config const& cfg) {
                   "read-only store: no initial state, no fixtures, nothing settles",
                   {{"db", cfg.db}});
     } else {
-        svc.ensure_initial_state();
+        svc.instances.ensure_initial_state();
         if (!cfg.fixtures.empty() && !seed_fixtures(db, svc, clock, cfg, log))
             return 2;
     }
@@ -215,7 +215,7 @@ int serve(server::config const& cfg) {
             } catch (store::sqlite_error const& e) {
                 ++failed_commits;
                 // Requests the batch settled are in flight again: the timer must look again.
-                svc.rolled_back();
+                svc.lifecycle.rolled_back();
                 // Tells the sessions whose changes were lost why: the store is full, read-only…
                 throw server::commit_failure(
                     api::storage_rejection(api::core::storage_error(e.code()).why()), e.what());
@@ -233,7 +233,7 @@ int serve(server::config const& cfg) {
     server::scheduler_timer timer(
         ioc.get_executor(),
         [&svc]() -> std::optional<std::chrono::system_clock::time_point> {
-            auto const due = svc.next_due_wall_ms();
+            auto const due = svc.lifecycle.next_due_wall_ms();
             if (!due)
                 return std::nullopt;
             return std::chrono::system_clock::time_point(std::chrono::milliseconds(*due));
@@ -246,13 +246,13 @@ int serve(server::config const& cfg) {
                 seen = failed_commits;
                 throw std::runtime_error("a commit failed; settling waits before trying again");
             }
-            bool const more = svc.settle_due(timer_slice_rows);
+            bool const more = svc.lifecycle.settle_due(timer_slice_rows);
             gate.flush_soon();
             return more;
         },
         &log);
-    svc.on_schedule_changed = [&timer] { timer.poke(); };
-    svc.on_settled = [&log](api::core::async_request const& row) {
+    svc.lifecycle.on_schedule_changed = [&timer] { timer.poke(); };
+    svc.lifecycle.on_settled = [&log](api::core::async_request const& row) {
         if (!log.enabled(server::log_level::info))
             return;
         log.event(server::log_level::info, "settled",
@@ -266,11 +266,11 @@ int serve(server::config const& cfg) {
     api::auth::verifier const* verify = keys ? &*keys : nullptr;
     api::core::identity_store identity(db, clock, cfg.max_page_size);
     if (cfg.identity_require_principals)
-        svc.check_principal = [&identity](std::string_view instance, std::string_view type,
-                                          std::string_view id) {
+        svc.assignments.check_principal = [&identity](std::string_view instance,
+                                                      std::string_view type, std::string_view id) {
             return identity.missing_principal(instance, type, id);
         };
-    svc.apps().check_principal = svc.check_principal;
+    svc.apps.check_principal = svc.assignments.check_principal;
     api::aws::surface aws(svc, cfg.default_account_id, verify, &identity);
     api::huawei::surface huawei(svc, verify, &identity);
     server::metrics stats;
@@ -324,11 +324,11 @@ int serve(server::config const& cfg) {
     // calls go first and a backlog settles in slices between them).
     if (!cfg.store_read_only) {
         try {
-            svc.settle_due();
+            svc.lifecycle.settle_due();
             if (db.in_transaction())
                 db.commit();
         } catch (store::sqlite_error const& e) {
-            svc.rolled_back(); // the timer tries again, with its back-off
+            svc.lifecycle.rolled_back(); // the timer tries again, with its back-off
             log.event(server::log_level::error, "settling overdue requests failed",
                       {{"error", e.what()}});
         }

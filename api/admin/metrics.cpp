@@ -10,7 +10,7 @@ void render_core_metrics(std::string& out, core::service& svc) {
                                   request_status::failed};
     // Indexed by the kind's stored number; every kind of core::request_kinds is shown.
     std::array<std::array<std::int64_t, statuses.size()>, core::request_kinds.size()> counts{};
-    for (auto const& [kind, status, n] : svc.request_counts()) {
+    for (auto const& [kind, status, n] : svc.control.request_counts()) {
         auto const k = static_cast<std::size_t>(kind);
         auto const s = static_cast<std::size_t>(status);
         if (k < counts.size() && s < statuses.size())
@@ -32,10 +32,10 @@ void render_core_metrics(std::string& out, core::service& svc) {
         }
     out += "# HELP icemu_scheduler_queue_depth Requests in flight (IN_PROGRESS).\n";
     out += "# TYPE icemu_scheduler_queue_depth gauge\n";
-    out += "icemu_scheduler_queue_depth " + std::to_string(svc.health().in_flight) + '\n';
+    out += "icemu_scheduler_queue_depth " + std::to_string(svc.control.health().in_flight) + '\n';
     out += "# HELP icemu_store_bytes Size of the SQLite store in bytes.\n";
     out += "# TYPE icemu_store_bytes gauge\n";
-    out += "icemu_store_bytes " + std::to_string(svc.store_bytes()) + '\n';
+    out += "icemu_store_bytes " + std::to_string(svc.control.store_bytes()) + '\n';
 }
 
 } // namespace icemu::api::admin

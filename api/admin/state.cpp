@@ -43,20 +43,20 @@ void render_permission_set(json::writer& out, core::service& svc, core::instance
     optional_member(out, "session_duration", ps.session_duration);
     optional_member(out, "relay_state", ps.relay_state);
     out.member("created_date", ps.created_ms).member("version", ps.version);
-    optional_member(out, "inline_policy", svc.get_inline_policy(i, p));
+    optional_member(out, "inline_policy", svc.policies.get_inline(i, p));
     render_named(out, "managed_policies",
                  every<core::named_policy>([&](core::page_request const& page) {
-                     return svc.list_managed_policies(i, p, page);
+                     return svc.policies.list_managed(i, p, page);
                  }),
                  "arn");
     out.key("customer_managed_policies").start_array();
     for (auto const& ref : every<core::customer_policy_ref>([&](core::page_request const& page) {
-             return svc.list_customer_managed_policies(i, p, page);
+             return svc.policies.list_customer_managed(i, p, page);
          }))
         out.start_object().member("name", ref.name).member("path", ref.path).end_object();
     out.end_array();
     out.key("permissions_boundary");
-    if (auto const b = svc.get_permissions_boundary(i, p)) {
+    if (auto const b = svc.policies.get_boundary(i, p)) {
         out.start_object();
         if (b->customer_managed)
             out.key("customer_managed_policy_reference")
@@ -72,21 +72,22 @@ void render_permission_set(json::writer& out, core::service& svc, core::instance
     }
     render_named(out, "managed_roles",
                  every<core::named_policy>([&](core::page_request const& page) {
-                     return svc.list_managed_roles(i, p, page);
+                     return svc.roles.list_managed(i, p, page);
                  }),
                  "id");
-    optional_member(out, "custom_role", svc.get_custom_role(i, p));
+    optional_member(out, "custom_role", svc.roles.get_custom(i, p));
     render_tags(out, every<core::tag>([&](core::page_request const& page) {
-                    return svc.list_tags(i, std::string_view(p), page);
+                    return svc.tags.list(i, std::string_view(p), page);
                 }));
     out.key("provisioned_accounts").start_array();
     auto const current = every<std::string>([&](core::page_request const& page) {
-        return svc.list_accounts_for_provisioned_permission_set(i, p, true, page);
+        return svc.provisioning.list_accounts_for_provisioned_permission_set(i, p, true, page);
     });
     for (auto const& a : current)
         out.start_object().member("account_id", a).key("current").boolean(true).end_object();
     for (auto const& a : every<std::string>([&](core::page_request const& page) {
-             return svc.list_accounts_for_provisioned_permission_set(i, p, false, page);
+             return svc.provisioning.list_accounts_for_provisioned_permission_set(i, p, false,
+                                                                                  page);
          }))
         out.start_object().member("account_id", a).key("current").boolean(false).end_object();
     out.end_array();
@@ -98,7 +99,7 @@ void render_permission_set(json::writer& out, core::service& svc, core::instance
 void render_state(json::writer& out, core::service& svc,
                   std::function<void(json::writer&)> const& more) {
     auto const instances = every<core::instance>(
-        [&](core::page_request const& page) { return svc.list_instances(page); });
+        [&](core::page_request const& page) { return svc.instances.list(page); });
     out.start_object();
     out.key("instances").start_array();
     for (auto const& inst : instances) {
@@ -111,7 +112,7 @@ void render_state(json::writer& out, core::service& svc,
         optional_member(out, "kms_key_arn", inst.encryption.kms_key_arn);
         out.end_object();
         render_tags(out, every<core::tag>([&](core::page_request const& page) {
-                        return svc.list_tags(inst.id, std::nullopt, page);
+                        return svc.tags.list(inst.id, std::nullopt, page);
                     }));
         out.end_object();
     }
@@ -121,17 +122,17 @@ void render_state(json::writer& out, core::service& svc,
     out.key("permission_sets").start_array();
     for (auto const& inst : instances) {
         for (auto const& ps : every<core::permission_set>([&](core::page_request const& page) {
-                 return svc.list_permission_sets(inst.id, page);
+                 return svc.permission_sets.list(inst.id, page);
              })) {
             render_permission_set(out, svc, inst, ps);
             // Assignments exist only where the permission set was provisioned.
             for (bool const latest : {true, false})
                 for (auto const& account : every<std::string>([&](core::page_request const& page) {
-                         return svc.list_accounts_for_provisioned_permission_set(inst.id, ps.id,
-                                                                                 latest, page);
+                         return svc.provisioning.list_accounts_for_provisioned_permission_set(
+                             inst.id, ps.id, latest, page);
                      }))
                     for (auto& a : every<core::assignment>([&](core::page_request const& page) {
-                             return svc.list_assignments(inst.id, account, ps.id, page);
+                             return svc.assignments.list(inst.id, account, ps.id, page);
                          }))
                         assignments.push_back(std::move(a));
         }
@@ -145,13 +146,13 @@ void render_state(json::writer& out, core::service& svc,
         for (auto const& inst : instances)
             if (inst.id == a.instance_id)
                 owner = inst.owner_account;
-        name = svc.describe_permission_set(a.instance_id, a.permission_set_id).name;
+        name = svc.permission_sets.describe(a.instance_id, a.permission_set_id).name;
         out.start_object().member("owner_account_id", owner).member("permission_set", name);
         out.member("account_id", a.account_id).member("principal_type", a.principal_type);
         out.member("principal_id", a.principal_id).end_object();
     }
     out.end_array();
-    out.member("clock_offset_ms", svc.health().clock_offset_ms);
+    out.member("clock_offset_ms", svc.control.health().clock_offset_ms);
     if (more)
         more(out);
     out.end_object();

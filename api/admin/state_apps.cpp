@@ -522,9 +522,9 @@ core::region_snapshot region_of(node const& item, references const& refs) {
 void render_apps_state(json::writer& out, core::service& svc) {
     std::map<std::string, std::string> owners;
     for (auto const& inst : every<core::instance>(
-             [&](core::page_request const& page) { return svc.list_instances(page); }))
+             [&](core::page_request const& page) { return svc.instances.list(page); }))
         owners.emplace(inst.id, inst.owner_account);
-    auto const apps = core::snapshot_applications(svc.apps());
+    auto const apps = core::snapshot_applications(svc.apps);
 
     out.key("applications").start_array();
     for (auto const& a : apps.applications) {

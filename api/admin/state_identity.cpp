@@ -76,7 +76,7 @@ struct store_of_instance {
 void render_identity_state(json::writer& out, core::service& svc, core::identity_store& identity) {
     std::vector<store_of_instance> stores;
     for (auto const& inst : every<core::instance>(
-             [&](core::page_request const& page) { return svc.list_instances(page); }))
+             [&](core::page_request const& page) { return svc.instances.list(page); }))
         stores.push_back({inst.owner_account, inst.identity_store_id});
 
     // Each user's name, for the memberships below: read once here, not once per membership.

@@ -613,7 +613,7 @@ core::state_snapshot decode_state(std::string_view text) {
         throw state_error(e.what());
     }
     out.other_sections.push_back([apps = std::move(*apps)](core::service& svc) {
-        core::restore_applications(svc.apps(), apps.applications);
+        core::restore_applications(svc.apps, apps.applications);
         core::restore_regions(svc, apps.regions);
     });
     return out;

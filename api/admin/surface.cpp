@@ -232,7 +232,7 @@ server::response ok(call& c) {
 }
 
 server::response health(call& c) {
-    auto const h = c.svc.health();
+    auto const h = c.svc.control.health();
     auto const uptime =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - c.started).count();
     auto& out = c.out;
@@ -254,7 +254,7 @@ server::response reset(call& c) {
     std::optional<std::string> instance;
     if (auto const it = c.q.find("instance"); it != c.q.end())
         instance = instance_hex(it->second);
-    c.svc.reset(instance);
+    c.svc.control.reset(instance);
     if (!instance && c.options.journal != nullptr)
         c.options.journal->clear(); // a whole reset starts the journal afresh too
     c.out.start_object().key("reset").boolean(true).end_object();
@@ -276,7 +276,7 @@ server::response list_requests(call& c) {
     if (auto const instance = non_empty(c.q, "instance"))
         filter.instance_id = instance_hex(*instance);
     c.out.start_object().key("requests").start_array();
-    for (auto const& row : c.svc.admin_requests(filter))
+    for (auto const& row : c.svc.control.admin_requests(filter))
         render_request(c.out, row);
     c.out.end_array().end_object();
     return ok(c);
@@ -291,12 +291,12 @@ server::response settle(call& c) {
     auto reason = json::optional_string(body, "failure_reason");
     if (*status == core::request_status::failed && !reason)
         reason = std::string(default_failure_reason);
-    render_request(c.out, c.svc.settle(c.params["request_id"], *status, reason));
+    render_request(c.out, c.svc.lifecycle.settle(c.params["request_id"], *status, reason));
     return ok(c);
 }
 
 server::response get_scheduler(call& c) {
-    render_scheduler(c.out, c.svc.scheduler());
+    render_scheduler(c.out, c.svc.control.scheduler());
     return ok(c);
 }
 
@@ -321,7 +321,7 @@ server::response put_scheduler(call& c) {
             bad_request("seed must be a non-negative integer");
         update.seed = seed->GetUint64();
     }
-    render_scheduler(c.out, c.svc.update_scheduler(update));
+    render_scheduler(c.out, c.svc.control.update_scheduler(update));
     return ok(c);
 }
 
@@ -329,8 +329,8 @@ server::response advance_clock(call& c) {
     auto const ms = int_member(body_of(c.req), "ms");
     if (!ms || *ms < 0)
         bad_request("ms must be a non-negative integer");
-    auto const settled = c.svc.advance_clock(*ms);
-    c.out.start_object().member("clock_offset_ms", c.svc.health().clock_offset_ms);
+    auto const settled = c.svc.lifecycle.advance_clock(*ms);
+    c.out.start_object().member("clock_offset_ms", c.svc.control.health().clock_offset_ms);
     c.out.key("settled").start_array();
     for (auto const& id : settled)
         c.out.string(core::format_uuid(id));
@@ -339,18 +339,18 @@ server::response advance_clock(call& c) {
 }
 
 server::response get_faults(call& c) {
-    render_fault_rules(c.out, c.svc.faults().all());
+    render_fault_rules(c.out, c.svc.faults.rules().all());
     return ok(c);
 }
 
 // Replaces the run-time rules: all or nothing.
 server::response put_faults(call& c) {
-    c.svc.replace_fault_rules(parse_fault_rules(c.req.body(), c.svc.operations()));
+    c.svc.faults.replace_rules(parse_fault_rules(c.req.body(), c.svc.faults.operations()));
     return get_faults(c);
 }
 
 server::response delete_faults(call& c) {
-    c.svc.clear_fault_rules();
+    c.svc.faults.clear_rules();
     return get_faults(c);
 }
 
@@ -471,11 +471,11 @@ void render_state_document(json::writer& out, core::service& svc, core::identity
         // Each further module renders its own section here.
         render_apps_state(more, svc);
         more.key("requests").start_array();
-        for (auto const& row : svc.admin_requests({}))
+        for (auto const& row : svc.control.admin_requests({}))
             render_request(more, row);
         more.end_array();
         more.key("scheduler");
-        render_scheduler(more, svc.scheduler());
+        render_scheduler(more, svc.control.scheduler());
     });
 }
 
@@ -522,7 +522,7 @@ server::response surface::answer(server::request const& req, server::call_info& 
         return res;
     }
     // What is due is settled before any call is answered, admin calls included.
-    svc_.settle_due_before_call();
+    svc_.lifecycle.settle_due_before_call();
     if (found.result == server::path_router::outcome::not_found)
         fail(http::status::not_found, "not_found", "no admin call " + std::string(path));
     if (found.result == server::path_router::outcome::wrong_method) {

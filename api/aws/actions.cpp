@@ -49,19 +49,19 @@ std::optional<bool> provisioning_filter(action_context const& ctx) {
 }
 
 void list_instances(action_context& ctx) {
-    auto const page = ctx.svc.list_instances(ctx.who, page_of(ctx));
+    auto const page = ctx.svc.instances.list(ctx.who, page_of(ctx));
     write_page(ctx.out, "Instances", page,
                [](json::writer& out, core::instance const& row) { render(out, row); });
 }
 
 void describe_instance(action_context& ctx) {
     // DescribeInstance's output is the instance's members at top level, with its encryption.
-    render(ctx.out, ctx.svc.describe_instance(instance_of(ctx)));
+    render(ctx.out, ctx.svc.instances.describe(instance_of(ctx)));
 }
 
 void create_instance(action_context& ctx) {
-    auto const row = ctx.svc.create_instance(ctx.who, optional_string(ctx.in, "Name"), tags_of(ctx),
-                                             optional_string(ctx.in, "ClientToken"));
+    auto const row = ctx.svc.instances.create(ctx.who, optional_string(ctx.in, "Name"),
+                                              tags_of(ctx), optional_string(ctx.in, "ClientToken"));
     ctx.out.start_object().member("InstanceArn", instance_arn(row.id)).end_object();
 }
 
@@ -70,17 +70,18 @@ void update_instance(action_context& ctx) {
     if (auto const* in = json::find(ctx.in, "EncryptionConfiguration"))
         encryption = core::encryption_config{std::string(string_or_empty(*in, "KeyType")),
                                              optional_string(*in, "KmsKeyArn")};
-    ctx.svc.update_instance(instance_of(ctx), optional_string(ctx.in, "Name"), encryption, ctx.who);
+    ctx.svc.instances.update(instance_of(ctx), optional_string(ctx.in, "Name"), encryption,
+                             ctx.who);
     ctx.out.start_object().end_object();
 }
 
 void delete_instance(action_context& ctx) {
-    ctx.svc.delete_instance(instance_of(ctx));
+    ctx.svc.instances.remove(instance_of(ctx));
     ctx.out.start_object().end_object();
 }
 
 void create_permission_set(action_context& ctx) {
-    auto const row = ctx.svc.create_permission_set(
+    auto const row = ctx.svc.permission_sets.create(
         instance_of(ctx),
         {std::string(string_or_empty(ctx.in, "Name")), optional_string(ctx.in, "Description"),
          optional_string(ctx.in, "SessionDuration"), optional_string(ctx.in, "RelayState")},
@@ -92,14 +93,14 @@ void create_permission_set(action_context& ctx) {
 
 void describe_permission_set(action_context& ctx) {
     auto const instance = instance_of(ctx);
-    auto const row = ctx.svc.describe_permission_set(instance, permission_set_of(ctx, instance));
+    auto const row = ctx.svc.permission_sets.describe(instance, permission_set_of(ctx, instance));
     ctx.out.start_object().key("PermissionSet");
     render(ctx.out, row);
     ctx.out.end_object();
 }
 
 void list_permission_sets(action_context& ctx) {
-    auto const page = ctx.svc.list_permission_sets(instance_of(ctx), page_of(ctx));
+    auto const page = ctx.svc.permission_sets.list(instance_of(ctx), page_of(ctx));
     write_page(ctx.out, "PermissionSets", page,
                [](json::writer& out, core::permission_set const& row) {
                    out.string(permission_set_arn(row.instance_id, row.id));
@@ -108,7 +109,7 @@ void list_permission_sets(action_context& ctx) {
 
 void update_permission_set(action_context& ctx) {
     auto const instance = instance_of(ctx);
-    ctx.svc.update_permission_set(
+    ctx.svc.permission_sets.update(
         instance, permission_set_of(ctx, instance),
         {optional_string(ctx.in, "Description"), optional_string(ctx.in, "SessionDuration"),
          optional_string(ctx.in, "RelayState")});
@@ -117,7 +118,7 @@ void update_permission_set(action_context& ctx) {
 
 void delete_permission_set(action_context& ctx) {
     auto const instance = instance_of(ctx);
-    ctx.svc.delete_permission_set(instance, permission_set_of(ctx, instance));
+    ctx.svc.permission_sets.remove(instance, permission_set_of(ctx, instance));
     ctx.out.start_object().end_object();
 }
 
@@ -133,14 +134,14 @@ void provision_permission_set(action_context& ctx) {
                               "1 validation error detected: Value null at 'targetId' failed to "
                               "satisfy constraint: Member must not be null");
     }
-    auto const row = ctx.svc.provision(ctx.who, instance, ps, account);
+    auto const row = ctx.svc.provisioning.provision(ctx.who, instance, ps, account);
     ctx.out.start_object().key("PermissionSetProvisioningStatus");
     render_provisioning_status(ctx.out, row);
     ctx.out.end_object();
 }
 
 void describe_permission_set_provisioning_status(action_context& ctx) {
-    auto const row = ctx.svc.describe_request(
+    auto const row = ctx.svc.provisioning.describe_request(
         instance_of(ctx), string_or_empty(ctx.in, "ProvisionPermissionSetRequestId"),
         core::request_kind::provision);
     ctx.out.start_object().key("PermissionSetProvisioningStatus");
@@ -149,8 +150,8 @@ void describe_permission_set_provisioning_status(action_context& ctx) {
 }
 
 void list_status(action_context& ctx, core::request_kind kind, std::string_view key) {
-    auto const page =
-        ctx.svc.list_requests(instance_of(ctx), kind, status_filter(ctx), page_of(ctx));
+    auto const page = ctx.svc.provisioning.list_requests(instance_of(ctx), kind, status_filter(ctx),
+                                                         page_of(ctx));
     write_page(ctx.out, key, page, render_status_metadata);
 }
 
@@ -160,7 +161,7 @@ void list_permission_set_provisioning_status(action_context& ctx) {
 
 void list_accounts_for_provisioned_permission_set(action_context& ctx) {
     auto const instance = instance_of(ctx);
-    auto const page = ctx.svc.list_accounts_for_provisioned_permission_set(
+    auto const page = ctx.svc.provisioning.list_accounts_for_provisioned_permission_set(
         instance, permission_set_of(ctx, instance), provisioning_filter(ctx), page_of(ctx));
     write_page(ctx.out, "AccountIds", page,
                [](json::writer& out, std::string const& account) { out.string(account); });
@@ -168,7 +169,7 @@ void list_accounts_for_provisioned_permission_set(action_context& ctx) {
 
 void list_permission_sets_provisioned_to_account(action_context& ctx) {
     auto const instance = instance_of(ctx);
-    auto const page = ctx.svc.list_permission_sets_provisioned_to_account(
+    auto const page = ctx.svc.provisioning.list_permission_sets_provisioned_to_account(
         instance, string_or_empty(ctx.in, "AccountId"), provisioning_filter(ctx), page_of(ctx));
     write_page(ctx.out, "PermissionSets", page,
                [instance](json::writer& out, std::string const& ps) {
@@ -185,14 +186,14 @@ core::assignment_target assignment_of(action_context const& ctx, std::string_vie
 
 void create_account_assignment(action_context& ctx) {
     auto const instance = instance_of(ctx);
-    auto const row = ctx.svc.create_assignment(ctx.who, instance, assignment_of(ctx, instance));
+    auto const row = ctx.svc.assignments.create(ctx.who, instance, assignment_of(ctx, instance));
     ctx.out.start_object().key("AccountAssignmentCreationStatus");
     render_assignment_status(ctx.out, row);
     ctx.out.end_object();
 }
 
 void describe_account_assignment_creation_status(action_context& ctx) {
-    auto const row = ctx.svc.describe_request(
+    auto const row = ctx.svc.provisioning.describe_request(
         instance_of(ctx), string_or_empty(ctx.in, "AccountAssignmentCreationRequestId"),
         core::request_kind::assignment_create);
     ctx.out.start_object().key("AccountAssignmentCreationStatus");
@@ -206,14 +207,14 @@ void list_account_assignment_creation_status(action_context& ctx) {
 
 void delete_account_assignment(action_context& ctx) {
     auto const instance = instance_of(ctx);
-    auto const row = ctx.svc.delete_assignment(ctx.who, instance, assignment_of(ctx, instance));
+    auto const row = ctx.svc.assignments.remove(ctx.who, instance, assignment_of(ctx, instance));
     ctx.out.start_object().key("AccountAssignmentDeletionStatus");
     render_assignment_status(ctx.out, row);
     ctx.out.end_object();
 }
 
 void describe_account_assignment_deletion_status(action_context& ctx) {
-    auto const row = ctx.svc.describe_request(
+    auto const row = ctx.svc.provisioning.describe_request(
         instance_of(ctx), string_or_empty(ctx.in, "AccountAssignmentDeletionRequestId"),
         core::request_kind::assignment_delete);
     ctx.out.start_object().key("AccountAssignmentDeletionStatus");
@@ -238,7 +239,7 @@ void list_account_assignments_for_principal(action_context& ctx) {
     std::optional<std::string> account;
     if (auto const* filter = json::find(ctx.in, "Filter"))
         account = optional_string(*filter, "AccountId");
-    auto const page = ctx.svc.list_assignments_for_principal(
+    auto const page = ctx.svc.assignments.list_for_principal(
         instance_of(ctx), string_or_empty(ctx.in, "PrincipalType"),
         string_or_empty(ctx.in, "PrincipalId"), account, page_of(ctx));
     write_page(ctx.out, "AccountAssignments", page, render_assignment);
@@ -246,21 +247,21 @@ void list_account_assignments_for_principal(action_context& ctx) {
 
 void list_account_assignments(action_context& ctx) {
     auto const instance = instance_of(ctx);
-    auto const page = ctx.svc.list_assignments(instance, string_or_empty(ctx.in, "AccountId"),
+    auto const page = ctx.svc.assignments.list(instance, string_or_empty(ctx.in, "AccountId"),
                                                permission_set_of(ctx, instance), page_of(ctx));
     write_page(ctx.out, "AccountAssignments", page, render_assignment);
 }
 
 void put_inline_policy(action_context& ctx) {
     auto const instance = instance_of(ctx);
-    ctx.svc.put_inline_policy(instance, permission_set_of(ctx, instance),
-                              std::string(string_or_empty(ctx.in, "InlinePolicy")));
+    ctx.svc.policies.put_inline(instance, permission_set_of(ctx, instance),
+                                std::string(string_or_empty(ctx.in, "InlinePolicy")));
     ctx.out.start_object().end_object();
 }
 
 void get_inline_policy(action_context& ctx) {
     auto const instance = instance_of(ctx);
-    auto const policy = ctx.svc.get_inline_policy(instance, permission_set_of(ctx, instance));
+    auto const policy = ctx.svc.policies.get_inline(instance, permission_set_of(ctx, instance));
     // Without an inline policy AWS answers an empty string (the model's note on InlinePolicy;
     // the CLI prints "InlinePolicy": ""): clients read the member without checking for it.
     ctx.out.start_object().member("InlinePolicy", policy.value_or("")).end_object();
@@ -268,28 +269,28 @@ void get_inline_policy(action_context& ctx) {
 
 void delete_inline_policy(action_context& ctx) {
     auto const instance = instance_of(ctx);
-    ctx.svc.delete_inline_policy(instance, permission_set_of(ctx, instance));
+    ctx.svc.policies.remove_inline(instance, permission_set_of(ctx, instance));
     ctx.out.start_object().end_object();
 }
 
 void attach_managed_policy(action_context& ctx) {
     auto const instance = instance_of(ctx);
-    ctx.svc.attach_managed_policy(instance, permission_set_of(ctx, instance),
-                                  std::string(string_or_empty(ctx.in, "ManagedPolicyArn")));
+    ctx.svc.policies.attach_managed(instance, permission_set_of(ctx, instance),
+                                    std::string(string_or_empty(ctx.in, "ManagedPolicyArn")));
     ctx.out.start_object().end_object();
 }
 
 void detach_managed_policy(action_context& ctx) {
     auto const instance = instance_of(ctx);
-    ctx.svc.detach_managed_policy(instance, permission_set_of(ctx, instance),
-                                  std::string(string_or_empty(ctx.in, "ManagedPolicyArn")));
+    ctx.svc.policies.detach_managed(instance, permission_set_of(ctx, instance),
+                                    std::string(string_or_empty(ctx.in, "ManagedPolicyArn")));
     ctx.out.start_object().end_object();
 }
 
 void list_managed_policies(action_context& ctx) {
     auto const instance = instance_of(ctx);
     auto const page =
-        ctx.svc.list_managed_policies(instance, permission_set_of(ctx, instance), page_of(ctx));
+        ctx.svc.policies.list_managed(instance, permission_set_of(ctx, instance), page_of(ctx));
     write_page(ctx.out, "AttachedManagedPolicies", page, render_attached_managed_policy);
 }
 
@@ -305,21 +306,21 @@ core::customer_policy_ref policy_ref_of(action_context const& ctx) {
 
 void attach_customer_managed_policy(action_context& ctx) {
     auto const instance = instance_of(ctx);
-    ctx.svc.attach_customer_managed_policy(instance, permission_set_of(ctx, instance),
-                                           policy_ref_of(ctx));
+    ctx.svc.policies.attach_customer_managed(instance, permission_set_of(ctx, instance),
+                                             policy_ref_of(ctx));
     ctx.out.start_object().end_object();
 }
 
 void detach_customer_managed_policy(action_context& ctx) {
     auto const instance = instance_of(ctx);
-    ctx.svc.detach_customer_managed_policy(instance, permission_set_of(ctx, instance),
-                                           policy_ref_of(ctx));
+    ctx.svc.policies.detach_customer_managed(instance, permission_set_of(ctx, instance),
+                                             policy_ref_of(ctx));
     ctx.out.start_object().end_object();
 }
 
 void list_customer_managed_policies(action_context& ctx) {
     auto const instance = instance_of(ctx);
-    auto const page = ctx.svc.list_customer_managed_policies(
+    auto const page = ctx.svc.policies.list_customer_managed(
         instance, permission_set_of(ctx, instance), page_of(ctx));
     write_page(ctx.out, "CustomerManagedPolicyReferences", page, render_policy_reference);
 }
@@ -332,14 +333,13 @@ void put_permissions_boundary(action_context& ctx) {
             boundary.customer_managed = policy_ref_of(*ref);
         boundary.managed_arn = optional_string(*in, "ManagedPolicyArn");
     }
-    ctx.svc.put_permissions_boundary(instance, permission_set_of(ctx, instance), boundary);
+    ctx.svc.policies.put_boundary(instance, permission_set_of(ctx, instance), boundary);
     ctx.out.start_object().end_object();
 }
 
 void get_permissions_boundary(action_context& ctx) {
     auto const instance = instance_of(ctx);
-    auto const boundary =
-        ctx.svc.get_permissions_boundary(instance, permission_set_of(ctx, instance));
+    auto const boundary = ctx.svc.policies.get_boundary(instance, permission_set_of(ctx, instance));
     // The real answer for a permission set without a boundary is unknown (perhaps
     // ResourceNotFoundException); icemu answers {} without the member, as
     // GetInlinePolicyForPermissionSet does for a missing inline policy.
@@ -353,7 +353,7 @@ void get_permissions_boundary(action_context& ctx) {
 
 void delete_permissions_boundary(action_context& ctx) {
     auto const instance = instance_of(ctx);
-    ctx.svc.delete_permissions_boundary(instance, permission_set_of(ctx, instance));
+    ctx.svc.policies.remove_boundary(instance, permission_set_of(ctx, instance));
     ctx.out.start_object().end_object();
 }
 
@@ -388,7 +388,7 @@ void tag_resource(action_context& ctx) {
     if (app_tags(ctx, tag_operation::tag))
         return;
     auto const target = tag_target_of(ctx);
-    ctx.svc.tag_resource(target.instance, target.permission_set, tags_of(ctx));
+    ctx.svc.tags.add(target.instance, target.permission_set, tags_of(ctx));
     ctx.out.start_object().end_object();
 }
 
@@ -401,7 +401,7 @@ void untag_resource(action_context& ctx) {
         for (auto const& key : in->GetArray())
             if (key.IsString())
                 keys.emplace_back(key.GetString(), key.GetStringLength());
-    ctx.svc.untag_resource(target.instance, target.permission_set, keys);
+    ctx.svc.tags.remove(target.instance, target.permission_set, keys);
     ctx.out.start_object().end_object();
 }
 
@@ -410,7 +410,7 @@ void list_tags_for_resource(action_context& ctx) {
         return;
     auto const target = tag_target_of(ctx);
     // The operation has no MaxResults member: pages of 100.
-    auto const page = ctx.svc.list_tags(target.instance, target.permission_set,
+    auto const page = ctx.svc.tags.list(target.instance, target.permission_set,
                                         {100, optional_string(ctx.in, "NextToken")});
     write_page(ctx.out, "Tags", page, [](json::writer& out, core::tag const& item) {
         out.start_object().member("Key", item.key).member("Value", item.value).end_object();

@@ -132,13 +132,13 @@ void render_provider(json::writer& out, core::application_provider const& row) {
 }
 
 void list_application_providers(action_context& ctx) {
-    write_page(ctx.out, "ApplicationProviders", ctx.svc.apps().list_providers(page_of(ctx)),
+    write_page(ctx.out, "ApplicationProviders", ctx.svc.apps.list_providers(page_of(ctx)),
                render_provider);
 }
 
 void describe_application_provider(action_context& ctx) {
-    render_provider(ctx.out, ctx.svc.apps().describe_provider(
-                                 string_or_empty(ctx.in, "ApplicationProviderArn")));
+    render_provider(
+        ctx.out, ctx.svc.apps.describe_provider(string_or_empty(ctx.in, "ApplicationProviderArn")));
 }
 
 // Applications.
@@ -164,7 +164,7 @@ void create_application(action_context& ctx) {
                                   optional_string(ctx.in, "Status"),
                                   member_text(ctx.in, "PortalOptions"),
                                   optional_string(ctx.in, "ClientToken")};
-    auto const row = ctx.svc.apps().create_application(
+    auto const row = ctx.svc.apps.create_application(
         instance_id_of(string_or_empty(ctx.in, "InstanceArn")), input, tags_of(ctx));
     ctx.out.start_object();
     ctx.out.member("ApplicationArn", application_arn(row.owner_account, row.instance_id, row.id));
@@ -175,7 +175,7 @@ void create_application(action_context& ctx) {
 }
 
 void describe_application(action_context& ctx) {
-    auto const row = ctx.svc.apps().describe_application(application_of(ctx));
+    auto const row = ctx.svc.apps.describe_application(application_of(ctx));
     ctx.out.start_object();
     render_application_members(ctx.out, row);
     ctx.out.end_object();
@@ -187,7 +187,7 @@ void list_applications(action_context& ctx) {
         filter.account = optional_string(*in, "ApplicationAccount");
         filter.provider_arn = optional_string(*in, "ApplicationProvider");
     }
-    auto const page = ctx.svc.apps().list_applications(
+    auto const page = ctx.svc.apps.list_applications(
         instance_id_of(string_or_empty(ctx.in, "InstanceArn")), filter, page_of(ctx));
     write_page(ctx.out, "Applications", page, [](json::writer& out, core::application const& row) {
         out.start_object();
@@ -206,7 +206,7 @@ void update_application(action_context& ctx) {
     // Visibility stays as it was.
     if (auto const* in = json::find(ctx.in, "PortalOptions")) {
         rapidjson::Document merged;
-        auto const current = ctx.svc.apps().describe_application(ref);
+        auto const current = ctx.svc.apps.describe_application(ref);
         if (current.portal_options)
             merged.Parse(current.portal_options->data(), current.portal_options->size());
         if (!merged.IsObject())
@@ -215,12 +215,12 @@ void update_application(action_context& ctx) {
             set_member(merged, "SignInOptions", *sign_in, merged.GetAllocator());
         update.portal_options = to_text(merged);
     }
-    ctx.svc.apps().update_application(ref, update);
+    ctx.svc.apps.update_application(ref, update);
     ctx.out.start_object().end_object();
 }
 
 void delete_application(action_context& ctx) {
-    ctx.svc.apps().delete_application(application_of(ctx));
+    ctx.svc.apps.delete_application(application_of(ctx));
     ctx.out.start_object().end_object();
 }
 
@@ -228,13 +228,13 @@ void delete_application(action_context& ctx) {
 
 void put_application_assignment_configuration(action_context& ctx) {
     auto const* required = json::find(ctx.in, "AssignmentRequired");
-    ctx.svc.apps().put_assignment_required(application_of(ctx),
-                                           required != nullptr && required->IsTrue());
+    ctx.svc.apps.put_assignment_required(application_of(ctx),
+                                         required != nullptr && required->IsTrue());
     ctx.out.start_object().end_object();
 }
 
 void get_application_assignment_configuration(action_context& ctx) {
-    auto const required = ctx.svc.apps().assignment_required(application_of(ctx));
+    auto const required = ctx.svc.apps.assignment_required(application_of(ctx));
     ctx.out.start_object().key("AssignmentRequired").boolean(required).end_object();
 }
 
@@ -242,12 +242,12 @@ void put_application_session_configuration(action_context& ctx) {
     // The member is optional: a put without it keeps the configuration (icemu's choice).
     auto const ref = application_of(ctx);
     auto const status = optional_string(ctx.in, "UserBackgroundSessionApplicationStatus");
-    ctx.svc.apps().put_session_status(ref, status ? *status : ctx.svc.apps().session_status(ref));
+    ctx.svc.apps.put_session_status(ref, status ? *status : ctx.svc.apps.session_status(ref));
     ctx.out.start_object().end_object();
 }
 
 void get_application_session_configuration(action_context& ctx) {
-    auto const status = ctx.svc.apps().session_status(application_of(ctx));
+    auto const status = ctx.svc.apps.session_status(application_of(ctx));
     ctx.out.start_object().member("UserBackgroundSessionApplicationStatus", status).end_object();
 }
 
@@ -263,21 +263,21 @@ void render_app_assignment(json::writer& out, core::application_assignment const
 }
 
 void create_application_assignment(action_context& ctx) {
-    ctx.svc.apps().create_assignment(application_of(ctx), string_or_empty(ctx.in, "PrincipalType"),
-                                     string_or_empty(ctx.in, "PrincipalId"));
+    ctx.svc.apps.create_assignment(application_of(ctx), string_or_empty(ctx.in, "PrincipalType"),
+                                   string_or_empty(ctx.in, "PrincipalId"));
     ctx.out.start_object().end_object();
 }
 
 void delete_application_assignment(action_context& ctx) {
-    ctx.svc.apps().delete_assignment(application_of(ctx), string_or_empty(ctx.in, "PrincipalType"),
-                                     string_or_empty(ctx.in, "PrincipalId"));
+    ctx.svc.apps.delete_assignment(application_of(ctx), string_or_empty(ctx.in, "PrincipalType"),
+                                   string_or_empty(ctx.in, "PrincipalId"));
     ctx.out.start_object().end_object();
 }
 
 void describe_application_assignment(action_context& ctx) {
-    auto const row = ctx.svc.apps().describe_assignment(application_of(ctx),
-                                                        string_or_empty(ctx.in, "PrincipalType"),
-                                                        string_or_empty(ctx.in, "PrincipalId"));
+    auto const row = ctx.svc.apps.describe_assignment(application_of(ctx),
+                                                      string_or_empty(ctx.in, "PrincipalType"),
+                                                      string_or_empty(ctx.in, "PrincipalId"));
     ctx.out.start_object();
     ctx.out.member("PrincipalType", row.principal_type);
     ctx.out.member("PrincipalId", row.principal_id);
@@ -288,7 +288,7 @@ void describe_application_assignment(action_context& ctx) {
 
 void list_application_assignments(action_context& ctx) {
     write_page(ctx.out, "ApplicationAssignments",
-               ctx.svc.apps().list_assignments(application_of(ctx), page_of(ctx)),
+               ctx.svc.apps.list_assignments(application_of(ctx), page_of(ctx)),
                render_app_assignment);
 }
 
@@ -298,7 +298,7 @@ void list_application_assignments_for_principal(action_context& ctx) {
         if (auto const* arn = json::find(*filter, "ApplicationArn"); arn && arn->IsString())
             application =
                 application_of(std::string_view(arn->GetString(), arn->GetStringLength()));
-    auto const page = ctx.svc.apps().list_assignments_for_principal(
+    auto const page = ctx.svc.apps.list_assignments_for_principal(
         instance_id_of(string_or_empty(ctx.in, "InstanceArn")),
         string_or_empty(ctx.in, "PrincipalType"), string_or_empty(ctx.in, "PrincipalId"),
         application, page_of(ctx));
@@ -310,9 +310,9 @@ void list_application_assignments_for_principal(action_context& ctx) {
 using doc_kind = core::app_document_kind;
 
 void put_application_access_scope(action_context& ctx) {
-    ctx.svc.apps().put_document(application_of(ctx), doc_kind::access_scope,
-                                string_or_empty(ctx.in, "Scope"),
-                                member_text(ctx.in, "AuthorizedTargets").value_or(""));
+    ctx.svc.apps.put_document(application_of(ctx), doc_kind::access_scope,
+                              string_or_empty(ctx.in, "Scope"),
+                              member_text(ctx.in, "AuthorizedTargets").value_or(""));
     ctx.out.start_object().end_object();
 }
 
@@ -324,48 +324,47 @@ void render_scope(json::writer& out, core::app_document const& row) {
 }
 
 void get_application_access_scope(action_context& ctx) {
-    render_scope(ctx.out, ctx.svc.apps().get_document(application_of(ctx), doc_kind::access_scope,
-                                                      string_or_empty(ctx.in, "Scope")));
+    render_scope(ctx.out, ctx.svc.apps.get_document(application_of(ctx), doc_kind::access_scope,
+                                                    string_or_empty(ctx.in, "Scope")));
 }
 
 void delete_application_access_scope(action_context& ctx) {
-    ctx.svc.apps().delete_document(application_of(ctx), doc_kind::access_scope,
-                                   string_or_empty(ctx.in, "Scope"));
+    ctx.svc.apps.delete_document(application_of(ctx), doc_kind::access_scope,
+                                 string_or_empty(ctx.in, "Scope"));
     ctx.out.start_object().end_object();
 }
 
 void list_application_access_scopes(action_context& ctx) {
     write_page(
         ctx.out, "Scopes",
-        ctx.svc.apps().list_documents(application_of(ctx), doc_kind::access_scope, page_of(ctx)),
+        ctx.svc.apps.list_documents(application_of(ctx), doc_kind::access_scope, page_of(ctx)),
         render_scope);
 }
 
 void put_application_authentication_method(action_context& ctx) {
-    ctx.svc.apps().put_document(application_of(ctx), doc_kind::authentication_method,
-                                string_or_empty(ctx.in, "AuthenticationMethodType"),
-                                member_text(ctx.in, "AuthenticationMethod").value_or("{}"));
+    ctx.svc.apps.put_document(application_of(ctx), doc_kind::authentication_method,
+                              string_or_empty(ctx.in, "AuthenticationMethodType"),
+                              member_text(ctx.in, "AuthenticationMethod").value_or("{}"));
     ctx.out.start_object().end_object();
 }
 
 void get_application_authentication_method(action_context& ctx) {
-    auto const row =
-        ctx.svc.apps().get_document(application_of(ctx), doc_kind::authentication_method,
-                                    string_or_empty(ctx.in, "AuthenticationMethodType"));
+    auto const row = ctx.svc.apps.get_document(application_of(ctx), doc_kind::authentication_method,
+                                               string_or_empty(ctx.in, "AuthenticationMethodType"));
     ctx.out.start_object().key("AuthenticationMethod").raw(row.body).end_object();
 }
 
 void delete_application_authentication_method(action_context& ctx) {
-    ctx.svc.apps().delete_document(application_of(ctx), doc_kind::authentication_method,
-                                   string_or_empty(ctx.in, "AuthenticationMethodType"));
+    ctx.svc.apps.delete_document(application_of(ctx), doc_kind::authentication_method,
+                                 string_or_empty(ctx.in, "AuthenticationMethodType"));
     ctx.out.start_object().end_object();
 }
 
 void list_application_authentication_methods(action_context& ctx) {
     // The operation has no MaxResults member: pages of 100.
     auto const page =
-        ctx.svc.apps().list_documents(application_of(ctx), doc_kind::authentication_method,
-                                      {100, optional_string(ctx.in, "NextToken")});
+        ctx.svc.apps.list_documents(application_of(ctx), doc_kind::authentication_method,
+                                    {100, optional_string(ctx.in, "NextToken")});
     write_page(ctx.out, "AuthenticationMethods", page,
                [](json::writer& out, core::app_document const& row) {
                    out.start_object().member("AuthenticationMethodType", row.key);
@@ -374,28 +373,28 @@ void list_application_authentication_methods(action_context& ctx) {
 }
 
 void put_application_grant(action_context& ctx) {
-    ctx.svc.apps().put_document(application_of(ctx), doc_kind::grant,
-                                string_or_empty(ctx.in, "GrantType"),
-                                member_text(ctx.in, "Grant").value_or("{}"));
+    ctx.svc.apps.put_document(application_of(ctx), doc_kind::grant,
+                              string_or_empty(ctx.in, "GrantType"),
+                              member_text(ctx.in, "Grant").value_or("{}"));
     ctx.out.start_object().end_object();
 }
 
 void get_application_grant(action_context& ctx) {
-    auto const row = ctx.svc.apps().get_document(application_of(ctx), doc_kind::grant,
-                                                 string_or_empty(ctx.in, "GrantType"));
+    auto const row = ctx.svc.apps.get_document(application_of(ctx), doc_kind::grant,
+                                               string_or_empty(ctx.in, "GrantType"));
     ctx.out.start_object().key("Grant").raw(row.body).end_object();
 }
 
 void delete_application_grant(action_context& ctx) {
-    ctx.svc.apps().delete_document(application_of(ctx), doc_kind::grant,
-                                   string_or_empty(ctx.in, "GrantType"));
+    ctx.svc.apps.delete_document(application_of(ctx), doc_kind::grant,
+                                 string_or_empty(ctx.in, "GrantType"));
     ctx.out.start_object().end_object();
 }
 
 void list_application_grants(action_context& ctx) {
     // The operation has no MaxResults member: pages of 100.
-    auto const page = ctx.svc.apps().list_documents(application_of(ctx), doc_kind::grant,
-                                                    {100, optional_string(ctx.in, "NextToken")});
+    auto const page = ctx.svc.apps.list_documents(application_of(ctx), doc_kind::grant,
+                                                  {100, optional_string(ctx.in, "NextToken")});
     write_page(ctx.out, "Grants", page, [](json::writer& out, core::app_document const& row) {
         out.start_object().member("GrantType", row.key);
         out.key("Grant").raw(row.body).end_object();
@@ -409,7 +408,7 @@ core::app_ref issuer_of(action_context const& ctx) {
 }
 
 void create_trusted_token_issuer(action_context& ctx) {
-    auto const row = ctx.svc.apps().create_issuer(
+    auto const row = ctx.svc.apps.create_issuer(
         instance_id_of(string_or_empty(ctx.in, "InstanceArn")),
         std::string(string_or_empty(ctx.in, "Name")),
         std::string(string_or_empty(ctx.in, "TrustedTokenIssuerType")),
@@ -419,7 +418,7 @@ void create_trusted_token_issuer(action_context& ctx) {
 }
 
 void describe_trusted_token_issuer(action_context& ctx) {
-    auto const row = ctx.svc.apps().describe_issuer(issuer_of(ctx));
+    auto const row = ctx.svc.apps.describe_issuer(issuer_of(ctx));
     ctx.out.start_object();
     ctx.out.member("TrustedTokenIssuerArn", issuer_arn(row));
     ctx.out.member("Name", row.name);
@@ -429,7 +428,7 @@ void describe_trusted_token_issuer(action_context& ctx) {
 }
 
 void list_trusted_token_issuers(action_context& ctx) {
-    auto const page = ctx.svc.apps().list_issuers(
+    auto const page = ctx.svc.apps.list_issuers(
         instance_id_of(string_or_empty(ctx.in, "InstanceArn")), page_of(ctx));
     write_page(ctx.out, "TrustedTokenIssuers", page,
                [](json::writer& out, core::trusted_token_issuer const& row) {
@@ -448,7 +447,7 @@ void update_trusted_token_issuer(action_context& ctx) {
     // stored one.
     if (auto const* in = json::find(ctx.in, "TrustedTokenIssuerConfiguration"))
         if (auto const* oidc = json::find(*in, "OidcJwtConfiguration")) {
-            auto const current = ctx.svc.apps().describe_issuer(ref);
+            auto const current = ctx.svc.apps.describe_issuer(ref);
             rapidjson::Document merged;
             merged.Parse(current.configuration.data(), current.configuration.size());
             if (!merged.IsObject())
@@ -464,12 +463,12 @@ void update_trusted_token_issuer(action_context& ctx) {
                            member.value, merged.GetAllocator());
             configuration = to_text(merged);
         }
-    ctx.svc.apps().update_issuer(ref, optional_string(ctx.in, "Name"), std::move(configuration));
+    ctx.svc.apps.update_issuer(ref, optional_string(ctx.in, "Name"), std::move(configuration));
     ctx.out.start_object().end_object();
 }
 
 void delete_trusted_token_issuer(action_context& ctx) {
-    ctx.svc.apps().delete_issuer(issuer_of(ctx));
+    ctx.svc.apps.delete_issuer(issuer_of(ctx));
     ctx.out.start_object().end_object();
 }
 
@@ -572,7 +571,7 @@ bool app_tags(action_context& ctx, tag_operation op) {
         instance && instance_id_of(*instance) != ref.instance_id)
         throw core::error(core::errc::not_found, "Could not find resource " + std::string(arn) +
                                                      " in instance " + *instance + ".");
-    auto& apps = ctx.svc.apps();
+    auto& apps = ctx.svc.apps;
     switch (op) {
     case tag_operation::tag: apps.tag_resource(ref, issuer, tags_of(ctx)); break;
     case tag_operation::untag: {

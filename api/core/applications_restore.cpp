@@ -283,20 +283,20 @@ void restore_applications(applications& apps, applications_snapshot const& snaps
 }
 
 std::vector<region_snapshot> snapshot_regions(service& svc) {
-    auto& db = svc.apps().database();
+    auto& db = svc.apps.database();
     store::app_items items(db);
     std::vector<region_snapshot> out;
     for (auto const& inst : all_instances(db))
         for (auto& row : owned(items, inst.id, kind_region, ""))
             // One named as the primary Region (configured since it was added) is not listed.
-            if (row.key != svc.options().primary_region)
+            if (row.key != svc.context.options.primary_region)
                 out.push_back(
                     {inst.id, std::move(row.key), row.a.value_or("ACTIVE"), row.created_ms, row.d});
     return out;
 }
 
 void restore_regions(service& svc, std::vector<region_snapshot> const& regions) {
-    auto& db = svc.apps().database();
+    auto& db = svc.apps.database();
     store::app_items items(db);
     store::resources resources(db);
     store::write_scope scope(db);
@@ -304,7 +304,7 @@ void restore_regions(service& svc, std::vector<region_snapshot> const& regions) 
         auto const& r = regions[n];
         constexpr std::string_view section = "regions";
         require_instance(resources, r.instance_id, section, n);
-        if (r.name == svc.options().primary_region)
+        if (r.name == svc.context.options.primary_region)
             refuse(section, n, r.name + " is the primary Region");
         auto row = item_of(r.instance_id, kind_region, "", r.name, r.added_ms);
         row.a = r.status;

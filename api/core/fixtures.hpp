@@ -101,7 +101,7 @@ bool store_has_permission_sets(store::database& db);
 /// Applies the fixtures when the store holds no permission set yet (a first start: the initial
 /// state alone does not count), else does nothing. In one write scope, so all or nothing:
 /// - an instance is created unless its owner account has one; its id is derived from the owner
-///   account exactly as the initial state's (service::ensure_initial_state);
+///   account exactly as the initial state's (instances::ensure_initial_state);
 /// - a permission set goes to the instance of its `owner_account_id`, by default to the first
 ///   fixture instance, or to the store's first instance when the fixtures declare none; its id
 ///   is derived from its instance and name, so its ARN is the same on every machine;

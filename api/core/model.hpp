@@ -233,7 +233,7 @@ struct health_info {
 };
 
 /// One kind of asynchronous request as the core knows it. Adding a kind is an enumerator of
-/// request_kind (and of the store's), a row below, and its effect at settlement (service::apply).
+/// request_kind (and of the store's), a row below, and its effect at settlement (lifecycle::apply).
 struct request_kind_info {
     request_kind kind;
     std::string_view name;      // as the admin API, fault rules, logs and metrics show it

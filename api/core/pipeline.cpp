@@ -8,26 +8,26 @@ namespace icemu::api::core {
 void run_call(service& svc, call& c, std::chrono::milliseconds& delay) {
     try {
         // Error rules answer before the operation runs, even for input that does not validate.
-        if (svc.faults().has_error_rules()) {
-            if (auto const fault = svc.check_call(c.facts())) {
+        if (svc.faults.rules().has_error_rules()) {
+            if (auto const fault = svc.faults.check_call(c.facts())) {
                 delay = std::chrono::milliseconds(fault->latency_ms);
                 throw c.fault(fault->code);
             }
         }
         c.check();
-        if (svc.tenancy_enforced()) {
+        if (svc.tenancy.enforced()) {
             auto const targets = c.targets();
             bool named_instance = false;
             for (auto const id : targets.instance_ids) {
                 if (id.empty())
                     continue;
                 named_instance = true;
-                svc.authorize(c.who, c.operation, id);
+                svc.tenancy.authorize(c.who, c.operation, id);
             }
             if (!named_instance && !targets.permission_set_id.empty())
-                svc.authorize_permission_set(c.who, c.operation, targets.permission_set_id);
+                svc.tenancy.authorize_permission_set(c.who, c.operation, targets.permission_set_id);
         }
-        svc.settle_due_before_call();
+        svc.lifecycle.settle_due_before_call();
         c.run(svc);
     } catch (store::sqlite_error const& e) {
         throw storage_error(e.code());

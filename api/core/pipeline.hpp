@@ -13,7 +13,7 @@
 
 namespace icemu::api::core {
 
-class service;
+struct service;
 
 /// The resources a call names that must be the caller's when tenancy is enforced: each
 /// non-empty instance id in order, else the instance of `permission_set_id` (a permission set

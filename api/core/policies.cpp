@@ -1,10 +1,12 @@
 // A permission set's policies: inline, AWS managed, customer managed and the permissions
 // boundary. Every change bumps the version and waits for requests in flight.
+#include "api/core/policies.hpp"
+
 #include <algorithm>
 #include <utility>
 
+#include "api/core/context.hpp"
 #include "api/core/error.hpp"
-#include "api/core/service.hpp"
 #include "api/core/service_detail.hpp"
 #include "store/database.hpp"
 #include "store/requests.hpp"
@@ -14,40 +16,52 @@ namespace icemu::api::core {
 
 using namespace detail;
 
-void service::put_inline_policy(std::string_view instance_id, std::string_view permission_set_id,
-                                std::string const& document) {
-    require_changeable(instance_id, permission_set_id);
-    store::write_scope scope(db_);
-    resources_.set_inline_policy(permission_set_id, document);
-    resources_.bump_version(permission_set_id);
+policies::policies(context& ctx) : ctx_(ctx) {}
+
+void policies::put_inline(std::string_view instance_id, std::string_view permission_set_id,
+                          std::string const& document) {
+    ctx_.require_changeable(instance_id, permission_set_id);
+    store::write_scope scope(ctx_.db);
+    ctx_.resources.set_inline_policy(permission_set_id, document);
+    ctx_.resources.bump_version(permission_set_id);
     scope.release();
 }
 
-std::optional<std::string> service::get_inline_policy(std::string_view instance_id,
-                                                      std::string_view permission_set_id) {
-    require_permission_set(instance_id, permission_set_id);
-    return resources_.inline_policy(permission_set_id);
+std::optional<std::string> policies::get_inline(std::string_view instance_id,
+                                                std::string_view permission_set_id) {
+    ctx_.require_permission_set(instance_id, permission_set_id);
+    return ctx_.resources.inline_policy(permission_set_id);
 }
 
-void service::delete_inline_policy(std::string_view instance_id,
-                                   std::string_view permission_set_id) {
-    require_changeable(instance_id, permission_set_id);
-    if (!resources_.inline_policy(permission_set_id))
+void policies::remove_inline(std::string_view instance_id, std::string_view permission_set_id) {
+    ctx_.require_changeable(instance_id, permission_set_id);
+    if (!ctx_.resources.inline_policy(permission_set_id))
         return;
-    store::write_scope scope(db_);
-    resources_.set_inline_policy(permission_set_id, std::nullopt);
-    resources_.bump_version(permission_set_id);
+    store::write_scope scope(ctx_.db);
+    ctx_.resources.set_inline_policy(permission_set_id, std::nullopt);
+    ctx_.resources.bump_version(permission_set_id);
     scope.release();
 }
 
-void service::attach_managed_policy(std::string_view instance_id,
-                                    std::string_view permission_set_id, std::string const& arn) {
-    require_changeable(instance_id, permission_set_id);
+void policies::attach_managed(std::string_view instance_id, std::string_view permission_set_id,
+                              std::string const& arn) {
+    ctx_.require_changeable(instance_id, permission_set_id);
     insert_managed_policy(instance_id, permission_set_id, arn, require_aws_managed_policy(arn));
 }
 
-std::string service::require_aws_managed_policy(std::string_view arn) const {
-    auto const known = options_.managed_policies.find(arn);
+void policies::attach_managed(std::string_view instance_id, std::string_view permission_set_id,
+                              std::string const& policy_id,
+                              std::optional<std::string> const& name) {
+    ctx_.require_changeable(instance_id, permission_set_id);
+    // Huawei lists always name a policy: the name given, else one another attachment gave the
+    // same id, else the id itself (icemu's choice: it knows no catalogue of Huawei policies).
+    insert_managed_policy(
+        instance_id, permission_set_id, policy_id,
+        name ? *name : ctx_.resources.known_managed_policy_name(policy_id).value_or(policy_id));
+}
+
+std::string policies::require_aws_managed_policy(std::string_view arn) const {
+    auto const known = ctx_.options.managed_policies.find(arn);
     // AWS's text for an ARN IAM does not know (clients match on "Policy does not exist").
     if (!known)
         throw error(errc::not_found, "Policy does not exist with ARN: " + std::string(arn));
@@ -58,13 +72,13 @@ std::string service::require_aws_managed_policy(std::string_view arn) const {
     return std::string(known->name);
 }
 
-void service::insert_managed_policy(std::string_view instance_id,
-                                    std::string_view permission_set_id,
-                                    std::string const& policy_id, std::string const& name) {
-    std::int64_t const attached = resources_.count_policies(permission_set_id);
-    store::write_scope scope(db_);
+void policies::insert_managed_policy(std::string_view instance_id,
+                                     std::string_view permission_set_id,
+                                     std::string const& policy_id, std::string const& name) {
+    std::int64_t const attached = ctx_.resources.count_policies(permission_set_id);
+    store::write_scope scope(ctx_.db);
     // AWS's text, typo included ("manged"): clients match on it.
-    if (!resources_.insert_managed_policy(instance_id, permission_set_id, policy_id, name))
+    if (!ctx_.resources.insert_managed_policy(instance_id, permission_set_id, policy_id, name))
         throw error(errc::conflict,
                     "Permission set with id ps-" + std::string(permission_set_id) +
                         " already has a typed link attachment to a manged policy with " + policy_id,
@@ -74,46 +88,46 @@ void service::insert_managed_policy(std::string_view instance_id,
                     "The permission set ps-" + std::string(permission_set_id) +
                         " already has the maximum of 20 managed and customer managed policies "
                         "attached.");
-    resources_.bump_version(permission_set_id);
+    ctx_.resources.bump_version(permission_set_id);
     scope.release();
 }
 
-void service::detach_managed_policy(std::string_view instance_id,
-                                    std::string_view permission_set_id, std::string const& arn) {
-    require_changeable(instance_id, permission_set_id);
-    store::write_scope scope(db_);
-    if (!resources_.erase_managed_policy(permission_set_id, arn))
+void policies::detach_managed(std::string_view instance_id, std::string_view permission_set_id,
+                              std::string const& arn) {
+    ctx_.require_changeable(instance_id, permission_set_id);
+    store::write_scope scope(ctx_.db);
+    if (!ctx_.resources.erase_managed_policy(permission_set_id, arn))
         throw error(errc::not_found,
                     "Could not find managed policy " + arn +
                         " attached to PermissionSet with id ps-" + std::string(permission_set_id),
                     reason::policy_not_found);
-    resources_.bump_version(permission_set_id);
+    ctx_.resources.bump_version(permission_set_id);
     scope.release();
 }
 
-page_result<named_policy> service::list_managed_policies(std::string_view instance_id,
-                                                         std::string_view permission_set_id,
-                                                         page_request const& page) {
-    require_permission_set(instance_id, permission_set_id);
+page_result<named_policy> policies::list_managed(std::string_view instance_id,
+                                                 std::string_view permission_set_id,
+                                                 page_request const& page) {
+    ctx_.require_permission_set(instance_id, permission_set_id);
     // Both surfaces' lists: a token of either continues the other's.
     page_token const token{"ListManagedPoliciesInPermissionSet", instance_id, permission_set_id};
-    auto out = page_of(token, resources_.list_managed_policies(
-                                  permission_set_id, after(token, page), page_limit(page)));
+    auto out = page_of(token, ctx_.resources.list_managed_policies(
+                                  permission_set_id, after(token, page), ctx_.page_limit(page)));
     for (auto& item : out.items)
         if (!item.name) // attached before names were recorded: an ARN's last segment is its name
             item.name = item.id.substr(item.id.rfind('/') + 1);
     return out;
 }
 
-void service::attach_customer_managed_policy(std::string_view instance_id,
-                                             std::string_view permission_set_id,
-                                             customer_policy_ref const& ref) {
-    require_changeable(instance_id, permission_set_id);
-    std::int64_t const attached = resources_.count_policies(permission_set_id);
-    store::write_scope scope(db_);
+void policies::attach_customer_managed(std::string_view instance_id,
+                                       std::string_view permission_set_id,
+                                       customer_policy_ref const& ref) {
+    ctx_.require_changeable(instance_id, permission_set_id);
+    std::int64_t const attached = ctx_.resources.count_policies(permission_set_id);
+    store::write_scope scope(ctx_.db);
     // The exact AWS text is unconfirmed: this is moto's (two spaces before "and" included),
     // which says "already attached" as the clients that match on it expect.
-    if (!resources_.insert_customer_policy(instance_id, permission_set_id, to_store(ref)))
+    if (!ctx_.resources.insert_customer_policy(instance_id, permission_set_id, to_store(ref)))
         throw error(errc::conflict,
                     "Given customer managed policy with name: " + ref.name + "  and path " +
                         ref.path + " already attached",
@@ -123,68 +137,67 @@ void service::attach_customer_managed_policy(std::string_view instance_id,
                     "The permission set ps-" + std::string(permission_set_id) +
                         " already has the maximum of 20 managed and customer managed policies "
                         "attached.");
-    resources_.bump_version(permission_set_id);
+    ctx_.resources.bump_version(permission_set_id);
     scope.release();
 }
 
-void service::detach_customer_managed_policy(std::string_view instance_id,
-                                             std::string_view permission_set_id,
-                                             customer_policy_ref const& ref) {
-    require_changeable(instance_id, permission_set_id);
-    store::write_scope scope(db_);
-    if (!resources_.erase_customer_policy(permission_set_id, to_store(ref)))
+void policies::detach_customer_managed(std::string_view instance_id,
+                                       std::string_view permission_set_id,
+                                       customer_policy_ref const& ref) {
+    ctx_.require_changeable(instance_id, permission_set_id);
+    store::write_scope scope(ctx_.db);
+    if (!ctx_.resources.erase_customer_policy(permission_set_id, to_store(ref)))
         throw error(errc::not_found,
                     "Could not find customer managed policy reference with name " + ref.name +
                         " and path " + ref.path + " attached to PermissionSet with id ps-" +
                         std::string(permission_set_id),
                     reason::policy_not_found);
-    resources_.bump_version(permission_set_id);
+    ctx_.resources.bump_version(permission_set_id);
     scope.release();
 }
 
-page_result<customer_policy_ref> service::list_customer_managed_policies(
-    std::string_view instance_id, std::string_view permission_set_id, page_request const& page) {
-    require_permission_set(instance_id, permission_set_id);
+page_result<customer_policy_ref> policies::list_customer_managed(std::string_view instance_id,
+                                                                 std::string_view permission_set_id,
+                                                                 page_request const& page) {
+    ctx_.require_permission_set(instance_id, permission_set_id);
     page_token const token{"ListCustomerManagedPolicyReferencesInPermissionSet", instance_id,
                            permission_set_id};
-    return page_of(token, resources_.list_customer_policies(permission_set_id, after(token, page),
-                                                            page_limit(page)));
+    return page_of(token, ctx_.resources.list_customer_policies(
+                              permission_set_id, after(token, page), ctx_.page_limit(page)));
 }
 
-void service::put_permissions_boundary(std::string_view instance_id,
-                                       std::string_view permission_set_id,
-                                       permissions_boundary const& boundary) {
+void policies::put_boundary(std::string_view instance_id, std::string_view permission_set_id,
+                            permissions_boundary const& boundary) {
     // Checked before the permission set: a malformed input is a ValidationException first.
     if (boundary.customer_managed.has_value() == boundary.managed_arn.has_value())
         throw error(errc::invalid_argument,
                     "PermissionsBoundary must specify exactly one of "
                     "CustomerManagedPolicyReference and ManagedPolicyArn.");
-    require_changeable(instance_id, permission_set_id);
+    ctx_.require_changeable(instance_id, permission_set_id);
     if (boundary.managed_arn)
         require_aws_managed_policy(*boundary.managed_arn);
-    store::write_scope scope(db_);
-    resources_.set_boundary(permission_set_id, to_store(boundary));
-    resources_.bump_version(permission_set_id);
+    store::write_scope scope(ctx_.db);
+    ctx_.resources.set_boundary(permission_set_id, to_store(boundary));
+    ctx_.resources.bump_version(permission_set_id);
     scope.release();
 }
 
-std::optional<permissions_boundary> service::get_permissions_boundary(
-    std::string_view instance_id, std::string_view permission_set_id) {
-    require_permission_set(instance_id, permission_set_id);
-    auto found = resources_.boundary(permission_set_id);
+std::optional<permissions_boundary> policies::get_boundary(std::string_view instance_id,
+                                                           std::string_view permission_set_id) {
+    ctx_.require_permission_set(instance_id, permission_set_id);
+    auto found = ctx_.resources.boundary(permission_set_id);
     if (!found)
         return std::nullopt;
     return to_core(std::move(*found));
 }
 
-void service::delete_permissions_boundary(std::string_view instance_id,
-                                          std::string_view permission_set_id) {
-    require_changeable(instance_id, permission_set_id);
-    if (!resources_.boundary(permission_set_id))
+void policies::remove_boundary(std::string_view instance_id, std::string_view permission_set_id) {
+    ctx_.require_changeable(instance_id, permission_set_id);
+    if (!ctx_.resources.boundary(permission_set_id))
         return;
-    store::write_scope scope(db_);
-    resources_.set_boundary(permission_set_id, std::nullopt);
-    resources_.bump_version(permission_set_id);
+    store::write_scope scope(ctx_.db);
+    ctx_.resources.set_boundary(permission_set_id, std::nullopt);
+    ctx_.resources.bump_version(permission_set_id);
     scope.release();
 }
 

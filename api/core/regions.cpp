@@ -37,7 +37,7 @@ region to_region(store::app_item const& item) {
 }
 
 store::instance_row require_instance(service& svc, std::string_view instance_id) {
-    store::resources resources(svc.apps().database());
+    store::resources resources(svc.apps.database());
     auto row = resources.find_instance(instance_id);
     if (!row)
         throw error(errc::not_found,
@@ -47,7 +47,7 @@ store::instance_row require_instance(service& svc, std::string_view instance_id)
 }
 
 region primary_of(service const& svc, store::instance_row const& owner) {
-    return {svc.options().primary_region, active, owner.created_ms, true};
+    return {svc.context.options.primary_region, active, owner.created_ms, true};
 }
 
 [[noreturn]] void no_such_region(std::string_view name) {
@@ -76,15 +76,17 @@ bool workflow_in_flight(store::app_items& items, std::string_view instance_id) {
 region add_region(service& svc, caller const& who, std::string_view instance_id,
                   std::string_view name) {
     require_instance(svc, instance_id);
-    auto& db = svc.apps().database();
+    auto& db = svc.apps.database();
     store::app_items items(db);
-    if (name == svc.options().primary_region || items.find(instance_id, kind_region, "", name))
+    if (name == svc.context.options.primary_region ||
+        items.find(instance_id, kind_region, "", name))
         throw error(errc::conflict,
                     "Region " + std::string(name) + " is already enabled for the instance.");
     store::write_scope scope(db);
     // The request never settles inside this call (a delay of 0 settles before the next one),
     // so the item naming it is in place before it can.
-    auto const request = svc.start_instance_request(who, instance_id, request_kind::region);
+    auto const request =
+        svc.provisioning.start_instance_request(who, instance_id, request_kind::region);
     store::app_item item;
     item.instance_id = std::string(instance_id);
     item.kind = std::string(kind_region);
@@ -101,16 +103,16 @@ region add_region(service& svc, caller const& who, std::string_view instance_id,
 
 region describe_region(service& svc, std::string_view instance_id, std::string_view name) {
     auto const owner = require_instance(svc, instance_id);
-    if (name == svc.options().primary_region)
+    if (name == svc.context.options.primary_region)
         return primary_of(svc, owner);
-    store::app_items items(svc.apps().database());
+    store::app_items items(svc.apps.database());
     auto item = items.find(instance_id, kind_region, "", name);
     if (!item)
         no_such_region(name);
     if (!item->d)
         return to_region(*item);
     // A describe of the workflow's request: in polls mode the Nth settles it.
-    svc.describe_request(instance_id, *item->d, request_kind::region);
+    svc.provisioning.describe_request(instance_id, *item->d, request_kind::region);
     item = items.find(instance_id, kind_region, "", name);
     if (!item)
         no_such_region(name);
@@ -123,21 +125,21 @@ page_result<region> list_regions(service& svc, std::string_view instance_id,
     // The first page (no token) starts with the primary Region; a token carries the position
     // of the last added Region answered (0: only the primary one).
     auto const after = page.token ? token.decode(*page.token) : std::int64_t{0};
-    store::resources resources(svc.apps().database());
+    store::resources resources(svc.apps.database());
     auto const owner = resources.find_instance(instance_id);
     if (!owner)
         return {};
-    auto limit = std::min(page.limit, svc.options().max_page_size);
+    auto limit = std::min(page.limit, svc.context.options.max_page_size);
     page_result<region> out;
     if (!page.token) {
         out.items.push_back(primary_of(svc, *owner));
         limit -= 1;
     }
-    store::app_items items(svc.apps().database());
+    store::app_items items(svc.apps.database());
     auto rows =
         items.list({instance_id, kind_region, std::string_view(""), {}, {}, {}}, after, limit);
     for (auto const& row : rows.rows)
-        if (row.key != svc.options().primary_region) // the primary one was configured since
+        if (row.key != svc.context.options.primary_region) // the primary one was configured since
             out.items.push_back(to_region(row));
     if (rows.next_after)
         out.next_token = token.encode(*rows.next_after);
@@ -147,10 +149,10 @@ page_result<region> list_regions(service& svc, std::string_view instance_id,
 region remove_region(service& svc, caller const& who, std::string_view instance_id,
                      std::string_view name) {
     require_instance(svc, instance_id);
-    if (name == svc.options().primary_region)
+    if (name == svc.context.options.primary_region)
         throw error(errc::invalid_argument,
                     "The primary Region " + std::string(name) + " cannot be removed.");
-    auto& db = svc.apps().database();
+    auto& db = svc.apps.database();
     store::app_items items(db);
     auto item = items.find(instance_id, kind_region, "", name);
     if (!item)
@@ -159,7 +161,8 @@ region remove_region(service& svc, caller const& who, std::string_view instance_
         throw error(errc::conflict,
                     "An add or remove Region workflow is in progress for the instance.");
     store::write_scope scope(db);
-    auto const request = svc.start_instance_request(who, instance_id, request_kind::region);
+    auto const request =
+        svc.provisioning.start_instance_request(who, instance_id, request_kind::region);
     item->a = std::string(removing);
     item->d = format_uuid(request.id);
     items.update(*item);

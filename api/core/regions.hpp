@@ -42,7 +42,7 @@ page_result<region> list_regions(service& svc, std::string_view instance_id,
 region remove_region(service& svc, caller const& who, std::string_view instance_id,
                      std::string_view name);
 
-/// The effect of a REGION request settling (service::apply), inside its write scope.
+/// The effect of a REGION request settling (lifecycle::apply), inside its write scope.
 void settle_region(store::database& db, async_request const& row);
 
 } // namespace icemu::api::core

@@ -50,34 +50,34 @@ void write_permission_set(store::resources& resources, store::roles& roles,
 } // namespace
 
 void service::replace_state(state_snapshot const& snapshot) {
-    scheduler_settings const settings = snapshot.scheduler.value_or(options_.scheduler);
+    scheduler_settings const settings = snapshot.scheduler.value_or(context.options.scheduler);
     if (settings.delay_min_ms < 0 || settings.delay_max_ms < settings.delay_min_ms ||
         settings.polls < 1)
         throw error(errc::invalid_argument, "scheduler: needs 0 <= min <= max and polls >= 1");
 
-    store::write_scope scope(db_);
-    requests_.erase_all();
-    resources_.erase_all(); // the identity stores and app_items follow their instances
+    store::write_scope scope(context.db);
+    context.requests.erase_all();
+    context.resources.erase_all(); // the identity stores and app_items follow their instances
 
     for (auto const& inst : snapshot.instances) {
-        resources_.insert_instance(to_store(instance(inst.row)));
+        context.resources.insert_instance(to_store(instance(inst.row)));
         if (inst.row.encryption.key_type != encryption_config{}.key_type ||
             inst.row.encryption.kms_key_arn) {
-            resources_.set_pending_encryption(inst.row.id, to_store(inst.row.encryption));
-            resources_.apply_pending_encryption(inst.row.id);
+            context.resources.set_pending_encryption(inst.row.id, to_store(inst.row.encryption));
+            context.resources.apply_pending_encryption(inst.row.id);
         }
         for (auto const& t : inst.tags)
-            resources_.put_tag(inst.row.id, "", to_store(t));
+            context.resources.put_tag(inst.row.id, "", to_store(t));
     }
 
-    store::roles roles(db_);
+    store::roles role_rows(context.db);
     for (auto const& ps : snapshot.permission_sets)
-        write_permission_set(resources_, roles, ps);
+        write_permission_set(context.resources, role_rows, ps);
     for (auto const& a : snapshot.assignments)
-        resources_.insert_assignment({0, a.instance_id, a.permission_set_id, a.account_id,
-                                      a.principal_type, a.principal_id});
+        context.resources.insert_assignment({0, a.instance_id, a.permission_set_id, a.account_id,
+                                             a.principal_type, a.principal_id});
 
-    store::identity identity(db_);
+    store::identity identity(context.db);
     for (auto const& [u, name] : snapshot.users)
         identity.insert_user({u.identity_store_id, u.id, name, u.attributes, u.status, u.created_ms,
                               u.created_by, u.updated_ms, u.updated_by});
@@ -110,21 +110,20 @@ void service::replace_state(state_snapshot const& snapshot) {
             request.planned_reason = request.failure_reason;
         }
         auto row = to_store(std::move(request));
-        requests_.insert(row);
+        context.requests.insert(row);
     }
-    requests_.set_clock_offset_ms(snapshot.clock_offset_ms);
+    context.requests.set_clock_offset_ms(snapshot.clock_offset_ms);
 
     for (auto const& restore : snapshot.other_sections)
         restore(*this);
     scope.release();
 
     // The writes are in: the in-memory state follows.
-    clock_.set_offset_ms(snapshot.clock_offset_ms);
-    settings_ = settings;
-    random_.reseed(settings_.seed);
-    call_random_.reseed(call_stream_seed(settings_.seed));
-    due_at_once_.clear();
-    schedule_changed(); // forgets the cached next due time and wakes the timer
+    context.time.set_offset_ms(snapshot.clock_offset_ms);
+    context.settings = settings;
+    context.random.reseed(settings.seed);
+    context.call_random.reseed(call_stream_seed(settings.seed));
+    lifecycle.schedule_changed(); // forgets the cached next due time and wakes the timer
 }
 
 } // namespace icemu::api::core

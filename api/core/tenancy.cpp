@@ -1,8 +1,10 @@
 // Tenancy (the verify auth mode): an instance answers only its owner account.
+#include "api/core/tenancy.hpp"
+
 #include <string>
 
+#include "api/core/context.hpp"
 #include "api/core/error.hpp"
-#include "api/core/service.hpp"
 #include "api/core/service_detail.hpp"
 #include "store/database.hpp"
 #include "store/requests.hpp"
@@ -12,11 +14,17 @@ namespace icemu::api::core {
 
 using namespace detail;
 
-void service::authorize(caller const& who, std::string_view operation,
+tenancy::tenancy(context& ctx) : ctx_(ctx) {}
+
+bool tenancy::enforced() const noexcept {
+    return ctx_.options.enforce_tenancy;
+}
+
+void tenancy::authorize(caller const& who, std::string_view operation,
                         std::string_view instance_id) {
-    if (!options_.enforce_tenancy)
+    if (!ctx_.options.enforce_tenancy)
         return;
-    auto const row = resources_.find_instance(instance_id);
+    auto const row = ctx_.resources.find_instance(instance_id);
     if (!row || row->owner_account == who.account)
         return;
     // The text of an IAM denial across accounts (AWS's AccessDeniedException text); the Huawei
@@ -30,11 +38,11 @@ void service::authorize(caller const& who, std::string_view operation,
                 reason::not_owner);
 }
 
-void service::authorize_permission_set(caller const& who, std::string_view operation,
+void tenancy::authorize_permission_set(caller const& who, std::string_view operation,
                                        std::string_view permission_set_id) {
-    if (!options_.enforce_tenancy)
+    if (!ctx_.options.enforce_tenancy)
         return;
-    if (auto const row = resources_.find_permission_set_anywhere(permission_set_id))
+    if (auto const row = ctx_.resources.find_permission_set_anywhere(permission_set_id))
         authorize(who, operation, row->instance_id);
 }
 

@@ -56,7 +56,7 @@ void write_named(json::writer& out, core::named_policy const& item, std::string_
 // ---- instances and permission sets -------------------------------------------------------------
 
 void list_instances(route_context& ctx) {
-    auto const page = ctx.svc.list_instances(ctx.who, page_of(ctx.query));
+    auto const page = ctx.svc.instances.list(ctx.who, page_of(ctx.query));
     render_page(ctx.out, "instances", page,
                 [](json::writer& out, core::instance const& row) { render(out, row); });
 }
@@ -67,7 +67,7 @@ void create_permission_set(route_context& ctx) {
                                      body_string(ctx.body, "description", 0, 1024),
                                      body_string(ctx.body, "session_duration", 1, 100),
                                      body_string(ctx.body, "relay_state", 0, 240)};
-    auto const row = ctx.svc.create_permission_set(instance, input, body_tags(ctx.body, false));
+    auto const row = ctx.svc.permission_sets.create(instance, input, body_tags(ctx.body, false));
     ctx.out.start_object().key("permission_set");
     render(ctx.out, row);
     ctx.out.end_object();
@@ -87,14 +87,14 @@ void list_permission_sets(route_context& ctx) {
         bool const contradicts = filter.permission_set_id && id != filter.permission_set_id;
         filter.permission_set_id = id && !contradicts ? *id : std::string("none");
     }
-    auto const page = ctx.svc.find_permission_sets(instance, filter, page_of(ctx.query));
+    auto const page = ctx.svc.permission_sets.find(instance, filter, page_of(ctx.query));
     render_page(ctx.out, "permission_sets", page,
                 [](json::writer& out, core::permission_set const& row) { render(out, row); });
 }
 
 void describe_permission_set(route_context& ctx) {
     auto const instance = instance_of(ctx);
-    auto const row = ctx.svc.describe_permission_set(instance, permission_set_of(ctx));
+    auto const row = ctx.svc.permission_sets.describe(instance, permission_set_of(ctx));
     ctx.out.start_object().key("permission_set");
     render(ctx.out, row);
     ctx.out.end_object();
@@ -106,16 +106,16 @@ void update_permission_set(route_context& ctx) {
     core::permission_set_update update{body_string(ctx.body, "description", 0, 1024),
                                        body_string(ctx.body, "session_duration", 1, 100),
                                        body_string(ctx.body, "relay_state", 0, 240), true};
-    ctx.svc.update_permission_set(instance, ps, update);
+    ctx.svc.permission_sets.update(instance, ps, update);
 }
 
 void delete_permission_set(route_context& ctx) {
     auto const instance = instance_of(ctx);
-    ctx.svc.delete_permission_set(instance, permission_set_of(ctx));
+    ctx.svc.permission_sets.remove(instance, permission_set_of(ctx));
 }
 
 void get_permission_set_summary(route_context& ctx) {
-    auto const summary = ctx.svc.permission_set_summary(instance_of(ctx));
+    auto const summary = ctx.svc.permission_sets.summary(instance_of(ctx));
     ctx.out.start_object();
     ctx.out.member("permission_sets", summary.permission_sets);
     ctx.out.member("permission_sets_quota", summary.permission_sets_quota);
@@ -131,21 +131,21 @@ void attach_managed_policy(route_context& ctx) {
     auto const instance = instance_of(ctx);
     auto const ps = permission_set_of(ctx);
     auto const id = *body_string(ctx.body, "managed_policy_id", 1, 64, true);
-    ctx.svc.attach_managed_policy(instance, ps, id,
-                                  body_string(ctx.body, "managed_policy_name", 1, 128));
+    ctx.svc.policies.attach_managed(instance, ps, id,
+                                    body_string(ctx.body, "managed_policy_name", 1, 128));
 }
 
 void detach_managed_policy(route_context& ctx) {
     auto const instance = instance_of(ctx);
     auto const ps = permission_set_of(ctx);
-    ctx.svc.detach_managed_policy(instance, ps,
-                                  *body_string(ctx.body, "managed_policy_id", 1, 64, true));
+    ctx.svc.policies.detach_managed(instance, ps,
+                                    *body_string(ctx.body, "managed_policy_id", 1, 64, true));
 }
 
 void list_managed_policies(route_context& ctx) {
     auto const instance = instance_of(ctx);
     auto const ps = permission_set_of(ctx);
-    auto const page = ctx.svc.list_managed_policies(instance, ps, page_of(ctx.query));
+    auto const page = ctx.svc.policies.list_managed(instance, ps, page_of(ctx.query));
     render_page(ctx.out, "attached_managed_policies", page,
                 [](json::writer& out, core::named_policy const& item) {
                     write_named(out, item, "policy_id", "policy_name");
@@ -157,20 +157,20 @@ void attach_managed_role(route_context& ctx) {
     auto const ps = permission_set_of(ctx);
     core::named_policy role{*body_string(ctx.body, "managed_role_id", 1, 64, true),
                             body_string(ctx.body, "managed_role_name", 1, 128)};
-    ctx.svc.attach_managed_role(instance, ps, role);
+    ctx.svc.roles.attach_managed(instance, ps, role);
 }
 
 void detach_managed_role(route_context& ctx) {
     auto const instance = instance_of(ctx);
     auto const ps = permission_set_of(ctx);
-    ctx.svc.detach_managed_role(instance, ps,
-                                *body_string(ctx.body, "managed_role_id", 1, 64, true));
+    ctx.svc.roles.detach_managed(instance, ps,
+                                 *body_string(ctx.body, "managed_role_id", 1, 64, true));
 }
 
 void list_managed_roles(route_context& ctx) {
     auto const instance = instance_of(ctx);
     auto const ps = permission_set_of(ctx);
-    auto const page = ctx.svc.list_managed_roles(instance, ps, page_of(ctx.query));
+    auto const page = ctx.svc.roles.list_managed(instance, ps, page_of(ctx.query));
     render_page(ctx.out, "attached_managed_roles", page,
                 [](json::writer& out, core::named_policy const& item) {
                     write_named(out, item, "role_id", "role_name");
@@ -181,36 +181,36 @@ void list_managed_roles(route_context& ctx) {
 void put_custom_policy(route_context& ctx) {
     auto const instance = instance_of(ctx);
     auto const ps = permission_set_of(ctx);
-    ctx.svc.put_inline_policy(instance, ps,
-                              *body_string(ctx.body, "custom_policy", 1, 131072, true));
+    ctx.svc.policies.put_inline(instance, ps,
+                                *body_string(ctx.body, "custom_policy", 1, 131072, true));
 }
 
 void get_custom_policy(route_context& ctx) {
     auto const instance = instance_of(ctx);
-    auto const policy = ctx.svc.get_inline_policy(instance, permission_set_of(ctx));
+    auto const policy = ctx.svc.policies.get_inline(instance, permission_set_of(ctx));
     ctx.out.start_object().member("custom_policy", policy).end_object(); // {} without one
 }
 
 void delete_custom_policy(route_context& ctx) {
     auto const instance = instance_of(ctx);
-    ctx.svc.delete_inline_policy(instance, permission_set_of(ctx));
+    ctx.svc.policies.remove_inline(instance, permission_set_of(ctx));
 }
 
 void put_custom_role(route_context& ctx) {
     auto const instance = instance_of(ctx);
     auto const ps = permission_set_of(ctx);
-    ctx.svc.put_custom_role(instance, ps, *body_string(ctx.body, "custom_role", 1, 131072, true));
+    ctx.svc.roles.put_custom(instance, ps, *body_string(ctx.body, "custom_role", 1, 131072, true));
 }
 
 void get_custom_role(route_context& ctx) {
     auto const instance = instance_of(ctx);
-    auto const role = ctx.svc.get_custom_role(instance, permission_set_of(ctx));
+    auto const role = ctx.svc.roles.get_custom(instance, permission_set_of(ctx));
     ctx.out.start_object().member("custom_role", role).end_object(); // {} without one
 }
 
 void delete_custom_role(route_context& ctx) {
     auto const instance = instance_of(ctx);
-    ctx.svc.delete_custom_role(instance, permission_set_of(ctx));
+    ctx.svc.roles.remove_custom(instance, permission_set_of(ctx));
 }
 
 // ---- provisioning ------------------------------------------------------------------------------
@@ -226,7 +226,7 @@ void provision_permission_set(route_context& ctx) {
         auto const target = body_string(ctx.body, "target_id", 0, 64, true);
         account = account_of(*target, "target_id");
     }
-    auto const row = ctx.svc.provision(ctx.who, instance, ps, account);
+    auto const row = ctx.svc.provisioning.provision(ctx.who, instance, ps, account);
     ctx.out.start_object().key("permission_set_provisioning_status");
     render_provisioning_status(ctx.out, row);
     ctx.out.end_object();
@@ -234,8 +234,8 @@ void provision_permission_set(route_context& ctx) {
 
 void describe_provisioning_status(route_context& ctx) {
     auto const instance = instance_of(ctx);
-    auto const row = ctx.svc.describe_request(instance, request_id_of(ctx.params["request_id"]),
-                                              core::request_kind::provision);
+    auto const row = ctx.svc.provisioning.describe_request(
+        instance, request_id_of(ctx.params["request_id"]), core::request_kind::provision);
     ctx.out.start_object().key("permission_set_provisioning_status");
     render_provisioning_status(ctx.out, row);
     ctx.out.end_object();
@@ -244,7 +244,8 @@ void describe_provisioning_status(route_context& ctx) {
 void list_status(route_context& ctx, core::request_kind kind, std::string_view key) {
     auto const instance = instance_of(ctx);
     auto const status = status_filter(ctx);
-    auto const page = ctx.svc.list_requests(instance, kind, status, page_of(ctx.query));
+    auto const page =
+        ctx.svc.provisioning.list_requests(instance, kind, status, page_of(ctx.query));
     render_page(ctx.out, key, page, render_status_metadata);
 }
 
@@ -256,8 +257,8 @@ void list_accounts_for_provisioned_permission_set(route_context& ctx) {
     auto const instance = instance_of(ctx);
     auto const ps = permission_set_of(ctx);
     auto const latest = provisioning_filter(ctx);
-    auto const page = ctx.svc.list_accounts_for_provisioned_permission_set(instance, ps, latest,
-                                                                           page_of(ctx.query));
+    auto const page = ctx.svc.provisioning.list_accounts_for_provisioned_permission_set(
+        instance, ps, latest, page_of(ctx.query));
     render_page(ctx.out, "account_ids", page,
                 [](json::writer& out, std::string const& account) { out.string(account); });
 }
@@ -266,8 +267,8 @@ void list_permission_sets_provisioned_to_account(route_context& ctx) {
     auto const instance = instance_of(ctx);
     auto const account = account_of(required_param(ctx.query, "account_id"), "account_id");
     auto const latest = provisioning_filter(ctx);
-    auto const page = ctx.svc.list_permission_sets_provisioned_to_account(instance, account, latest,
-                                                                          page_of(ctx.query));
+    auto const page = ctx.svc.provisioning.list_permission_sets_provisioned_to_account(
+        instance, account, latest, page_of(ctx.query));
     render_page(ctx.out, "permission_sets", page, write_ids);
 }
 
@@ -286,7 +287,7 @@ core::assignment_target assignment_of(route_context const& ctx) {
 void create_account_assignment(route_context& ctx) {
     auto const instance = instance_of(ctx);
     auto const target = assignment_of(ctx);
-    auto const row = ctx.svc.create_assignment(ctx.who, instance, target);
+    auto const row = ctx.svc.assignments.create(ctx.who, instance, target);
     ctx.out.start_object().key("account_assignment_creation_status");
     render_assignment_status(ctx.out, row);
     ctx.out.end_object();
@@ -295,7 +296,7 @@ void create_account_assignment(route_context& ctx) {
 void delete_account_assignment(route_context& ctx) {
     auto const instance = instance_of(ctx);
     auto const target = assignment_of(ctx);
-    auto const row = ctx.svc.delete_assignment(ctx.who, instance, target);
+    auto const row = ctx.svc.assignments.remove(ctx.who, instance, target);
     ctx.out.start_object().key("account_assignment_deletion_status");
     render_assignment_status(ctx.out, row);
     ctx.out.end_object();
@@ -311,7 +312,7 @@ void list_account_assignments(route_context& ctx) {
     std::optional<std::string> ps;
     if (auto const id = ctx.query.get("permission_set_id"))
         ps = permission_set_id_of(*id);
-    auto const page = ctx.svc.list_account_assignments(
+    auto const page = ctx.svc.assignments.list_in_account(
         instance, account, ps ? std::optional<std::string_view>(*ps) : std::nullopt,
         page_of(ctx.query));
     render_page(ctx.out, "account_assignments", page, write_assignment);
@@ -324,15 +325,15 @@ void list_account_assignments_for_principal(route_context& ctx) {
     std::optional<std::string> account;
     if (auto const id = ctx.query.get("account_id"))
         account = account_of(*id, "account_id");
-    auto const page = ctx.svc.list_assignments_for_principal(instance, principal_type, principal_id,
+    auto const page = ctx.svc.assignments.list_for_principal(instance, principal_type, principal_id,
                                                              account, page_of(ctx.query));
     render_page(ctx.out, "account_assignments", page, write_assignment);
 }
 
 void describe_assignment_status(route_context& ctx, core::request_kind kind, std::string_view key) {
     auto const instance = instance_of(ctx);
-    auto const row =
-        ctx.svc.describe_request(instance, request_id_of(ctx.params["request_id"]), kind);
+    auto const row = ctx.svc.provisioning.describe_request(
+        instance, request_id_of(ctx.params["request_id"]), kind);
     ctx.out.start_object().key(key);
     render_assignment_status(ctx.out, row);
     ctx.out.end_object();
@@ -362,14 +363,14 @@ void list_deletion_statuses(route_context& ctx) {
 // taggable type of the API; the SDKs percent-encode its colon, which the router decodes).
 core::permission_set tag_target_of(route_context const& ctx) {
     one_of(ctx.params["resource_type"], "resource_type", {"identitycenter:permissionset"});
-    return ctx.svc.locate_permission_set(
+    return ctx.svc.permission_sets.locate(
         permission_set_id_of(ctx.params["resource_id"], "resource_id"));
 }
 
 void create_tags(route_context& ctx) {
     auto const tags = body_tags(ctx.body, true);
     auto const ps = tag_target_of(ctx);
-    ctx.svc.tag_resource(ps.instance_id, ps.id, tags);
+    ctx.svc.tags.add(ps.instance_id, ps.id, tags);
 }
 
 void delete_tags(route_context& ctx) {
@@ -388,12 +389,12 @@ void delete_tags(route_context& ctx) {
         keys.push_back(*body_string(item, "key", 1, 128, true, at + ".key"));
     }
     auto const ps = tag_target_of(ctx);
-    ctx.svc.untag_resource(ps.instance_id, ps.id, keys);
+    ctx.svc.tags.remove(ps.instance_id, ps.id, keys);
 }
 
 void list_tags(route_context& ctx) {
     auto const ps = tag_target_of(ctx);
-    auto const page = ctx.svc.list_tags(ps.instance_id, ps.id, page_of(ctx.query));
+    auto const page = ctx.svc.tags.list(ps.instance_id, ps.id, page_of(ctx.query));
     render_page(ctx.out, "tags", page, [](json::writer& out, core::tag const& item) {
         out.start_object().member("key", item.key).member("value", item.value).end_object();
     });

@@ -14,7 +14,7 @@ namespace icemu::test {
 struct core_harness {
     explicit core_harness(api::core::service_options options = {})
         : svc(db, time.clock, std::move(options)) {
-        svc.ensure_initial_state();
+        svc.instances.ensure_initial_state();
     }
 
     fixed_clock time;

@@ -185,7 +185,7 @@ TEST_CASE("/_icemu/faults replaces, lists with hits and source, and clears", "[a
     core::call_facts facts;
     facts.operation = "ListInstances";
     facts.surface = "aws";
-    CHECK(svc.check_call(facts));
+    CHECK(svc.faults.check_call(facts));
     auto get = surface.handle(admin_call(http::verb::get, "/_icemu/faults"), info);
     CHECK(get.body().find(R"("times":1,"hits":1,"source":"config")") != std::string::npos);
     CHECK(get.body().find(R"("source":"runtime")") != std::string::npos);
@@ -198,11 +198,11 @@ TEST_CASE("/_icemu/faults replaces, lists with hits and source, and clears", "[a
     CHECK(
         bad.body() ==
         R"({"error":"bad_request","message":"rules[0].match.operation: \"Nope\" is not an operation of either surface"})");
-    CHECK(svc.faults().all().size() == 4); // a refused PUT changes nothing
+    CHECK(svc.faults.rules().all().size() == 4); // a refused PUT changes nothing
 
     auto del = surface.handle(admin_call(http::verb::delete_, "/_icemu/faults"), info);
     CHECK(del.result() == http::status::ok);
-    CHECK(svc.faults().all().size() == 1);
+    CHECK(svc.faults.rules().all().size() == 1);
     CHECK(surface.handle(admin_call(http::verb::post, "/_icemu/faults"), info).result() ==
           http::status::method_not_allowed);
 }

@@ -61,7 +61,7 @@ TEST_CASE("admin: each call answers at its path and method, named by its operati
     CHECK(h.call(http::verb::put, "/_icemu/scheduler", R"({"polls":3})")
               .body()
               .find(R"("polls":3)") != std::string::npos);
-    CHECK(h.svc.scheduler().polls == 3);
+    CHECK(h.svc.control.scheduler().polls == 3);
 }
 
 TEST_CASE("admin: a known path with another method is 405, naming the methods it has", "[admin]") {

@@ -51,7 +51,7 @@ core::service_options options() {
 
 struct sandbox {
     explicit sandbox(store::database_options const& db_options = {}) : db(db_options) {
-        svc.ensure_initial_state();
+        svc.instances.ensure_initial_state();
         db.commit();
     }
     fixed_clock time;
@@ -64,13 +64,13 @@ std::string latest_request(core::service& svc, core::request_kind kind, std::str
     core::request_filter filter;
     filter.kind = kind;
     filter.instance_id = inst;
-    return core::format_uuid(svc.admin_requests(filter).back().id);
+    return core::format_uuid(svc.control.admin_requests(filter).back().id);
 }
 
 // Every kind of item of the family, in both instances, in an order that lists must keep:
 // assignments of one principal made to the second application before the first.
 void populate(sandbox& s) {
-    auto& apps = s.svc.apps();
+    auto& apps = s.svc.apps;
     core::caller const who{"aws", std::string(first_owner)};
     std::string const one = "1111222233334444";
     std::string const two = "5555666677778888";
@@ -117,12 +117,13 @@ void populate(sandbox& s) {
     // ABAC: in progress in one instance, failed with a reason in the other.
     core::create_access_control_attributes(s.svc, who, one, R"({"AccessControlAttributes":[]})");
     core::create_access_control_attributes(s.svc, who, two, R"({"AccessControlAttributes":[1]})");
-    s.svc.settle(latest_request(s.svc, core::request_kind::access_control_attributes, two),
-                 core::request_status::failed, "Access denied");
+    s.svc.lifecycle.settle(
+        latest_request(s.svc, core::request_kind::access_control_attributes, two),
+        core::request_status::failed, "Access denied");
     // Regions: one active, one still being added.
     core::add_region(s.svc, who, one, "eu-west-1");
-    s.svc.settle(latest_request(s.svc, core::request_kind::region, one),
-                 core::request_status::succeeded, std::nullopt);
+    s.svc.lifecycle.settle(latest_request(s.svc, core::request_kind::region, one),
+                           core::request_status::succeeded, std::nullopt);
     s.time.move(1000);
     core::add_region(s.svc, who, one, "ap-south-1");
 }
@@ -144,7 +145,7 @@ std::vector<T> every(Fn const& page_of) {
 // The answer of every describe and list of the family and the Regions, one line each.
 std::vector<std::string> answers(core::service& svc) {
     std::vector<std::string> out;
-    auto& apps = svc.apps();
+    auto& apps = svc.apps;
     auto const docs = [](std::vector<core::app_document> const& items) {
         std::string line;
         for (auto const& d : items)
@@ -157,7 +158,7 @@ std::vector<std::string> answers(core::service& svc) {
             line += t.key + "=" + t.value + ";";
         return line;
     };
-    for (auto const& inst : svc.list_instances({}).items) {
+    for (auto const& inst : svc.instances.list({}).items) {
         auto const& i = inst.id;
         for (auto const& a : every<core::application>([&](core::page_request const& page) {
                  return apps.list_applications(i, {}, page);
@@ -255,7 +256,7 @@ TEST_CASE("the application family and Regions survive export, decode and restore
     auto const decoded = admin::decode_apps_state(doc);
 
     // The document holds what the core holds, member for member.
-    CHECK(decoded.applications == core::snapshot_applications(a.svc.apps()));
+    CHECK(decoded.applications == core::snapshot_applications(a.svc.apps));
     CHECK(decoded.regions == core::snapshot_regions(a.svc));
     REQUIRE(decoded.applications.applications.size() == 3);
     REQUIRE(decoded.applications.assignments.size() == 3);
@@ -279,7 +280,7 @@ TEST_CASE("the application family and Regions survive export, decode and restore
     sandbox b;
     b.db.begin();
     copy_requests(a, b);
-    core::restore_applications(b.svc.apps(), decoded.applications);
+    core::restore_applications(b.svc.apps, decoded.applications);
     core::restore_regions(b.svc, decoded.regions);
     b.db.commit();
 
@@ -293,11 +294,13 @@ TEST_CASE("the application family and Regions survive export, decode and restore
 
     // The restored workflows are the exported requests: settling them moves both stores alike.
     for (auto* s : {&a, &b}) {
-        s->svc.settle(latest_request(s->svc, core::request_kind::access_control_attributes,
-                                     "1111222233334444"),
-                      core::request_status::succeeded, std::nullopt);
-        s->svc.settle(latest_request(s->svc, core::request_kind::region, "1111222233334444"),
-                      core::request_status::succeeded, std::nullopt);
+        s->svc.lifecycle.settle(
+            latest_request(s->svc, core::request_kind::access_control_attributes,
+                           "1111222233334444"),
+            core::request_status::succeeded, std::nullopt);
+        s->svc.lifecycle.settle(
+            latest_request(s->svc, core::request_kind::region, "1111222233334444"),
+            core::request_status::succeeded, std::nullopt);
     }
     CHECK(core::describe_access_control_attributes(b.svc, "1111222233334444").status == "ENABLED");
     CHECK(core::describe_region(b.svc, "1111222233334444", "ap-south-1").status == "ACTIVE");
@@ -307,7 +310,7 @@ TEST_CASE("the application family and Regions survive export, decode and restore
     retry.provider_arn = std::string(custom);
     retry.name = "portal";
     retry.client_token = "token-1";
-    CHECK(b.svc.apps().create_application("1111222233334444", retry, {}).id ==
+    CHECK(b.svc.apps.create_application("1111222233334444", retry, {}).id ==
           decoded.applications.applications[0].id);
 }
 
@@ -333,12 +336,12 @@ TEST_CASE("icemu export writes the application family of a stopped store", "[adm
 TEST_CASE("a restore that meets an item twice is refused and names it", "[admin]") {
     sandbox a;
     populate(a);
-    auto snapshot = core::snapshot_applications(a.svc.apps());
+    auto snapshot = core::snapshot_applications(a.svc.apps);
     snapshot.issuers.push_back(snapshot.issuers.front());
     snapshot.issuers.back().name = "renamed";
     sandbox b;
     b.db.begin();
-    REQUIRE_THROWS_WITH(core::restore_applications(b.svc.apps(), snapshot),
+    REQUIRE_THROWS_WITH(core::restore_applications(b.svc.apps, snapshot),
                         "trusted_token_issuers[2]: the trusted token issuer tti-" +
                             snapshot.issuers.front().id + " appears twice");
     b.db.rollback();

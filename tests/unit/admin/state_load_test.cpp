@@ -27,7 +27,7 @@ core::service_options options() {
 }
 
 struct sandbox {
-    sandbox() { svc.ensure_initial_state(); }
+    sandbox() { svc.instances.ensure_initial_state(); }
 
     std::string state() {
         json::writer out;
@@ -45,25 +45,27 @@ struct sandbox {
 // role, an assignment, a user in a group, a FAILED request and one IN_PROGRESS.
 void build(sandbox& s) {
     core::caller const who{"aws", "123456789012"};
-    auto const inst = s.svc.list_instances({}).items.at(0);
+    auto const inst = s.svc.instances.list({}).items.at(0);
     auto const ps =
-        s.svc.create_permission_set(inst.id, {"Rich", "d", "PT2H", std::nullopt}, {{"team", "a"}});
-    s.svc.put_inline_policy(inst.id, ps.id, R"({"Version":"2012-10-17","Statement":[]})");
-    s.svc.attach_managed_policy(inst.id, ps.id, "arn:aws:iam::aws:policy/ReadOnlyAccess");
-    s.svc.attach_customer_managed_policy(inst.id, ps.id, {"Mine", "/team/"});
-    s.svc.put_permissions_boundary(inst.id, ps.id, {core::customer_policy_ref{"Edge", "/"}, {}});
-    s.svc.attach_managed_role(inst.id, ps.id, {"role-1", "ReadOnlyRole"});
-    s.svc.tag_resource(inst.id, std::nullopt, {{"env", "ci"}});
+        s.svc.permission_sets.create(inst.id, {"Rich", "d", "PT2H", std::nullopt}, {{"team", "a"}});
+    s.svc.policies.put_inline(inst.id, ps.id, R"({"Version":"2012-10-17","Statement":[]})");
+    s.svc.policies.attach_managed(inst.id, ps.id, "arn:aws:iam::aws:policy/ReadOnlyAccess");
+    s.svc.policies.attach_customer_managed(inst.id, ps.id, {"Mine", "/team/"});
+    s.svc.policies.put_boundary(inst.id, ps.id, {core::customer_policy_ref{"Edge", "/"}, {}});
+    s.svc.roles.attach_managed(inst.id, ps.id, {"role-1", "ReadOnlyRole"});
+    s.svc.tags.add(inst.id, std::nullopt, {{"env", "ci"}});
     auto const user = s.ids.create_user(inst.identity_store_id, R"({"UserName":"jdoe"})", who).id;
     auto const group =
         s.ids.create_group(inst.identity_store_id, R"({"DisplayName":"admins"})", who).id;
     s.ids.create_membership(inst.identity_store_id, group, user, who);
-    auto const done = s.svc.create_assignment(who, inst.id, {ps.id, "111122223333", "USER", user});
-    s.svc.settle(core::format_uuid(done.id), core::request_status::succeeded, std::nullopt);
-    auto const failed = s.svc.provision(who, inst.id, ps.id, std::string("444455556666"));
-    s.svc.settle(core::format_uuid(failed.id), core::request_status::failed, "no role");
-    s.svc.provision(who, inst.id, ps.id, std::string("111122223333"));
-    s.svc.advance_clock(1234);
+    auto const done = s.svc.assignments.create(who, inst.id, {ps.id, "111122223333", "USER", user});
+    s.svc.lifecycle.settle(core::format_uuid(done.id), core::request_status::succeeded,
+                           std::nullopt);
+    auto const failed =
+        s.svc.provisioning.provision(who, inst.id, ps.id, std::string("444455556666"));
+    s.svc.lifecycle.settle(core::format_uuid(failed.id), core::request_status::failed, "no role");
+    s.svc.provisioning.provision(who, inst.id, ps.id, std::string("111122223333"));
+    s.svc.lifecycle.advance_clock(1234);
 }
 
 std::string failure(std::string const& document) {
@@ -93,21 +95,22 @@ TEST_CASE("a state document loads into another store that renders it the same", 
     sandbox to;
     to.svc.replace_state(admin::decode_state(document));
     CHECK(to.state() == document);
-    CHECK(to.svc.health().clock_offset_ms == 1234);
-    CHECK(to.svc.health().in_flight == 1);
+    CHECK(to.svc.control.health().clock_offset_ms == 1234);
+    CHECK(to.svc.control.health().in_flight == 1);
     // The request left IN_PROGRESS stays in flight under the loaded manual mode, and settles.
-    auto const pending = to.svc.admin_requests({core::request_status::in_progress, {}, {}});
+    auto const pending = to.svc.control.admin_requests({core::request_status::in_progress, {}, {}});
     REQUIRE(pending.size() == 1);
-    to.svc.settle(core::format_uuid(pending[0].id), core::request_status::succeeded, std::nullopt);
-    CHECK(to.svc.health().in_flight == 0);
+    to.svc.lifecycle.settle(core::format_uuid(pending[0].id), core::request_status::succeeded,
+                            std::nullopt);
+    CHECK(to.svc.control.health().in_flight == 0);
 }
 
 TEST_CASE("a failure while loading leaves the old state whole", "[admin]") {
     sandbox from;
     build(from);
     sandbox to;
-    to.svc.create_permission_set(to.svc.list_instances({}).items.at(0).id,
-                                 {"Kept", std::nullopt, std::nullopt, std::nullopt});
+    to.svc.permission_sets.create(to.svc.instances.list({}).items.at(0).id,
+                                  {"Kept", std::nullopt, std::nullopt, std::nullopt});
     auto const before = to.state();
     auto snapshot = admin::decode_state(from.state());
     snapshot.other_sections.push_back(

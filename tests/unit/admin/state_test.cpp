@@ -34,8 +34,8 @@ core::service_options options() {
 // and bob, both in the group "admins".
 struct sandbox {
     explicit sandbox(store::database_options const& db_options = {}) : db(db_options) {
-        svc.ensure_initial_state();
-        store_id = svc.list_instances({}).items.at(0).identity_store_id;
+        svc.instances.ensure_initial_state();
+        store_id = svc.instances.list({}).items.at(0).identity_store_id;
         core::caller const who{"aws", "123456789012"};
         jdoe = ids.create_user(store_id,
                                R"({"UserName":"jdoe","DisplayName":"Jane Doe",)"

@@ -53,8 +53,8 @@ rapidjson::Document parse(std::string const& text) {
 // own one instance.
 struct harness {
     harness() {
-        svc.ensure_initial_state();
-        for (auto const& row : svc.list_instances({}).items)
+        svc.instances.ensure_initial_state();
+        for (auto const& row : svc.instances.list({}).items)
             (row.owner_account == alice_account ? alice_instance : bob_instance) = row.id;
     }
 

@@ -33,7 +33,7 @@ core::service_options options() {
 }
 
 struct harness {
-    harness() { svc.ensure_initial_state(); }
+    harness() { svc.instances.ensure_initial_state(); }
 
     server::response call(std::string_view operation, std::string const& body) {
         server::request req{http::verb::post, "/", 11};

@@ -32,8 +32,8 @@ core::service_options options() {
 
 struct harness {
     harness() {
-        svc.ensure_initial_state();
-        store_id = svc.list_instances({}).items.at(0).identity_store_id;
+        svc.instances.ensure_initial_state();
+        store_id = svc.instances.list({}).items.at(0).identity_store_id;
     }
     server::response call(std::string_view operation, std::string body) {
         server::request req{http::verb::post, "/", 11};

@@ -69,7 +69,7 @@ struct harness : icemu::test::surface_harness<aws::surface> {
 struct harness_on {
     explicit harness_on(store::database_options const& options) : db(options) {
         if (!db.read_only())
-            svc.ensure_initial_state();
+            svc.instances.ensure_initial_state();
     }
 
     server::response call(std::string_view operation, std::string body) {
@@ -225,7 +225,7 @@ TEST_CASE("aws surface names a missing required member in lowerCamel", "[aws]") 
         http::status::bad_request, "ValidationException",
         "1 validation error detected: Value null at 'name' failed to satisfy "
         "constraint: Member must not be null");
-    CHECK(h.svc.list_permission_sets("560aa041748d679e", {}).items.empty());
+    CHECK(h.svc.permission_sets.list("560aa041748d679e", {}).items.empty());
 }
 
 TEST_CASE("aws surface answers core conflicts and misses with their exceptions", "[aws]") {
@@ -250,7 +250,7 @@ TEST_CASE("aws surface requires TargetId for an AWS_ACCOUNT provisioning", "[aws
                 "ValidationException",
                 "1 validation error detected: Value null at 'targetId' failed to satisfy "
                 "constraint: Member must not be null");
-    CHECK(h.svc.admin_requests({}).empty());
+    CHECK(h.svc.control.admin_requests({}).empty());
 
     auto const res = h.call("ProvisionPermissionSet", body + R"(,"TargetId":"111111111111"})");
     REQUIRE(res.result() == http::status::ok);
@@ -341,7 +341,7 @@ TEST_CASE("aws surface answers reads when what is due cannot settle in the store
     due_now.mode = core::scheduler_mode::automatic;
     due_now.delay_min_ms = 0;
     due_now.delay_max_ms = 0;
-    h.svc.update_scheduler(due_now);
+    h.svc.control.update_scheduler(due_now);
     h.db.commit();
     // Every write fails as on a read-only store, settlement included.
     h.db.exec("PRAGMA query_only=1");

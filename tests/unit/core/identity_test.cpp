@@ -25,8 +25,8 @@ core::service_options options() {
 
 struct harness {
     harness() {
-        svc.ensure_initial_state();
-        auto const page = svc.list_instances({});
+        svc.instances.ensure_initial_state();
+        auto const page = svc.instances.list({});
         REQUIRE(page.items.size() == 1);
         instance = page.items[0].id;
         store_id = page.items[0].identity_store_id;
@@ -171,13 +171,13 @@ TEST_CASE("a reset and a deleted instance take the store with them", "[identity]
     auto const group = h.ids.create_group(h.store_id, R"({"DisplayName":"G"})", h.who).id;
     h.ids.create_membership(h.store_id, group, user, h.who);
     SECTION("a global reset") {
-        h.svc.reset(std::nullopt);
+        h.svc.control.reset(std::nullopt);
     }
     SECTION("a reset of the instance") {
-        h.svc.reset(h.instance);
+        h.svc.control.reset(h.instance);
     }
     SECTION("DeleteInstance") {
-        h.svc.delete_instance(h.instance);
+        h.svc.instances.remove(h.instance);
     }
     CHECK(count_rows(h.db, "identity_users") == 0);
     CHECK(count_rows(h.db, "identity_groups") == 0);

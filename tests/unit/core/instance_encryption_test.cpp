@@ -29,8 +29,8 @@ struct fixture {
     explicit fixture(core::scheduler_mode mode = core::scheduler_mode::manual,
                      std::int64_t delay_ms = 1000, std::int64_t polls = 1)
         : svc(db, time, options(mode, delay_ms, polls)) {
-        svc.ensure_initial_state();
-        instance = svc.list_instances({}).items.at(0).id;
+        svc.instances.ensure_initial_state();
+        instance = svc.instances.list({}).items.at(0).id;
     }
     static core::service_options options(core::scheduler_mode mode, std::int64_t delay_ms,
                                          std::int64_t polls) {
@@ -43,7 +43,7 @@ struct fixture {
     }
     // "KEY_TYPE [ARN] STATUS [reason]" of DescribeInstance.
     std::string described() {
-        auto const e = svc.describe_instance(instance).encryption;
+        auto const e = svc.instances.describe(instance).encryption;
         std::string out = e.config.key_type;
         if (e.config.kms_key_arn)
             out += " " + *e.config.kms_key_arn;
@@ -55,7 +55,7 @@ struct fixture {
     std::vector<core::async_request> requests() {
         core::request_filter filter;
         filter.kind = request_kind::instance_encryption;
-        return svc.admin_requests(filter);
+        return svc.control.admin_requests(filter);
     }
 
     std::int64_t wall_ms = 1'700'000'000'000;
@@ -92,13 +92,13 @@ TEST_CASE("the kinds table names each kind and the operation that creates it", "
 TEST_CASE("an instance never updated reports an AWS owned key, enabled", "[core]") {
     fixture f;
     CHECK(f.described() == "AWS_OWNED_KMS_KEY SUCCEEDED");
-    f.svc.update_instance(f.instance, std::string("renamed")); // a name alone starts nothing
+    f.svc.instances.update(f.instance, std::string("renamed")); // a name alone starts nothing
     CHECK(f.requests().empty());
 }
 
 TEST_CASE("an encryption update is in progress until settled, then in force", "[core]") {
     fixture f;
-    f.svc.update_instance(f.instance, std::nullopt, customer_key(), {"aws", "123456789012"});
+    f.svc.instances.update(f.instance, std::nullopt, customer_key(), {"aws", "123456789012"});
     CHECK(f.described() == customer + " IN_PROGRESS");
     auto const listed = f.requests();
     REQUIRE(listed.size() == 1);
@@ -109,21 +109,22 @@ TEST_CASE("an encryption update is in progress until settled, then in force", "[
     auto const in_flight = is_error(core::errc::conflict, core::reason::in_flight,
                                     "There is a conflicting operation in process.");
     REQUIRE_THROWS_MATCHES(
-        f.svc.update_instance(f.instance, std::nullopt, core::encryption_config{}), core::error,
+        f.svc.instances.update(f.instance, std::nullopt, core::encryption_config{}), core::error,
         in_flight);
-    REQUIRE_THROWS_MATCHES(f.svc.delete_instance(f.instance), core::error, in_flight);
+    REQUIRE_THROWS_MATCHES(f.svc.instances.remove(f.instance), core::error, in_flight);
 
     SECTION("SUCCEEDED puts it in force") {
-        f.svc.settle(core::format_uuid(listed[0].id), request_status::succeeded, std::nullopt);
+        f.svc.lifecycle.settle(core::format_uuid(listed[0].id), request_status::succeeded,
+                               std::nullopt);
         CHECK(f.described() == customer + " SUCCEEDED");
-        CHECK(f.svc.describe_instance(f.instance).row.encryption.key_type ==
+        CHECK(f.svc.instances.describe(f.instance).row.encryption.key_type ==
               "CUSTOMER_MANAGED_KEY");
     }
     SECTION("FAILED keeps the configuration in force and says why") {
-        f.svc.settle(core::format_uuid(listed[0].id), request_status::failed,
-                     std::string("The KMS key is disabled."));
+        f.svc.lifecycle.settle(core::format_uuid(listed[0].id), request_status::failed,
+                               std::string("The KMS key is disabled."));
         CHECK(f.described() == "AWS_OWNED_KMS_KEY FAILED The KMS key is disabled.");
-        f.svc.update_instance(f.instance, std::nullopt, customer_key());
+        f.svc.instances.update(f.instance, std::nullopt, customer_key());
         CHECK(f.described() == customer + " IN_PROGRESS");
     }
 }
@@ -132,23 +133,23 @@ TEST_CASE("an encryption update settles at its due time, on its Nth describe, or
           "[core]") {
     SECTION("auto: due after the delay") {
         fixture f(core::scheduler_mode::automatic, 1000);
-        f.svc.update_instance(f.instance, std::nullopt, customer_key());
+        f.svc.instances.update(f.instance, std::nullopt, customer_key());
         f.wall_ms += 999;
-        f.svc.settle_due();
+        f.svc.lifecycle.settle_due();
         CHECK(f.described() == customer + " IN_PROGRESS");
         f.wall_ms += 1;
-        f.svc.settle_due();
+        f.svc.lifecycle.settle_due();
         CHECK(f.described() == customer + " SUCCEEDED");
     }
     SECTION("auto with a delay of 0: settled by the next settle_due") {
         fixture f(core::scheduler_mode::automatic, 0);
-        f.svc.update_instance(f.instance, std::nullopt, customer_key());
-        f.svc.settle_due_before_call();
+        f.svc.instances.update(f.instance, std::nullopt, customer_key());
+        f.svc.lifecycle.settle_due_before_call();
         CHECK(f.described() == customer + " SUCCEEDED");
     }
     SECTION("polls: the Nth DescribeInstance settles it and answers the outcome") {
         fixture f(core::scheduler_mode::polls, 1000, 3);
-        f.svc.update_instance(f.instance, std::nullopt, customer_key());
+        f.svc.instances.update(f.instance, std::nullopt, customer_key());
         CHECK(f.described() == customer + " IN_PROGRESS");
         CHECK(f.described() == customer + " IN_PROGRESS");
         CHECK(f.described() == customer + " SUCCEEDED");
@@ -159,25 +160,25 @@ TEST_CASE("an encryption update settles at its due time, on its Nth describe, or
         core::fault_rule rule;
         rule.match.kind = request_kind::instance_encryption;
         rule.outcome = core::fault_outcome{request_status::failed, "The KMS key was not found."};
-        f.svc.replace_fault_rules({rule});
-        f.svc.update_instance(f.instance, std::nullopt, customer_key());
-        CHECK(f.svc.advance_clock(5000).size() == 1);
+        f.svc.faults.replace_rules({rule});
+        f.svc.instances.update(f.instance, std::nullopt, customer_key());
+        CHECK(f.svc.lifecycle.advance_clock(5000).size() == 1);
         CHECK(f.described() == "AWS_OWNED_KMS_KEY FAILED The KMS key was not found.");
-        CHECK(f.svc.faults().all().at(0).hits == 1);
+        CHECK(f.svc.faults.rules().all().at(0).hits == 1);
     }
 }
 
 TEST_CASE("an encryption update's key must fit its type", "[core]") {
     fixture f;
     REQUIRE_THROWS_MATCHES(
-        f.svc.update_instance(f.instance, std::nullopt,
-                              core::encryption_config{"CUSTOMER_MANAGED_KEY", std::nullopt}),
+        f.svc.instances.update(f.instance, std::nullopt,
+                               core::encryption_config{"CUSTOMER_MANAGED_KEY", std::nullopt}),
         core::error,
         is_error(core::errc::invalid_argument, core::reason::none,
                  "KmsKeyArn is required when KeyType is CUSTOMER_MANAGED_KEY."));
     REQUIRE_THROWS_MATCHES(
-        f.svc.update_instance(f.instance, std::nullopt,
-                              core::encryption_config{"AWS_OWNED_KMS_KEY", std::string(kms_key)}),
+        f.svc.instances.update(f.instance, std::nullopt,
+                               core::encryption_config{"AWS_OWNED_KMS_KEY", std::string(kms_key)}),
         core::error,
         is_error(core::errc::invalid_argument, core::reason::none,
                  "KmsKeyArn cannot be specified when KeyType is AWS_OWNED_KMS_KEY."));
@@ -186,13 +187,14 @@ TEST_CASE("an encryption update's key must fit its type", "[core]") {
 
 TEST_CASE("a reset, global or of the instance, clears its encryption", "[core]") {
     fixture f;
-    f.svc.update_instance(f.instance, std::nullopt, customer_key());
-    f.svc.settle(core::format_uuid(f.requests().at(0).id), request_status::succeeded, std::nullopt);
+    f.svc.instances.update(f.instance, std::nullopt, customer_key());
+    f.svc.lifecycle.settle(core::format_uuid(f.requests().at(0).id), request_status::succeeded,
+                           std::nullopt);
     SECTION("global") {
-        f.svc.reset(std::nullopt);
+        f.svc.control.reset(std::nullopt);
     }
     SECTION("of the instance") {
-        f.svc.reset(f.instance);
+        f.svc.control.reset(f.instance);
     }
     CHECK(f.requests().empty());
     CHECK(f.described() == "AWS_OWNED_KMS_KEY SUCCEEDED");

@@ -85,10 +85,10 @@ TEST_CASE("configured extras are found in every partition and named by their las
 
 struct fixture {
     explicit fixture(std::vector<std::string> const& extra = {}) : svc(db, time, options(extra)) {
-        svc.ensure_initial_state();
-        instance = svc.list_instances({}).items.at(0).id;
-        ps =
-            svc.create_permission_set(instance, {"P", std::nullopt, std::nullopt, std::nullopt}).id;
+        svc.instances.ensure_initial_state();
+        instance = svc.instances.list({}).items.at(0).id;
+        ps = svc.permission_sets.create(instance, {"P", std::nullopt, std::nullopt, std::nullopt})
+                 .id;
     }
     static core::service_options options(std::vector<std::string> const& extra) {
         core::service_options out;
@@ -99,7 +99,7 @@ struct fixture {
     }
     std::string listed() {
         std::string out;
-        for (auto const& item : svc.list_managed_policies(instance, ps, {}).items)
+        for (auto const& item : svc.policies.list_managed(instance, ps, {}).items)
             out += item.id + " " + item.name.value_or("<none>") + ";";
         return out;
     }
@@ -119,24 +119,25 @@ auto is_error(core::errc code, std::string const& text) {
 
 TEST_CASE("attaching an AWS managed policy checks the catalogue and records IAM's name", "[core]") {
     fixture f({"arn:aws:iam::aws:policy/BrandNewPolicy"});
-    f.svc.attach_managed_policy(f.instance, f.ps, "arn:aws-cn:iam::aws:policy/AdministratorAccess");
-    f.svc.attach_managed_policy(f.instance, f.ps, "arn:aws:iam::aws:policy/BrandNewPolicy");
+    f.svc.policies.attach_managed(f.instance, f.ps,
+                                  "arn:aws-cn:iam::aws:policy/AdministratorAccess");
+    f.svc.policies.attach_managed(f.instance, f.ps, "arn:aws:iam::aws:policy/BrandNewPolicy");
     CHECK(f.listed() ==
           "arn:aws-cn:iam::aws:policy/AdministratorAccess AdministratorAccess;"
           "arn:aws:iam::aws:policy/BrandNewPolicy BrandNewPolicy;");
 
     REQUIRE_THROWS_MATCHES(
-        f.svc.attach_managed_policy(f.instance, f.ps, "arn:aws:iam::aws:policy/DoesNotExist"),
+        f.svc.policies.attach_managed(f.instance, f.ps, "arn:aws:iam::aws:policy/DoesNotExist"),
         core::error,
         is_error(core::errc::not_found,
                  "Policy does not exist with ARN: arn:aws:iam::aws:policy/DoesNotExist"));
     REQUIRE_THROWS_MATCHES(
-        f.svc.attach_managed_policy(f.instance, f.ps,
-                                    "arn:aws:iam::aws:policy/service-role/AWSConfigRole"),
+        f.svc.policies.attach_managed(f.instance, f.ps,
+                                      "arn:aws:iam::aws:policy/service-role/AWSConfigRole"),
         core::error,
         is_error(core::errc::invalid_argument,
                  "Policy arn:aws:iam::aws:policy/service-role/AWSConfigRole is not attachable."));
-    CHECK(f.svc.describe_permission_set(f.instance, f.ps).version == 3); // refusals bump nothing
+    CHECK(f.svc.permission_sets.describe(f.instance, f.ps).version == 3); // refusals bump nothing
 }
 
 TEST_CASE("a permissions boundary naming an AWS managed policy is checked the same way", "[core]") {
@@ -144,35 +145,36 @@ TEST_CASE("a permissions boundary naming an AWS managed policy is checked the sa
     core::permissions_boundary boundary;
     boundary.managed_arn = "arn:aws:iam::aws:policy/DoesNotExist";
     REQUIRE_THROWS_MATCHES(
-        f.svc.put_permissions_boundary(f.instance, f.ps, boundary), core::error,
+        f.svc.policies.put_boundary(f.instance, f.ps, boundary), core::error,
         is_error(core::errc::not_found,
                  "Policy does not exist with ARN: arn:aws:iam::aws:policy/DoesNotExist"));
-    CHECK_FALSE(f.svc.get_permissions_boundary(f.instance, f.ps).has_value());
+    CHECK_FALSE(f.svc.policies.get_boundary(f.instance, f.ps).has_value());
     boundary.managed_arn = "arn:aws-us-gov:iam::aws:policy/PowerUserAccess";
-    f.svc.put_permissions_boundary(f.instance, f.ps, boundary);
-    CHECK(f.svc.get_permissions_boundary(f.instance, f.ps)->managed_arn == boundary.managed_arn);
+    f.svc.policies.put_boundary(f.instance, f.ps, boundary);
+    CHECK(f.svc.policies.get_boundary(f.instance, f.ps)->managed_arn == boundary.managed_arn);
 }
 
 TEST_CASE("Huawei policies and roles skip the catalogue and are always named", "[core]") {
     fixture f;
     auto const other =
-        f.svc.create_permission_set(f.instance, {"Q", std::nullopt, std::nullopt, std::nullopt}).id;
+        f.svc.permission_sets.create(f.instance, {"Q", std::nullopt, std::nullopt, std::nullopt})
+            .id;
     // Named at attach time; without a name, the name another attachment of the id gave; else
     // the id itself.
-    f.svc.attach_managed_policy(f.instance, f.ps, "policy-a", std::string("ReadOnly"));
-    f.svc.attach_managed_policy(f.instance, other, "policy-a", std::nullopt);
-    f.svc.attach_managed_policy(f.instance, other, "policy-b", std::nullopt);
+    f.svc.policies.attach_managed(f.instance, f.ps, "policy-a", std::string("ReadOnly"));
+    f.svc.policies.attach_managed(f.instance, other, "policy-a", std::nullopt);
+    f.svc.policies.attach_managed(f.instance, other, "policy-b", std::nullopt);
     CHECK(f.listed() == "policy-a ReadOnly;");
     std::string listed;
-    for (auto const& item : f.svc.list_managed_policies(f.instance, other, {}).items)
+    for (auto const& item : f.svc.policies.list_managed(f.instance, other, {}).items)
         listed += item.id + " " + item.name.value_or("<none>") + ";";
     CHECK(listed == "policy-a ReadOnly;policy-b policy-b;");
 
-    f.svc.attach_managed_role(f.instance, f.ps, {"role-1", std::string("Tenant Guest")});
-    f.svc.attach_managed_role(f.instance, other, {"role-1", std::nullopt});
-    f.svc.attach_managed_role(f.instance, other, {"role-2", std::nullopt});
+    f.svc.roles.attach_managed(f.instance, f.ps, {"role-1", std::string("Tenant Guest")});
+    f.svc.roles.attach_managed(f.instance, other, {"role-1", std::nullopt});
+    f.svc.roles.attach_managed(f.instance, other, {"role-2", std::nullopt});
     std::string roles;
-    for (auto const& item : f.svc.list_managed_roles(f.instance, other, {}).items)
+    for (auto const& item : f.svc.roles.list_managed(f.instance, other, {}).items)
         roles += item.id + " " + item.name.value_or("<none>") + ";";
     CHECK(roles == "role-1 Tenant Guest;role-2 role-2;");
 }

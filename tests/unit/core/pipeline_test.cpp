@@ -34,7 +34,7 @@ core::caller const bob{"huawei", "210987654321"};
 struct harness {
     explicit harness(bool tenancy, std::vector<core::fault_rule> faults = {})
         : svc(db, time.clock, options(tenancy, std::move(faults))) {
-        svc.ensure_initial_state();
+        svc.instances.ensure_initial_state();
     }
     static core::service_options options(bool tenancy, std::vector<core::fault_rule> faults) {
         core::service_options out;
@@ -174,7 +174,7 @@ TEST_CASE("pipeline: tenancy refuses another account's instance", "[core][pipeli
         CHECK(c.steps == std::vector<std::string>{"check", "targets"});
     }
     SECTION("a permission set named alone is authorized by its instance") {
-        auto const ps = h.svc.create_permission_set(alice_instance, admins()).id;
+        auto const ps = h.svc.permission_sets.create(alice_instance, admins()).id;
         recording_call c(bob, permission_set(ps));
         auto delay = 0ms;
         try {

@@ -26,8 +26,8 @@ struct fixture {
                      std::int64_t delay_ms = 1000, std::int64_t polls = 1,
                      std::string primary = "eu-west-1")
         : svc(db, time, options(mode, delay_ms, polls, std::move(primary))) {
-        svc.ensure_initial_state();
-        instance = svc.list_instances({}).items.at(0).id;
+        svc.instances.ensure_initial_state();
+        instance = svc.instances.list({}).items.at(0).id;
     }
     static core::service_options options(core::scheduler_mode mode, std::int64_t delay_ms,
                                          std::int64_t polls, std::string primary) {
@@ -58,7 +58,7 @@ struct fixture {
         core::request_filter filter;
         filter.kind = request_kind::region;
         filter.status = request_status::in_progress;
-        auto const rows = svc.admin_requests(filter);
+        auto const rows = svc.control.admin_requests(filter);
         REQUIRE(rows.size() == 1);
         return core::format_uuid(rows[0].id);
     }
@@ -85,7 +85,7 @@ TEST_CASE("the primary Region is the configured one, ACTIVE since the instance w
     auto const primary = core::describe_region(f.svc, f.instance, "eu-west-1");
     CHECK(primary.status == "ACTIVE");
     CHECK(primary.primary);
-    CHECK(primary.added_ms == f.svc.describe_instance(f.instance).row.created_ms);
+    CHECK(primary.added_ms == f.svc.instances.describe(f.instance).row.created_ms);
     CHECK(f.listed() == std::vector<std::string>{"eu-west-1:ACTIVE:primary"});
     CHECK_THROWS_MATCHES(
         core::describe_region(f.svc, f.instance, "us-east-1"), core::error,
@@ -116,13 +116,13 @@ TEST_CASE("an added Region is ADDING until its request succeeds, REMOVING until 
         core::remove_region(f.svc, f.who, f.instance, "us-east-1"), core::error,
         is_error(core::errc::conflict,
                  "An add or remove Region workflow is in progress for the instance."));
-    f.svc.settle(f.region_request(), request_status::succeeded, std::nullopt);
+    f.svc.lifecycle.settle(f.region_request(), request_status::succeeded, std::nullopt);
     CHECK(f.status("us-east-1") == "ACTIVE");
     CHECK(core::describe_region(f.svc, f.instance, "us-east-1").added_ms == f.wall_ms);
 
     CHECK(core::remove_region(f.svc, f.who, f.instance, "us-east-1").status == "REMOVING");
     CHECK(f.status("us-east-1") == "REMOVING");
-    f.svc.settle(f.region_request(), request_status::succeeded, std::nullopt);
+    f.svc.lifecycle.settle(f.region_request(), request_status::succeeded, std::nullopt);
     CHECK_THROWS_AS(core::describe_region(f.svc, f.instance, "us-east-1"), core::error);
     CHECK(f.listed() == std::vector<std::string>{"eu-west-1:ACTIVE:primary"});
     CHECK_THROWS_MATCHES(
@@ -134,19 +134,19 @@ TEST_CASE("a failed add leaves no Region, a failed remove leaves it ACTIVE", "[c
     fixture f;
     core::add_region(f.svc, f.who, f.instance, "us-west-2");
     auto const add = f.region_request();
-    f.svc.settle(add, request_status::failed, std::string("no capacity"));
+    f.svc.lifecycle.settle(add, request_status::failed, std::string("no capacity"));
     CHECK(f.listed() == std::vector<std::string>{"eu-west-1:ACTIVE:primary"});
     // The reason stays with the request.
     core::request_filter filter;
     filter.kind = request_kind::region;
-    auto const rows = f.svc.admin_requests(filter);
+    auto const rows = f.svc.control.admin_requests(filter);
     REQUIRE(rows.size() == 1);
     CHECK(rows[0].failure_reason == std::optional<std::string>("no capacity"));
 
     core::add_region(f.svc, f.who, f.instance, "us-west-2");
-    f.svc.settle(f.region_request(), request_status::succeeded, std::nullopt);
+    f.svc.lifecycle.settle(f.region_request(), request_status::succeeded, std::nullopt);
     core::remove_region(f.svc, f.who, f.instance, "us-west-2");
-    f.svc.settle(f.region_request(), request_status::failed, std::string("busy"));
+    f.svc.lifecycle.settle(f.region_request(), request_status::failed, std::string("busy"));
     CHECK(f.listed() == std::vector<std::string>{"eu-west-1:ACTIVE:primary", "us-west-2:ACTIVE"});
 }
 
@@ -155,9 +155,9 @@ TEST_CASE("Regions settle at their due time and on the Nth describe", "[core][re
         fixture f(core::scheduler_mode::automatic, 1000);
         core::add_region(f.svc, f.who, f.instance, "ap-south-1");
         CHECK(f.status("ap-south-1") == "ADDING");
-        f.svc.advance_clock(999);
+        f.svc.lifecycle.advance_clock(999);
         CHECK(f.status("ap-south-1") == "ADDING");
-        f.svc.advance_clock(1);
+        f.svc.lifecycle.advance_clock(1);
         CHECK(f.status("ap-south-1") == "ACTIVE");
     }
     SECTION("in polls mode") {
@@ -179,7 +179,7 @@ TEST_CASE("Region pages: the primary Region first, then the added ones in order"
     std::vector<std::string> expected{"eu-west-1:ACTIVE:primary"};
     for (std::string name : {"us-east-1", "us-east-2", "us-west-1", "us-west-2"}) {
         core::add_region(f.svc, f.who, f.instance, name);
-        f.svc.settle(f.region_request(), request_status::succeeded, std::nullopt);
+        f.svc.lifecycle.settle(f.region_request(), request_status::succeeded, std::nullopt);
         expected.push_back(name + ":ACTIVE");
     }
     CHECK(f.listed() == expected);
@@ -194,9 +194,9 @@ TEST_CASE("Region pages: the primary Region first, then the added ones in order"
 TEST_CASE("a reset, global or of the instance, clears the added Regions", "[core][regions]") {
     fixture f;
     core::add_region(f.svc, f.who, f.instance, "us-east-1");
-    f.svc.reset(f.instance);
+    f.svc.control.reset(f.instance);
     CHECK(f.listed() == std::vector<std::string>{"eu-west-1:ACTIVE:primary"});
     core::add_region(f.svc, f.who, f.instance, "us-east-1");
-    f.svc.reset(std::nullopt);
+    f.svc.control.reset(std::nullopt);
     CHECK(f.listed() == std::vector<std::string>{"eu-west-1:ACTIVE:primary"});
 }

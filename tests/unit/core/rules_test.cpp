@@ -54,7 +54,7 @@ core::call_facts call(std::string_view operation, std::string_view account = {})
 struct harness {
     explicit harness(std::uint64_t seed = 0, std::vector<core::fault_rule> configured = {})
         : svc(db, time.clock, options(seed, std::move(configured))) {
-        svc.ensure_initial_state();
+        svc.instances.ensure_initial_state();
     }
 
     static core::service_options options(std::uint64_t seed,
@@ -68,14 +68,15 @@ struct harness {
     }
 
     std::string permission_set(std::string const& name) {
-        return svc.create_permission_set(instance, {name, std::nullopt, std::nullopt, std::nullopt})
+        return svc.permission_sets
+            .create(instance, {name, std::nullopt, std::nullopt, std::nullopt})
             .id;
     }
     core::async_request provision(std::string const& ps, std::string const& account) {
-        return svc.provision({"aws", "123456789012"}, instance, ps, account);
+        return svc.provisioning.provision({"aws", "123456789012"}, instance, ps, account);
     }
     core::async_request stored(core::request_id const& id) {
-        for (auto const& row : svc.admin_requests({}))
+        for (auto const& row : svc.control.admin_requests({}))
             if (row.id == id)
                 return row;
         FAIL("request not stored");
@@ -236,31 +237,31 @@ TEST_CASE("an outcome rule fails provisioning to one account while others succee
     core::fault_match m;
     m.kind = request_kind::provision;
     m.account_id = "999999999999";
-    h.svc.replace_fault_rules({outcome_rule(m, {request_status::failed, "Received a 403"})});
+    h.svc.faults.replace_rules({outcome_rule(m, {request_status::failed, "Received a 403"})});
     auto const ps = h.permission_set("Ops");
     auto const bad = h.provision(ps, "999999999999");
     auto const good = h.provision(ps, "111111111111");
     CHECK(bad.status == request_status::in_progress); // the answer still says IN_PROGRESS
-    h.svc.update_scheduler([] {
+    h.svc.control.update_scheduler([] {
         core::scheduler_update u;
         u.mode = core::scheduler_mode::automatic;
         u.delay_min_ms = 0;
         u.delay_max_ms = 0;
         return u;
     }());
-    h.svc.settle_due();
+    h.svc.lifecycle.settle_due();
     auto const failed = h.stored(bad.id);
     CHECK(failed.status == request_status::failed);
     CHECK(failed.failure_reason == "Received a 403");
     CHECK(h.stored(good.id).status == request_status::succeeded);
-    CHECK(h.svc.faults().all()[0].hits == 1);
+    CHECK(h.svc.faults.rules().all()[0].hits == 1);
 }
 
 TEST_CASE("a stuck outcome rule holds the request until settled by hand", "[core]") {
     core::fault_match m;
     m.operation = "ProvisionPermissionSet";
     harness h(0, {outcome_rule(m, {request_status::in_progress, ""})});
-    h.svc.update_scheduler([] {
+    h.svc.control.update_scheduler([] {
         core::scheduler_update u;
         u.mode = core::scheduler_mode::automatic;
         u.delay_min_ms = 0;
@@ -272,28 +273,29 @@ TEST_CASE("a stuck outcome rule holds the request until settled by hand", "[core
     auto const stored = h.stored(row.id);
     CHECK(stored.settle_by == core::settle_mode::held);
     CHECK_FALSE(stored.due_ms);
-    h.svc.advance_clock(24 * 3600 * 1000);
+    h.svc.lifecycle.advance_clock(24 * 3600 * 1000);
     CHECK(h.stored(row.id).status == request_status::in_progress);
     // A change of mode leaves it held.
-    h.svc.update_scheduler([] {
+    h.svc.control.update_scheduler([] {
         core::scheduler_update u;
         u.mode = core::scheduler_mode::polls;
         return u;
     }());
-    CHECK(h.svc.describe_request(instance, core::format_uuid(row.id), request_kind::provision)
+    CHECK(h.svc.provisioning
+              .describe_request(instance, core::format_uuid(row.id), request_kind::provision)
               .status == request_status::in_progress);
-    h.svc.settle(core::format_uuid(row.id), request_status::succeeded, std::nullopt);
+    h.svc.lifecycle.settle(core::format_uuid(row.id), request_status::succeeded, std::nullopt);
     CHECK(h.stored(row.id).status == request_status::succeeded);
 
     // The configured rule survives a reset, with its hits back to 0.
-    REQUIRE(h.svc.faults().all().size() == 1);
-    CHECK(h.svc.faults().all()[0].hits == 1);
-    h.svc.replace_fault_rules({outcome_rule(on_operation("CreateAccountAssignment"))});
-    CHECK(h.svc.faults().all().size() == 2);
-    h.svc.reset(std::nullopt);
-    REQUIRE(h.svc.faults().all().size() == 1);
-    CHECK(h.svc.faults().all()[0].source == core::rule_source::config);
-    CHECK(h.svc.faults().all()[0].hits == 0);
+    REQUIRE(h.svc.faults.rules().all().size() == 1);
+    CHECK(h.svc.faults.rules().all()[0].hits == 1);
+    h.svc.faults.replace_rules({outcome_rule(on_operation("CreateAccountAssignment"))});
+    CHECK(h.svc.faults.rules().all().size() == 2);
+    h.svc.control.reset(std::nullopt);
+    REQUIRE(h.svc.faults.rules().all().size() == 1);
+    CHECK(h.svc.faults.rules().all()[0].source == core::rule_source::config);
+    CHECK(h.svc.faults.rules().all()[0].hits == 0);
 }
 
 TEST_CASE("outcome probability: same seed and requests give the same outcomes", "[core]") {
@@ -307,7 +309,8 @@ TEST_CASE("outcome probability: same seed and requests give the same outcomes", 
         for (int i = 0; i < 24; ++i) {
             auto const account = std::to_string(100000000000 + i);
             auto const row = h.provision(ps, account);
-            h.svc.settle(core::format_uuid(row.id), request_status::succeeded, std::nullopt);
+            h.svc.lifecycle.settle(core::format_uuid(row.id), request_status::succeeded,
+                                   std::nullopt);
             pattern += h.stored(row.id).planned_status == request_status::failed ? 'F' : 'S';
         }
         return pattern;

@@ -47,7 +47,7 @@ struct harness : icemu::test::core_harness {
         : core_harness(options()),
           identity(db, time.clock),
           surface(svc, nullptr, &identity),
-          store(svc.list_instances(core::page_request{}).items.at(0).identity_store_id) {}
+          store(svc.instances.list(core::page_request{}).items.at(0).identity_store_id) {}
 
     server::response call(http::verb method, std::string const& path, std::string body = {}) {
         server::request req{method, "/v1/identity-stores/" + store + path, 11};

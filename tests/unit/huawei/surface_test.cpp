@@ -229,7 +229,7 @@ TEST_CASE("huawei: created_date is a string only inside permission_set_provision
                      std::string(account) + R"(","target_type":"ACCOUNT"})");
     REQUIRE(res.result() == http::status::conflict); // the provisioning is still in flight
     CHECK(error_of(res).first == "IIC.1006");
-    h.svc.settle(id, core::request_status::succeeded, std::nullopt);
+    h.svc.lifecycle.settle(id, core::request_status::succeeded, std::nullopt);
     res = h.call(http::verb::post, h.base() + "/account-assignments/create",
                  R"({"permission_set_id":")" + ps +
                      R"(","principal_id":"u","principal_type":"USER","target_id":")" +
@@ -237,8 +237,8 @@ TEST_CASE("huawei: created_date is a string only inside permission_set_provision
     REQUIRE(res.result() == http::status::ok);
     doc = parse(res.body());
     CHECK(doc["account_assignment_creation_status"]["created_date"].IsInt64());
-    CHECK(h.svc.admin_requests({}).size() == 2);
-    CHECK(h.svc.admin_requests({}).front().surface == "huawei");
+    CHECK(h.svc.control.admin_requests({}).size() == 2);
+    CHECK(h.svc.control.admin_requests({}).front().surface == "huawei");
 }
 
 TEST_CASE("huawei: operations without a response body answer 200 with an empty body", "[huawei]") {

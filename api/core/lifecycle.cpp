@@ -1,14 +1,17 @@
-// The request lifecycle's scheduling: settling what is due (for the scheduler timer, before each
-// call and on the admin's clock advance), the admin's settle, and planning, applying and
-// scheduling each request.
+// The request lifecycle: starting, planning and applying each request, settling what is due (for
+// the scheduler timer, before each call and on the admin's clock advance), the admin's settle,
+// and the next due time.
+#include "api/core/lifecycle.hpp"
+
 #include <iterator>
 #include <limits>
 #include <utility>
 
+#include "api/core/context.hpp"
 #include "api/core/error.hpp"
+#include "api/core/fault_control.hpp"
 #include "api/core/model_convert.hpp"
 #include "api/core/regions.hpp"
-#include "api/core/service.hpp"
 #include "ids/ids.hpp"
 #include "store/database.hpp"
 #include "store/error.hpp"
@@ -27,38 +30,40 @@ constexpr std::int64_t settle_batch_rows = 256;
 
 } // namespace
 
-bool service::settle_due(std::int64_t max_rows, std::int64_t max_overdue_ms) {
-    if (db_.read_only()) // nothing can settle; reads go on answering what is stored
+lifecycle::lifecycle(context& ctx, fault_control& faults) : ctx_(ctx), faults_(faults) {}
+
+bool lifecycle::settle_due(std::int64_t max_rows, std::int64_t max_overdue_ms) {
+    if (ctx_.db.read_only()) // nothing can settle; reads go on answering what is stored
         return false;
     forget_stale_next_due();
     if (!next_due_)
-        next_due_ = requests_.next_due();
-    std::int64_t const now = clock_.now_ms();
+        next_due_ = ctx_.requests.next_due();
+    std::int64_t const now = ctx_.time.now_ms();
     if (!*next_due_ || **next_due_ > now)
         return false;
     if (now - **next_due_ > max_overdue_ms)
         return true;
     // One savepoint for the slice: the requests that fall due while calls keep coming are
     // settled together, and share the group commit with those calls' own writes.
-    store::write_scope scope(db_);
+    store::write_scope scope(ctx_.db);
     bool const more = settle_due_by(now, nullptr, max_rows);
     scope.release();
     // Known again, so that the calls until then skip SQL (read inside the transaction that
     // settled: a rollback of it makes forget_stale_next_due() look again).
-    next_due_ = requests_.next_due();
+    next_due_ = ctx_.requests.next_due();
     return more && *next_due_ && **next_due_ <= now;
 }
 
-bool service::settle_due_by(std::int64_t now, std::vector<request_id>* settled,
-                            std::int64_t max_rows) {
+bool lifecycle::settle_due_by(std::int64_t now, std::vector<request_id>* settled,
+                              std::int64_t max_rows) {
     version_memo memo;
     while (max_rows > 0) {
         auto const batch = std::min(max_rows, settle_batch_rows);
         // The keys from the due index alone, then each row by its key: cheaper than reading the
         // rows through the index (callgrind).
-        auto const ids = requests_.due_ids(now, batch);
+        auto const ids = ctx_.requests.due_ids(now, batch);
         for (auto const& id : ids) {
-            auto stored = requests_.find(id);
+            auto stored = ctx_.requests.find(id);
             if (!stored || stored->status != store::request_status::in_progress)
                 continue;
             auto row = to_core(std::move(*stored));
@@ -73,17 +78,17 @@ bool service::settle_due_by(std::int64_t now, std::vector<request_id>* settled,
     return true;
 }
 
-void service::settle_due_before_call() {
+void lifecycle::settle_due_before_call() {
     try {
-        if (!due_at_once_.empty() && !db_.read_only()) {
+        if (!due_at_once_.empty() && !ctx_.db.read_only()) {
             auto const ids = std::move(due_at_once_);
             due_at_once_.clear();
-            std::int64_t const now = clock_.now_ms();
-            store::write_scope scope(db_);
+            std::int64_t const now = ctx_.time.now_ms();
+            store::write_scope scope(ctx_.db);
             for (auto const& id : ids) {
                 // Gone (its write rolled back, its instance deleted) or settled already (by the
                 // timer, an admin settle, a mode change): nothing to do.
-                auto row = requests_.find(id);
+                auto row = ctx_.requests.find(id);
                 if (!row || row->status != store::request_status::in_progress || !row->due_ms ||
                     *row->due_ms > now)
                     continue;
@@ -100,19 +105,19 @@ void service::settle_due_before_call() {
     }
 }
 
-std::optional<std::int64_t> service::next_due_wall_ms() {
+std::optional<std::int64_t> lifecycle::next_due_wall_ms() {
     forget_stale_next_due();
     if (!next_due_)
-        next_due_ = requests_.next_due();
+        next_due_ = ctx_.requests.next_due();
     if (!*next_due_)
         return std::nullopt;
-    return **next_due_ - clock_.offset_ms();
+    return **next_due_ - ctx_.time.offset_ms();
 }
 
-async_request service::settle(std::string_view id_text, request_status status,
-                              std::optional<std::string> failure_reason) {
+async_request lifecycle::settle(std::string_view id_text, request_status status,
+                                std::optional<std::string> failure_reason) {
     auto const id = ids::parse_uuid(id_text);
-    auto found = id ? requests_.find(*id) : std::nullopt;
+    auto found = id ? ctx_.requests.find(*id) : std::nullopt;
     if (!found)
         throw error(errc::not_found, "no request with id " + std::string(id_text),
                     reason::request_not_found);
@@ -124,43 +129,41 @@ async_request service::settle(std::string_view id_text, request_status status,
         throw error(errc::invalid_argument, "status must be SUCCEEDED or FAILED");
     if (status == request_status::succeeded)
         failure_reason.reset();
-    store::write_scope scope(db_);
+    store::write_scope scope(ctx_.db);
     apply(request, status, std::move(failure_reason));
     scope.release();
     schedule_changed();
     return request;
 }
 
-std::vector<request_id> service::advance_clock(std::int64_t ms) {
+std::vector<request_id> lifecycle::advance_clock(std::int64_t ms) {
     if (ms < 0)
         throw error(errc::invalid_argument, "ms must be a non-negative integer");
-    if (ms > max_clock_offset_ms - clock_.offset_ms())
+    if (ms > max_clock_offset_ms - ctx_.time.offset_ms())
         throw error(errc::invalid_argument, "ms would move the clock more than " +
                                                 std::to_string(max_clock_offset_ms) +
                                                 " ms (about 100 years) ahead of wall time");
     std::vector<request_id> settled;
-    store::write_scope scope(db_);
-    clock_.set_offset_ms(clock_.offset_ms() + ms);
-    requests_.set_clock_offset_ms(clock_.offset_ms());
-    settle_due_by(clock_.now_ms(), &settled);
+    store::write_scope scope(ctx_.db);
+    ctx_.time.set_offset_ms(ctx_.time.offset_ms() + ms);
+    ctx_.requests.set_clock_offset_ms(ctx_.time.offset_ms());
+    settle_due_by(ctx_.time.now_ms(), &settled);
     scope.release();
     schedule_changed();
     return settled;
 }
 
-async_request service::start_request(caller const& who, async_request row, bool settle_now) {
-    row.id = ids_.request_uuid();
+async_request lifecycle::start(caller const& who, async_request row, bool settle_now,
+                               std::optional<std::string> planned_failure) {
+    row.id = ctx_.ids.request_uuid();
     row.status = request_status::in_progress;
-    row.created_ms = clock_.now_ms();
+    row.created_ms = ctx_.time.now_ms();
     row.surface = std::string(who.surface);
     row.planned_status = request_status::succeeded;
-    bool const held = apply_outcome_rules(row);
-    if (row.kind == request_kind::assignment_create && check_principal) {
-        if (auto why = check_principal(row.instance_id, row.principal_type.value_or(""),
-                                       row.principal_id.value_or(""))) {
-            row.planned_status = request_status::failed;
-            row.planned_reason = std::move(why);
-        }
+    bool const held = faults_.apply_outcome_rules(row);
+    if (planned_failure) {
+        row.planned_status = request_status::failed;
+        row.planned_reason = std::move(planned_failure);
     }
     plan(row, settle_now);
     if (held) {
@@ -170,8 +173,8 @@ async_request service::start_request(caller const& who, async_request row, bool 
         row.polls_left = 0;
     }
     auto stored = to_store(std::move(row));
-    store::write_scope scope(db_, store::single_statement);
-    requests_.insert(stored);
+    store::write_scope scope(ctx_.db, store::single_statement);
+    ctx_.requests.insert(stored);
     scope.release();
     row = to_core(std::move(stored));
     if (row.due_ms && *row.due_ms <= row.created_ms)
@@ -180,33 +183,49 @@ async_request service::start_request(caller const& who, async_request row, bool 
     return row;
 }
 
-void service::plan(async_request& row, bool settle_now) {
+void lifecycle::count_poll(async_request& row) {
+    // A read-only store cannot count polls: the request answers as it stands.
+    if (row.status != request_status::in_progress || row.settle_by != settle_mode::polls ||
+        ctx_.db.read_only())
+        return;
+    store::write_scope scope(ctx_.db);
+    if (row.polls_left <= 1) {
+        apply(row, row.planned_status, row.planned_reason);
+    } else {
+        row.polls_left -= 1;
+        ctx_.requests.set_polls_left(row.id, row.polls_left);
+    }
+    scope.release();
+}
+
+void lifecycle::plan(async_request& row, bool settle_now) {
     // One draw per planning whatever the mode, so the sequence of delays depends only on the
     // seed and the order of requests.
-    std::int64_t const delay = random_.between(settings_.delay_min_ms, settings_.delay_max_ms);
+    std::int64_t const delay =
+        ctx_.random.between(ctx_.settings.delay_min_ms, ctx_.settings.delay_max_ms);
     row.due_ms.reset();
     row.polls_left = 0;
     if (settle_now) {
         row.settle_by = settle_mode::at_due;
-        row.due_ms = clock_.now_ms();
+        row.due_ms = ctx_.time.now_ms();
         return;
     }
-    switch (settings_.mode) {
+    switch (ctx_.settings.mode) {
     case scheduler_mode::automatic:
         row.settle_by = settle_mode::at_due;
-        row.due_ms = clock_.now_ms() + delay;
+        row.due_ms = ctx_.time.now_ms() + delay;
         return;
     case scheduler_mode::polls:
         row.settle_by = settle_mode::polls;
-        row.polls_left = settings_.polls;
+        row.polls_left = ctx_.settings.polls;
         return;
     case scheduler_mode::manual: row.settle_by = settle_mode::manual; return;
     }
 }
 
-void service::apply(async_request& row, request_status status, std::optional<std::string> reason,
-                    version_memo* memo) {
-    if (!requests_.settle(row.id, to_store(status), reason))
+void lifecycle::apply(async_request& row, request_status status, std::optional<std::string> reason,
+                      version_memo* memo) {
+    if (!ctx_.requests.settle(row.id, to_store(status), reason))
         return;
     row.status = status;
     row.failure_reason = std::move(reason);
@@ -218,7 +237,8 @@ void service::apply(async_request& row, request_status status, std::optional<std
             if (memo != nullptr && memo->permission_set_id == row.permission_set_id &&
                 memo->instance_id == row.instance_id && !memo->permission_set_id.empty())
                 return memo->version;
-            auto const ps = resources_.find_permission_set(row.instance_id, row.permission_set_id);
+            auto const ps =
+                ctx_.resources.find_permission_set(row.instance_id, row.permission_set_id);
             std::int64_t const found = ps ? ps->version : std::int64_t{1};
             if (memo != nullptr && ps)
                 *memo = {row.instance_id, row.permission_set_id, found};
@@ -227,30 +247,30 @@ void service::apply(async_request& row, request_status status, std::optional<std
         switch (row.kind) {
         case request_kind::provision:
             if (row.account_id)
-                resources_.set_provisioned(row.instance_id, row.permission_set_id, *row.account_id,
-                                           version());
+                ctx_.resources.set_provisioned(row.instance_id, row.permission_set_id,
+                                               *row.account_id, version());
             else
-                resources_.set_provisioned_everywhere(row.permission_set_id, version());
+                ctx_.resources.set_provisioned_everywhere(row.permission_set_id, version());
             break;
         case request_kind::assignment_create:
-            resources_.insert_assignment(
+            ctx_.resources.insert_assignment(
                 {0, row.instance_id, row.permission_set_id, row.account_id.value_or(""),
                  row.principal_type.value_or(""), row.principal_id.value_or("")});
-            resources_.provision_if_absent(row.instance_id, row.permission_set_id,
-                                           row.account_id.value_or(""), version());
+            ctx_.resources.provision_if_absent(row.instance_id, row.permission_set_id,
+                                               row.account_id.value_or(""), version());
             break;
         case request_kind::assignment_delete: {
             auto const account = row.account_id.value_or("");
-            resources_.erase_assignment({0, row.instance_id, row.permission_set_id, account,
-                                         row.principal_type.value_or(""),
-                                         row.principal_id.value_or("")});
+            ctx_.resources.erase_assignment({0, row.instance_id, row.permission_set_id, account,
+                                             row.principal_type.value_or(""),
+                                             row.principal_id.value_or("")});
             // The last assignment gone, the permission set is deprovisioned from the account.
-            if (resources_.count_assignments(row.permission_set_id, account) == 0)
-                resources_.erase_provisioned(row.permission_set_id, account);
+            if (ctx_.resources.count_assignments(row.permission_set_id, account) == 0)
+                ctx_.resources.erase_provisioned(row.permission_set_id, account);
             break;
         }
         case request_kind::instance_encryption:
-            resources_.apply_pending_encryption(row.instance_id);
+            ctx_.resources.apply_pending_encryption(row.instance_id);
             break;
         case request_kind::access_control_attributes:
             break; // the configuration's status is its request's (access_control.cpp)
@@ -258,23 +278,23 @@ void service::apply(async_request& row, request_status status, std::optional<std
         }
     }
     if (row.kind == request_kind::region)
-        settle_region(db_, row);
+        settle_region(ctx_.db, row);
     if (on_settled)
         on_settled(row);
 }
 
-void service::rolled_back() {
+void lifecycle::rolled_back() {
     schedule_changed();
 }
 
-void service::forget_stale_next_due() noexcept {
-    if (db_.rollbacks() == next_due_rollbacks_)
+void lifecycle::forget_stale_next_due() noexcept {
+    if (ctx_.db.rollbacks() == next_due_rollbacks_)
         return;
-    next_due_rollbacks_ = db_.rollbacks();
+    next_due_rollbacks_ = ctx_.db.rollbacks();
     next_due_.reset();
 }
 
-void service::schedule_added(std::optional<std::int64_t> due_ms) {
+void lifecycle::schedule_added(std::optional<std::int64_t> due_ms) {
     if (!due_ms) // settled by polls, by hand or by the admin: nothing for the timer
         return;
     forget_stale_next_due();
@@ -287,7 +307,7 @@ void service::schedule_added(std::optional<std::int64_t> due_ms) {
         on_schedule_changed();
 }
 
-void service::schedule_changed() {
+void lifecycle::schedule_changed() {
     next_due_.reset();
     if (on_schedule_changed)
         on_schedule_changed();

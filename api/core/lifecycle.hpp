@@ -1,0 +1,108 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/core/model.hpp"
+
+namespace icemu::api::core {
+
+struct context;
+class fault_control;
+
+/// The request lifecycle (lifecycle.cpp): starting requests, planning them by the scheduler's
+/// settings, settling what is due (for the scheduler timer, before each call and on the admin's
+/// clock advance), the admin's settle, and the next due time the timer waits for.
+class lifecycle {
+public:
+    lifecycle(context& ctx, fault_control& faults);
+
+    /// Called whenever the earliest due time may have changed (wire it to the scheduler timer).
+    std::function<void()> on_schedule_changed;
+    /// Called for every request as it settles (wire it to the log).
+    std::function<void(async_request const&)> on_settled;
+
+    /// Settles up to `max_rows` of the requests due by the scheduler's clock, oldest due first,
+    /// in one savepoint of the shared transaction: all of them, or (store::sqlite_error) none,
+    /// and they stay due. True when more are due: the caller lets other work run, then calls
+    /// again (a backlog is settled in slices, so calls are not held up behind all of it). Cheap
+    /// when nothing is due: the next due time is kept, so a call is one comparison.
+    /// Settles nothing (and answers true) when the oldest due is more than `max_overdue_ms`
+    /// overdue.
+    bool settle_due(std::int64_t max_rows = std::numeric_limits<std::int64_t>::max(),
+                    std::int64_t max_overdue_ms = std::numeric_limits<std::int64_t>::max());
+    /// Before a call runs: settles the requests made due at once (a delay of 0, or nothing to
+    /// do) since the last call, whatever else is due, so that each is settled before any later
+    /// call is answered; then at most pre_call_rows more, the oldest due, unless it is more
+    /// than pre_call_overdue_ms overdue. Such a backlog (more due than icemu settles as fast as
+    /// calls come) is left to the scheduler timer's slices, and calls go first (else every call
+    /// of a busy icemu would also pay for a settlement). A storage failure (a full or read-only
+    /// store) leaves those requests due instead of failing the call, so reads keep working; the
+    /// scheduler timer retries them and logs the failure.
+    void settle_due_before_call();
+    static constexpr std::int64_t pre_call_rows = 1;
+    static constexpr std::int64_t pre_call_overdue_ms = 100;
+    /// The earliest due time in wall-clock epoch ms (virtual time minus the offset), if any.
+    std::optional<std::int64_t> next_due_wall_ms();
+    /// The shared transaction was rolled back (a failed commit): requests it settled are in
+    /// flight again with their old due times. Forgets the next due time and wakes the timer.
+    void rolled_back();
+
+    /// The admin's settle: settles an IN_PROGRESS request now; not_found if unknown, conflict if
+    /// already settled.
+    async_request settle(std::string_view id_text, request_status status,
+                         std::optional<std::string> failure_reason);
+    /// Moves the clock forward and settles what became due; returns their ids in due order.
+    std::vector<request_id> advance_clock(std::int64_t ms);
+
+    /// Starts `row` (its kind and targets set): a new id, the outcome rules, `planned_failure`
+    /// (a FAILED plan whatever the rules planned), the plan, and the insert. `settle_now`: due
+    /// at once (nothing to do).
+    async_request start(caller const& who, async_request row, bool settle_now,
+                        std::optional<std::string> planned_failure = std::nullopt);
+    /// Counts a describe of an IN_PROGRESS request that polls settle, settling it on the Nth.
+    void count_poll(async_request& row);
+    /// Plans `row` by the scheduler's settings (one draw of the random stream).
+    void plan(async_request& row, bool settle_now);
+    /// The due times changed (requests erased or re-planned): forgets the next due time and
+    /// wakes the timer.
+    void schedule_changed();
+
+private:
+    /// The version of a permission set that a settlement records, looked up once per batch.
+    struct version_memo {
+        std::string instance_id;
+        std::string permission_set_id;
+        std::int64_t version = 0;
+    };
+    /// Settles `row` with `status` and applies its effects; `memo` (optional) carries the last
+    /// permission set's version across the rows of one batch.
+    void apply(async_request& row, request_status status, std::optional<std::string> reason,
+               version_memo* memo = nullptr);
+    /// Settles the requests due by `now`, in due order and in batches, inside the caller's
+    /// write scope, up to `max_rows` of them; appends their ids to `settled` when given. True
+    /// when it stopped at `max_rows` (more may be due).
+    bool settle_due_by(std::int64_t now, std::vector<request_id>* settled = nullptr,
+                       std::int64_t max_rows = std::numeric_limits<std::int64_t>::max());
+    /// Forgets next_due_ when a transaction was rolled back since it was read (see rolled_back).
+    void forget_stale_next_due() noexcept;
+    /// A new request due at `due_ms` (none: not settled by time): wakes the timer only when it
+    /// is due before every other, and keeps next_due_ known without a query.
+    void schedule_added(std::optional<std::int64_t> due_ms);
+
+    context& ctx_;
+    fault_control& faults_;
+    // The earliest due time, when known (no more than the store's: settling never makes it
+    // earlier): lets settle_due() skip SQL on every call.
+    std::optional<std::optional<std::int64_t>> next_due_;
+    std::uint64_t next_due_rollbacks_ = 0; // db.rollbacks() when next_due_ was last checked
+    // Requests made due at once since the last call (settle_due_before_call settles them).
+    std::vector<request_id> due_at_once_;
+};
+
+} // namespace icemu::api::core
