@@ -131,11 +131,25 @@ std::optional<request_row> requests::find(request_id const& id) {
 page<request_summary> requests::list(std::string_view instance_id, request_kind kind,
                                      std::optional<request_status> status, std::int64_t before,
                                      std::int64_t limit) {
+    // IN_PROGRESS and FAILED from the partial index of each (the status is the index's), and
+    // SUCCEEDED, most requests, from the index of all with their status.
+    if (status == request_status::in_progress || status == request_status::failed) {
+        statement_use s(
+            status == request_status::in_progress
+                ? db_.cached("SELECT id, seq, 0, created_ms FROM requests INDEXED BY "
+                             "requests_in_progress_by_kind WHERE instance_id = ? AND kind = ? "
+                             "AND status = 0 AND seq < ? ORDER BY seq DESC LIMIT ?")
+                : db_.cached("SELECT id, seq, 2, created_ms FROM requests INDEXED BY "
+                             "requests_failed_by_kind WHERE instance_id = ? AND kind = ? AND "
+                             "status = 2 AND seq < ? ORDER BY seq DESC LIMIT ?"));
+        s->bind(1, instance_id).bind(2, as_int(kind)).bind(3, before).bind(4, limit + 1);
+        return read_page<request_summary>(*s, limit, read_summary, 1);
+    }
     if (status) {
         statement_use s(
             db_.cached("SELECT id, seq, status, created_ms FROM requests "
-                       "INDEXED BY requests_by_kind_status WHERE instance_id = ? AND "
-                       "kind = ? AND status = ? AND seq < ? ORDER BY seq DESC LIMIT ?"));
+                       "INDEXED BY requests_by_kind WHERE instance_id = ? AND kind = ? AND "
+                       "status = ? AND seq < ? ORDER BY seq DESC LIMIT ?"));
         s->bind(1, instance_id).bind(2, as_int(kind)).bind(3, as_int(*status)).bind(4, before);
         s->bind(5, limit + 1);
         return read_page<request_summary>(*s, limit, read_summary, 1);
@@ -192,7 +206,8 @@ std::int64_t requests::count_in_flight() {
 
 bool requests::in_flight_in_instance(std::string_view instance_id) {
     statement_use s(
-        db_.cached("SELECT 1 FROM requests WHERE instance_id = ? AND status = 0 LIMIT 1"));
+        db_.cached("SELECT 1 FROM requests INDEXED BY requests_in_progress_by_kind WHERE "
+                   "instance_id = ? AND status = 0 LIMIT 1"));
     s->bind(1, instance_id);
     return s->step();
 }

@@ -271,6 +271,17 @@ CREATE INDEX app_items_by_attributes ON app_items(instance_id, kind, a, b, seq);
 DROP INDEX requests_due;
 CREATE INDEX requests_due ON requests(due_ms, seq) WHERE status = 0 AND due_ms IS NOT NULL;
 )sql",
+    R"sql(
+-- Lists filtered by status: IN_PROGRESS and FAILED each from a partial index that holds only
+-- them, SUCCEEDED from requests_by_kind. Settling a request as SUCCEEDED (most of them) then
+-- deletes one small entry and inserts none: an index of every request by status moved each
+-- settled request's entry to a page of its own (a write to the WAL and a checkpoint's copy).
+DROP INDEX IF EXISTS requests_by_kind_status;
+CREATE INDEX IF NOT EXISTS requests_in_progress_by_kind ON requests(instance_id, kind, seq,
+    created_ms) WHERE status = 0;
+CREATE INDEX IF NOT EXISTS requests_failed_by_kind ON requests(instance_id, kind, seq, created_ms)
+    WHERE status = 2;
+)sql",
 };
 
 // icemu_request_key(id): the key of a stored id (migration 6). A blob of another size is kept.
