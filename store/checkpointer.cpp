@@ -1,19 +1,8 @@
 #include "store/checkpointer.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include "store/error.hpp"
 
 namespace icemu::store {
-
-namespace {
-
-// The WAL file's layout (SQLite's file format): a header, then frames of a header and a page.
-constexpr std::int64_t wal_header_bytes = 32;
-constexpr std::int64_t wal_frame_header_bytes = 24;
-
-} // namespace
 
 checkpointer::checkpointer(sqlite3* writer, std::string const& path, checkpoint_settings settings)
     : writer_(writer), settings_(settings) {
@@ -30,20 +19,6 @@ checkpointer::checkpointer(sqlite3* writer, std::string const& path, checkpoint_
     if (rc != SQLITE_OK)
         throw sqlite_error(rc, "cannot open " + path + " for checkpoints: " +
                                    (raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
-    if (settings_.flush_ahead) {
-        int page_size = 0;
-        sqlite3_stmt* stmt = nullptr;
-        if (sqlite3_prepare_v2(raw, "PRAGMA page_size", -1, &stmt, nullptr) == SQLITE_OK &&
-            sqlite3_step(stmt) == SQLITE_ROW)
-            page_size = sqlite3_column_int(stmt, 0);
-        sqlite3_finalize(stmt);
-        // Writeback is the file's, whichever descriptor starts it. Without it (no WAL file, an
-        // unknown page size) passes work as before.
-        if (page_size > 0) {
-            frame_bytes_ = wal_frame_header_bytes + page_size;
-            wal_fd_ = ::open((path + "-wal").c_str(), O_RDONLY | O_CLOEXEC);
-        }
-    }
     thread_ = std::thread([this] { run(); });
     // Replaces wal_autocheckpoint, which is itself a WAL hook: commits no longer checkpoint.
     sqlite3_wal_hook(writer_, &checkpointer::on_commit, this);
@@ -57,8 +32,6 @@ checkpointer::~checkpointer() {
     }
     cv_.notify_one();
     thread_.join();
-    if (wal_fd_ >= 0)
-        ::close(wal_fd_);
 }
 
 std::uint64_t checkpointer::runs() const {
@@ -76,7 +49,6 @@ int checkpointer::on_commit(void* self, sqlite3*, char const*, int pages) noexce
     // Frames this commit added: all of them when it started the WAL over.
     me.fresh_ += pages >= me.last_pages_ ? pages - me.last_pages_ : pages;
     me.last_pages_ = pages;
-    me.wal_frames_.store(pages, std::memory_order_relaxed);
     if (me.fresh_ >= me.settings_.threshold_pages) {
         me.fresh_ = 0;
         me.wake();
@@ -118,34 +90,6 @@ bool checkpointer::sync_database() noexcept {
     return file->pMethods->xSync(file, SQLITE_SYNC_NORMAL) == SQLITE_OK;
 }
 
-// A pass syncs the WAL before it copies (synchronous=NORMAL), and that fsync wrote every frame
-// since the previous pass while the writer went on appending: a commit that reached the page
-// being written back waited for it (the kernel keeps a page under writeback stable), so calls
-// stalled for the length of the whole flush. Here the thread writes back what lies well behind
-// the WAL's end first, and again for what was appended meanwhile, so that the pass's fsync
-// writes a few pages and the writer meets a short write at most.
-void checkpointer::flush_wal_ahead() noexcept {
-    if (wal_fd_ < 0)
-        return;
-    constexpr std::int64_t os_page = 4096;
-    // Kept clear of the end: the commits landing while it flushes (a few hundred frames).
-    std::int64_t const margin = 64 * os_page;
-    std::int64_t flushed = 0;
-    for (int round = 0; round < 3; ++round) {
-        std::int64_t const end =
-            wal_header_bytes + wal_frames_.load(std::memory_order_relaxed) * frame_bytes_;
-        std::int64_t const upto = (end - margin) / os_page * os_page;
-        // Little new since the last round: the pass's fsync takes the rest.
-        if (upto - flushed < margin)
-            return;
-        if (::sync_file_range(wal_fd_, 0, upto,
-                              SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
-                                  SYNC_FILE_RANGE_WAIT_AFTER) != 0)
-            return;
-        flushed = upto;
-    }
-}
-
 void checkpointer::wake() noexcept {
     {
         std::lock_guard lock(mutex_);
@@ -163,7 +107,6 @@ void checkpointer::run() noexcept {
         wanted_ = false;
         if (due || last) {
             lock.unlock();
-            flush_wal_ahead();
             // PASSIVE: copies what no reader still needs and never waits for the writer.
             int frames = 0;
             int copied = 0;

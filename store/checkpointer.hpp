@@ -37,9 +37,6 @@ struct checkpoint_settings {
     std::chrono::milliseconds interval{1000};
     int restart_pages = 262144;
     int residual_pages = 512;
-    /// Before a pass, start and wait for the writeback of the WAL up to shortly before its end,
-    /// so that the pass's own fsync of the WAL has little left to write (see flush_wal_ahead).
-    bool flush_ahead = true;
 };
 
 class checkpointer {
@@ -71,7 +68,6 @@ public:
 private:
     static int on_commit(void* self, sqlite3* db, char const* name, int pages) noexcept;
     bool sync_database() noexcept;
-    void flush_wal_ahead() noexcept;
     void run() noexcept;
 
     struct close {
@@ -81,11 +77,8 @@ private:
     std::unique_ptr<sqlite3, close> own_;
     checkpoint_settings settings_;
     // The writer's thread only (the hook):
-    int last_pages_ = 0;             // the WAL's frames after the previous commit
-    std::atomic<int> wal_frames_{0}; // the same, for the thread (flush_wal_ahead)
-    int wal_fd_ = -1;                // the WAL, opened by the thread's connection's file name
-    std::int64_t frame_bytes_ = 0;   // a frame's size: its header and a page
-    int fresh_ = 0;                  // frames added since the thread was last woken
+    int last_pages_ = 0; // the WAL's frames after the previous commit
+    int fresh_ = 0;      // frames added since the thread was last woken
     // The thread's only: the WAL's frames and the frames copied, after the previous pass.
     int last_frames_ = 0;
     int last_copied_ = 0;
