@@ -519,11 +519,12 @@ TEST_CASE("classify tells a full and a read-only store from other failures", "[s
 TEST_CASE("the WAL is checkpointed by the background thread, not by commits", "[store]") {
     temp_dir dir;
     auto options = dir.db_options();
+    options.checkpoints.threshold_pages = 1000;
     {
         store::database db(options);
         db.exec("CREATE TABLE big(x BLOB)");
         CHECK(db.background_checkpoints() == 0);
-        // ~1,200 pages of 4 KiB in the WAL: past the threshold that wakes the checkpointer.
+        // 1,200 rows of 4,000 bytes in the WAL: past the threshold that wakes the checkpointer.
         for (int batch = 0; batch < 12; ++batch) {
             db.exec("BEGIN");
             db.exec(
