@@ -102,38 +102,37 @@ void write_port_file(std::string const& path, std::uint16_t port) {
 }
 
 // ICEMU_FIXTURES holding a state document: loaded through the same import as PUT /_icemu/state,
-// on a store that holds no permission set yet (the fixtures rule).
-bool seed_state(store::database& db, api::core::service& svc,
-                api::core::state_snapshot const& state, server::config const& cfg,
-                server::logger& log) {
-    bool const fresh = !api::core::store_has_permission_sets(db);
+// on a new store only (`fresh`: no instance before this start). A load replaces the whole store,
+// so "no permission set yet" (the rule of plain fixtures, which only add) would replace a
+// running sandbox at every restart once its permission sets were gone.
+bool seed_state(api::core::service& svc, api::core::state_snapshot const& state, bool fresh,
+                server::config const& cfg, server::logger& log) {
     if (fresh)
         svc.replace_state(state);
-    log.event(
-        server::log_level::info,
-        fresh ? "fixtures applied" : "fixtures skipped: the store already has permission sets",
-        {{"path", cfg.fixtures},
-         {"format", "state"},
-         {"instances", std::to_string(fresh ? state.instances.size() : 0)},
-         {"permission_sets", std::to_string(fresh ? state.permission_sets.size() : 0)},
-         {"assignments", std::to_string(fresh ? state.assignments.size() : 0)},
-         {"users", std::to_string(fresh ? state.users.size() : 0)},
-         {"groups", std::to_string(fresh ? state.groups.size() : 0)},
-         {"group_memberships", std::to_string(fresh ? state.memberships.size() : 0)},
-         {"requests", std::to_string(fresh ? state.requests.size() : 0)}});
+    log.event(server::log_level::info,
+              fresh ? "fixtures applied" : "fixtures skipped: the store is not new",
+              {{"path", cfg.fixtures},
+               {"format", "state"},
+               {"instances", std::to_string(fresh ? state.instances.size() : 0)},
+               {"permission_sets", std::to_string(fresh ? state.permission_sets.size() : 0)},
+               {"assignments", std::to_string(fresh ? state.assignments.size() : 0)},
+               {"users", std::to_string(fresh ? state.users.size() : 0)},
+               {"groups", std::to_string(fresh ? state.groups.size() : 0)},
+               {"group_memberships", std::to_string(fresh ? state.memberships.size() : 0)},
+               {"requests", std::to_string(fresh ? state.requests.size() : 0)}});
     return true;
 }
 
 // ICEMU_FIXTURES: read at every start (a bad file always stops it), applied at first start only.
 // False (after one line on stderr) when a file is unreadable or malformed or an item is invalid.
 bool seed_fixtures(store::database& db, api::core::service& svc, api::core::clock const& clock,
-                   server::config const& cfg, server::logger& log) {
+                   server::config const& cfg, server::logger& log, bool new_store) {
     api::core::fixture_set fixtures;
     api::core::fixture_report done;
     try {
         // A state document (GET /_icemu/state, icemu export) replaces the fresh store whole.
         if (auto const state = api::admin::load_state_fixtures(cfg.fixtures))
-            return seed_state(db, svc, *state, cfg, log);
+            return seed_state(svc, *state, new_store, cfg, log);
         fixtures = api::admin::load_fixtures(cfg.fixtures);
         done = api::core::apply_fixtures(db, fixtures, clock);
     } catch (store::sqlite_error const&) {
@@ -192,8 +191,10 @@ int serve(server::config const& cfg) {
                   "read-only store: no initial state, no fixtures, nothing settles",
                   {{"db", cfg.db}});
     } else {
+        bool const new_store =
+            svc.instances.list(api::core::page_request{1, std::nullopt}).items.empty();
         svc.instances.ensure_initial_state();
-        if (!cfg.fixtures.empty() && !seed_fixtures(db, svc, clock, cfg, log))
+        if (!cfg.fixtures.empty() && !seed_fixtures(db, svc, clock, cfg, log, new_store))
             return 2;
     }
     db.commit();

@@ -274,8 +274,9 @@ CREATE INDEX requests_due ON requests(due_ms, seq) WHERE status = 0 AND due_ms I
     R"sql(
 -- Lists filtered by status: IN_PROGRESS and FAILED each from a partial index that holds only
 -- them, SUCCEEDED from requests_by_kind. Settling a request as SUCCEEDED (most of them) then
--- deletes one small entry and inserts none: an index of every request by status moved each
--- settled request's entry to a page of its own (a write to the WAL and a checkpoint's copy).
+-- deletes its IN_PROGRESS entry and rewrites its requests_by_kind entry in place: an index of
+-- every request keyed by status moved each settled request's entry to another page (one more
+-- write to the WAL and one more checkpoint copy a settlement).
 DROP INDEX IF EXISTS requests_by_kind_status;
 CREATE INDEX IF NOT EXISTS requests_in_progress_by_kind ON requests(instance_id, kind, seq,
     created_ms) WHERE status = 0;

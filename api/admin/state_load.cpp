@@ -512,6 +512,23 @@ void read_request(node const& it, declared const& known, std::set<core::request_
     r.due_ms = it.opt_integer("due_date");
     r.surface = it.opt_string("surface").value_or("aws");
     it.check("surface", r.surface == "aws" || r.surface == "huawei", "must be aws or huawei");
+    // A request still in flight takes effect when it settles: what it names must be there.
+    bool const on_permission_set = r.kind == core::request_kind::provision ||
+                                   r.kind == core::request_kind::assignment_create ||
+                                   r.kind == core::request_kind::assignment_delete;
+    if (r.status == core::request_status::in_progress && on_permission_set) {
+        it.check("permission_set_id", known.permission_sets.contains(r.permission_set_id),
+                 "a request IN_PROGRESS needs a permission set of the document, not '" +
+                     r.permission_set_id + "'");
+        if (r.kind != core::request_kind::provision) {
+            it.check("account_id", r.account_id.has_value(),
+                     "a request IN_PROGRESS needs its account");
+            it.check("principal_type", r.principal_type == "USER" || r.principal_type == "GROUP",
+                     "a request IN_PROGRESS needs USER or GROUP");
+            it.check("principal_id", r.principal_id.has_value(),
+                     "a request IN_PROGRESS needs its principal");
+        }
+    }
     out.requests.push_back(std::move(r));
 }
 

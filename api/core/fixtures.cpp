@@ -178,11 +178,6 @@ void apply_identity(store::database& db, fixture_set const& fixtures, instance_l
 
 } // namespace
 
-bool store_has_permission_sets(store::database& db) {
-    store::resources resources(db);
-    return store_has_permission_sets(resources);
-}
-
 fixture_report apply_fixtures(store::database& db, fixture_set const& fixtures, clock const& time) {
     fixture_report report;
     store::resources resources(db);

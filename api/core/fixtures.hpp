@@ -95,9 +95,6 @@ struct fixture_report {
     std::int64_t group_memberships = 0;
 };
 
-/// True when some instance of the store has a permission set: fixtures are not applied then.
-bool store_has_permission_sets(store::database& db);
-
 /// Applies the fixtures when the store holds no permission set yet (a first start: the initial
 /// state alone does not count), else does nothing. In one write scope, so all or nothing:
 /// - an instance is created unless its owner account has one; its id is derived from the owner

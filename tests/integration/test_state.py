@@ -520,10 +520,16 @@ class LoadStateTest(IcemuTestCase):
         self.assertEqual(self.state(second), served)
         self.assertSameAnswers(expected, second, made)
         self.assertIn("fixtures applied", second.log_text())
-        # A store that has permission sets keeps them: the fixtures rule.
+        # A store that is not new keeps what it holds: at a restart, and after a reset has left
+        # it without a permission set (a state document replaces a store whole: new stores only).
         second.restart()
-        self.assertIn("fixtures skipped", second.log_text())
+        self.assertIn("fixtures skipped: the store is not new", second.log_text())
         self.assertEqual(self.state(second), served)
+        self.assertEqual(second.reset(), {"reset": True})
+        kept = self.state(second)
+        self.assertEqual(kept["permission_sets"], [])
+        second.restart()
+        self.assertEqual(self.state(second), kept)
         self.icemu.start()
 
     def test_fixtures_with_a_bad_state_document_name_the_file_and_member(self):

@@ -180,6 +180,21 @@ TEST_CASE("a state document's references resolve and its ids are declared once",
                     "kind": "PROVISION", "status": "SUCCEEDED",
                     "instance_id": "ssoins-0000000000000001"}])")) ==
         "requests[0].instance_id: no instance ssoins-0000000000000001 is declared");
+    // In flight, a request takes effect when it settles: its permission set must be declared.
+    CHECK(
+        failure(with_instance(R"("requests": [{"request_id": "8b2c4f8e-3f1a-4b7c-9d2e-1a2b3c4d5e6f",
+                    "kind": "PROVISION", "status": "IN_PROGRESS",
+                    "instance_id": "ssoins-560aa041748d679e",
+                    "permission_set_id": "ps-0000000000000009", "account_id": "111122223333"}])")) ==
+        "requests[0].permission_set_id: a request IN_PROGRESS needs a permission set of the "
+        "document, not '0000000000000009'");
+    CHECK(failure(with_instance(R"("permission_sets": [{"owner_account_id": "123456789012",
+                    "name": "A", "permission_set_id": "ps-0000000000000001"}],
+                    "requests": [{"request_id": "8b2c4f8e-3f1a-4b7c-9d2e-1a2b3c4d5e6f",
+                    "kind": "ASSIGNMENT_CREATE", "status": "IN_PROGRESS",
+                    "instance_id": "ssoins-560aa041748d679e",
+                    "permission_set_id": "ps-0000000000000001"}])")) ==
+          "requests[0].account_id: a request IN_PROGRESS needs its account");
 }
 
 TEST_CASE("only a document with the state's extensions is a state document", "[admin]") {
