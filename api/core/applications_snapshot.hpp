@@ -10,7 +10,7 @@
 
 namespace icemu::api::core {
 
-class service;
+struct service;
 
 /// Equal key and value (the snapshots below compare member for member).
 inline bool operator==(tag const& a, tag const& b) noexcept {

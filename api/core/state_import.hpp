@@ -11,7 +11,7 @@
 
 namespace icemu::api::core {
 
-class service;
+struct service;
 
 // The sandbox as `GET /_icemu/state` exports it, decoded (api/admin/state_load.hpp) and checked
 // (every reference resolves, no id twice) so that service::replace_state only writes it. Ids are

@@ -192,10 +192,11 @@ std::vector<std::string> answers(core::service& svc) {
                               one.principal_id);
             }
         }
-        for (auto const& [type, id] : {std::pair{"USER", user}, std::pair{"GROUP", group}})
+        for (auto const& principal : {std::pair{"USER", user}, std::pair{"GROUP", group}})
             for (auto const& as :
                  every<core::application_assignment>([&](core::page_request const& page) {
-                     return apps.list_assignments_for_principal(i, type, id, std::nullopt, page);
+                     return apps.list_assignments_for_principal(
+                         i, principal.first, principal.second, std::nullopt, page);
                  }))
                 out.push_back("for principal " + as.application_id + " " + as.principal_id);
         for (auto const& t : every<core::trusted_token_issuer>(
