@@ -9,18 +9,6 @@ namespace icemu::api::admin {
 
 namespace {
 
-void optional_member(json::writer& out, std::string_view key, std::optional<std::string> const& v) {
-    out.key(key);
-    v ? out.string(*v) : out.null();
-}
-
-void render_tags(json::writer& out, std::vector<core::tag> const& tags) {
-    out.key("tags").start_array();
-    for (auto const& t : tags)
-        out.start_object().member("key", t.key).member("value", t.value).end_object();
-    out.end_array();
-}
-
 void render_named(json::writer& out, std::string_view key,
                   std::vector<core::named_policy> const& items, std::string_view id_key) {
     out.key(key).start_array();
@@ -95,6 +83,18 @@ void render_permission_set(json::writer& out, core::service& svc, core::instance
 }
 
 } // namespace
+
+void optional_member(json::writer& out, std::string_view key, std::optional<std::string> const& v) {
+    out.key(key);
+    v ? out.string(*v) : out.null();
+}
+
+void render_tags(json::writer& out, std::vector<core::tag> const& tags) {
+    out.key("tags").start_array();
+    for (auto const& t : tags)
+        out.start_object().member("key", t.key).member("value", t.value).end_object();
+    out.end_array();
+}
 
 void render_state(json::writer& out, core::service& svc,
                   std::function<void(json::writer&)> const& more) {

@@ -1,6 +1,9 @@
 #pragma once
 
 #include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -23,6 +26,11 @@ std::vector<T> every(Fn const& page_of) {
         page.token = std::move(result.next_token);
     }
 }
+
+/// `"key": value`, or `"key": null` when there is none (every section of the document).
+void optional_member(json::writer& out, std::string_view key, std::optional<std::string> const& v);
+/// `"tags": [{"key", "value"}, ...]`, as every section writes an item's tags.
+void render_tags(json::writer& out, std::vector<core::tag> const& tags);
 
 /// `GET /_icemu/state`: the sandbox's resources as one JSON document in the fixtures format
 /// (instances, permission_sets, assignments), extended with what fixtures cannot express: ids,

@@ -49,18 +49,6 @@ void document_member(json::writer& out, std::string_view key, std::string const&
         out.raw(text);
 }
 
-void optional_member(json::writer& out, std::string_view key, std::optional<std::string> const& v) {
-    out.key(key);
-    v ? out.string(*v) : out.null();
-}
-
-void render_tags(json::writer& out, std::vector<core::tag> const& tags) {
-    out.key("tags").start_array();
-    for (auto const& t : tags)
-        out.start_object().member("key", t.key).member("value", t.value).end_object();
-    out.end_array();
-}
-
 void render_documents(json::writer& out, std::string_view section, std::string_view key_name,
                       std::string_view body_name, std::vector<core::app_document> const& docs) {
     out.key(section).start_array();
