@@ -127,19 +127,24 @@ std::string_view error_code_of(std::string_view body) noexcept {
 
 journal::journal(std::size_t capacity, std::size_t max_body_bytes,
                  std::function<std::int64_t()> clock_offset_ms)
-    : slots_(capacity), max_body_(max_body_bytes), clock_offset_(std::move(clock_offset_ms)) {}
+    : capacity_(capacity), max_body_(max_body_bytes), clock_offset_(std::move(clock_offset_ms)) {
+    slots_.reserve(capacity);
+}
 
 std::size_t journal::size() const noexcept {
     return static_cast<std::size_t>(
-        std::min<std::uint64_t>(next_seq_ - first_seq_, static_cast<std::uint64_t>(slots_.size())));
+        std::min<std::uint64_t>(next_seq_ - first_seq_, static_cast<std::uint64_t>(capacity_)));
 }
 
 void journal::record(request const& req, response const& res, call_info const& info,
                      std::chrono::nanoseconds took) {
-    if (slots_.empty())
+    if (capacity_ == 0)
         return;
     auto const seq = next_seq_++;
-    auto& e = slots_[(seq - 1) % slots_.size()];
+    auto const slot = static_cast<std::size_t>((seq - 1) % capacity_);
+    if (slot == slots_.size()) // the first lap of the ring: seqs fill the slots in order
+        slots_.emplace_back();
+    auto& e = slots_[slot];
     e.seq = seq;
     e.time_ms = wall_ms();
     e.clock_ms = e.time_ms + (clock_offset_ ? clock_offset_() : 0);
@@ -164,7 +169,7 @@ void journal::for_each_newest(std::function<bool(journal_entry const&)> const& f
     auto const held = static_cast<std::uint64_t>(size());
     for (std::uint64_t i = 0; i < held; ++i) {
         auto const seq = next_seq_ - 1 - i;
-        if (!f(slots_[(seq - 1) % slots_.size()]))
+        if (!f(slots_[static_cast<std::size_t>((seq - 1) % capacity_)]))
             return;
     }
 }

@@ -46,8 +46,8 @@ public:
     journal(std::size_t capacity, std::size_t max_body_bytes,
             std::function<std::int64_t()> clock_offset_ms = {});
 
-    bool enabled() const noexcept { return !slots_.empty(); }
-    std::size_t capacity() const noexcept { return slots_.size(); }
+    bool enabled() const noexcept { return capacity_ > 0; }
+    std::size_t capacity() const noexcept { return capacity_; }
     std::size_t max_body_bytes() const noexcept { return max_body_; }
     /// How many calls the ring holds now.
     std::size_t size() const noexcept;
@@ -63,7 +63,9 @@ public:
     void clear() noexcept;
 
 private:
+    // Filled as calls come (reserved, not constructed: a start pays nothing for the ring).
     std::vector<journal_entry> slots_;
+    std::size_t capacity_;
     std::size_t max_body_;
     std::function<std::int64_t()> clock_offset_;
     std::uint64_t next_seq_ = 1;

@@ -16,6 +16,7 @@
 #include "api/admin/state_load.hpp"
 #include "api/admin/surface.hpp"
 #include "api/auth/credentials.hpp"
+#include "api/auth/crypto.hpp"
 #include "api/aws/operations.hpp"
 #include "api/aws/surface.hpp"
 #include "api/core/fixtures.hpp"
@@ -394,6 +395,7 @@ int export_state(server::config const& cfg) {
 } // namespace
 
 int main(int argc, char** argv, char** envp) {
+    api::auth::init_crypto();
     server::startup start;
     try {
         start = server::load_config(argc, argv, envp);

@@ -16,6 +16,10 @@ unsigned char const* bytes(std::string_view s) noexcept {
 
 } // namespace
 
+void init_crypto() noexcept {
+    OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr);
+}
+
 digest sha256(std::string_view data) {
     digest out{};
     unsigned int size = 0;

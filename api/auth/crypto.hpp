@@ -9,6 +9,9 @@ namespace icemu::api::auth {
 /// A SHA-256 or HMAC-SHA256 digest.
 using digest = std::array<unsigned char, 32>;
 
+/// Initialises OpenSSL without reading the system's openssl.cnf: icemu calls only SHA-256 and
+/// HMAC-SHA256, which need no configuration. Called once at start, before any digest.
+void init_crypto() noexcept;
 /// SHA-256 of `data` (OpenSSL).
 digest sha256(std::string_view data);
 /// HMAC-SHA256 of `data` under `key` (OpenSSL).
