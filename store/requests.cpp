@@ -114,6 +114,7 @@ std::int64_t requests::insert(request_row& row) {
     s->bind(15, as_int(row.planned_status)).bind(16, row.planned_reason).bind(17, row.surface);
     s->run();
     last_seq_ = row.seq;
+    ++due_changes_;
     return row.seq;
 }
 
@@ -212,23 +213,13 @@ bool requests::in_flight_in_instance(std::string_view instance_id) {
     return s->step();
 }
 
-std::optional<std::int64_t> requests::next_due() {
+std::vector<requests::due_entry> requests::due_entries() {
     statement_use s(
-        db_.cached("SELECT min(due_ms) FROM requests WHERE status = 0 AND due_ms IS NOT NULL"));
-    if (!s->step())
-        return std::nullopt;
-    return s->column_optional_int64(0);
-}
-
-std::vector<request_id> requests::due_ids(std::int64_t now_ms, std::int64_t limit) {
-    statement_use s(
-        db_.cached("SELECT id FROM requests INDEXED BY requests_due WHERE status = 0 "
-                   "AND due_ms IS NOT NULL AND due_ms <= ? ORDER BY due_ms, seq "
-                   "LIMIT ?"));
-    s->bind(1, now_ms).bind(2, limit);
-    std::vector<request_id> out;
+        db_.cached("SELECT due_ms, seq, id FROM requests INDEXED BY requests_in_progress_by_kind "
+                   "WHERE status = 0 AND due_ms IS NOT NULL"));
+    std::vector<due_entry> out;
     while (s->step())
-        out.push_back(id_in(*s, 0));
+        out.push_back({s->column_int64(0), s->column_int64(1), id_in(*s, 2)});
     return out;
 }
 
@@ -257,6 +248,7 @@ void requests::reschedule(request_id const& id, settle_mode by, std::optional<st
         s->bind(2, *due_ms);
     s->bind(3, polls_left).bind_blob(4, key_of(id).bytes);
     s->run();
+    ++due_changes_;
 }
 
 void requests::for_each_schedulable(std::function<void(request_row const&)> const& visit) {
@@ -295,10 +287,12 @@ void requests::erase_instance(std::string_view instance_id) {
     statement_use s(db_.cached("DELETE FROM requests WHERE instance_id = ?"));
     s->bind(1, instance_id);
     s->run();
+    ++due_changes_;
 }
 
 void requests::erase_all() {
     db_.exec("DELETE FROM requests");
+    ++due_changes_;
 }
 
 } // namespace icemu::store

@@ -1,9 +1,11 @@
 #pragma once
 
+#include <compare>
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "store/database.hpp"
@@ -49,11 +51,24 @@ public:
     std::int64_t count_in_flight();
     /// True if any request of the instance is IN_PROGRESS.
     bool in_flight_in_instance(std::string_view instance_id);
-    /// The earliest due time of an IN_PROGRESS request, if any has one.
-    std::optional<std::int64_t> next_due();
-    /// The ids of the IN_PROGRESS requests due at or before `now_ms`, in due order (ties:
-    /// creation order), read from an index alone.
-    std::vector<request_id> due_ids(std::int64_t now_ms, std::int64_t limit);
+    /// An IN_PROGRESS request's due time; they sort in due order (ties: creation order).
+    struct due_entry {
+        std::int64_t due_ms = 0;
+        std::int64_t seq = 0;
+        request_id id{};
+        friend auto operator<=>(due_entry const& a, due_entry const& b) noexcept {
+            return std::tie(a.due_ms, a.seq) <=> std::tie(b.due_ms, b.seq);
+        }
+        friend bool operator==(due_entry const& a, due_entry const& b) noexcept {
+            return a.due_ms == b.due_ms && a.seq == b.seq;
+        }
+    };
+    /// Every IN_PROGRESS request that has a due time (read through the index of the requests
+    /// in progress: as many rows as are in flight, whatever the history).
+    std::vector<due_entry> due_entries();
+    /// Counts the writes that can add or move a due time (insert, reschedule, erase): a copy of
+    /// the due times made when it had a value is complete while it has that value.
+    std::uint64_t due_changes() const noexcept { return due_changes_; }
 
     /// Ends an IN_PROGRESS request; false if it was not IN_PROGRESS.
     bool settle(request_id const& id, request_status status,
@@ -79,7 +94,8 @@ private:
     void store_mark();
 
     database& db_;
-    std::int64_t last_seq_ = 0;   // the seq of the newest insert
+    std::int64_t last_seq_ = 0; // the seq of the newest insert
+    std::uint64_t due_changes_ = 0;
     std::int64_t stored_seq_ = 0; // the high-water mark as meta holds it
 };
 

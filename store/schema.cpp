@@ -283,6 +283,12 @@ CREATE INDEX IF NOT EXISTS requests_in_progress_by_kind ON requests(instance_id,
 CREATE INDEX IF NOT EXISTS requests_failed_by_kind ON requests(instance_id, kind, seq, created_ms)
     WHERE status = 2;
 )sql",
+    R"sql(
+-- The scheduler keeps the due times in memory, loaded through requests_in_progress_by_kind. An
+-- index in due order took each new request's entry at a random place among the requests due in
+-- the next seconds (delays are drawn at random): a page of its own written for every request.
+DROP INDEX IF EXISTS requests_due;
+)sql",
 };
 
 // icemu_request_key(id): the key of a stored id (migration 6). A blob of another size is kept.

@@ -25,8 +25,6 @@ namespace {
 // A virtual clock at most about 100 years ahead of wall time keeps due times (now + offset +
 // delay) far from int64 overflow.
 constexpr std::int64_t max_clock_offset_ms = 100LL * 366 * 24 * 60 * 60 * 1000;
-// Due requests are read this many at a time while settling (all of them in one savepoint).
-constexpr std::int64_t settle_batch_rows = 256;
 
 } // namespace
 
@@ -35,47 +33,45 @@ lifecycle::lifecycle(context& ctx, fault_control& faults) : ctx_(ctx), faults_(f
 bool lifecycle::settle_due(std::int64_t max_rows, std::int64_t max_overdue_ms) {
     if (ctx_.db.read_only()) // nothing can settle; reads go on answering what is stored
         return false;
-    forget_stale_next_due();
-    if (!next_due_)
-        next_due_ = ctx_.requests.next_due();
+    auto const earliest = earliest_due();
     std::int64_t const now = ctx_.time.now_ms();
-    if (!*next_due_ || **next_due_ > now)
+    if (!earliest || *earliest > now)
         return false;
-    if (now - **next_due_ > max_overdue_ms)
+    if (now - *earliest > max_overdue_ms)
         return true;
     // One savepoint for the slice: the requests that fall due while calls keep coming are
     // settled together, and share the group commit with those calls' own writes.
-    store::write_scope scope(ctx_.db);
-    bool const more = settle_due_by(now, nullptr, max_rows);
-    scope.release();
-    // Known again, so that the calls until then skip SQL (read inside the transaction that
-    // settled: a rollback of it makes forget_stale_next_due() look again).
-    next_due_ = ctx_.requests.next_due();
-    return more && *next_due_ && **next_due_ <= now;
+    bool more = false;
+    try {
+        store::write_scope scope(ctx_.db);
+        more = settle_due_by(now, nullptr, max_rows);
+        scope.release();
+    } catch (...) {
+        due_known_ = false; // the entries taken are due again: read them back
+        throw;
+    }
+    auto const next = earliest_due();
+    return more && next && *next <= now;
 }
 
 bool lifecycle::settle_due_by(std::int64_t now, std::vector<request_id>* settled,
                               std::int64_t max_rows) {
     version_memo memo;
-    while (max_rows > 0) {
-        auto const batch = std::min(max_rows, settle_batch_rows);
-        // The keys from the due index alone, then each row by its key: cheaper than reading the
-        // rows through the index (callgrind).
-        auto const ids = ctx_.requests.due_ids(now, batch);
-        for (auto const& id : ids) {
-            auto stored = ctx_.requests.find(id);
-            if (!stored || stored->status != store::request_status::in_progress)
-                continue;
-            auto row = to_core(std::move(*stored));
-            apply(row, row.planned_status, row.planned_reason, &memo);
-            if (settled != nullptr)
-                settled->push_back(id);
-        }
-        if (std::ssize(ids) < batch)
-            return false;
-        max_rows -= batch;
+    know_due();
+    for (; max_rows > 0 && !due_.empty() && due_.begin()->due_ms <= now; --max_rows) {
+        auto const entry = *due_.begin();
+        due_.erase(due_.begin());
+        auto stored = ctx_.requests.find(entry.id);
+        // Settled or erased some other way, or re-planned (the copy is read again then).
+        if (!stored || stored->status != store::request_status::in_progress ||
+            stored->due_ms != entry.due_ms)
+            continue;
+        auto row = to_core(std::move(*stored));
+        apply(row, row.planned_status, row.planned_reason, &memo);
+        if (settled != nullptr)
+            settled->push_back(entry.id);
     }
-    return true;
+    return max_rows == 0 && !due_.empty() && due_.begin()->due_ms <= now;
 }
 
 void lifecycle::settle_due_before_call() {
@@ -96,7 +92,6 @@ void lifecycle::settle_due_before_call() {
                 apply(request, request.planned_status, request.planned_reason);
             }
             scope.release();
-            next_due_.reset(); // it may have been one of them
         }
         settle_due(pre_call_rows, pre_call_overdue_ms);
     } catch (store::sqlite_error const&) {
@@ -106,12 +101,10 @@ void lifecycle::settle_due_before_call() {
 }
 
 std::optional<std::int64_t> lifecycle::next_due_wall_ms() {
-    forget_stale_next_due();
-    if (!next_due_)
-        next_due_ = ctx_.requests.next_due();
-    if (!*next_due_)
+    auto const earliest = earliest_due();
+    if (!earliest)
         return std::nullopt;
-    return **next_due_ - ctx_.time.offset_ms();
+    return *earliest - ctx_.time.offset_ms();
 }
 
 async_request lifecycle::settle(std::string_view id_text, request_status status,
@@ -144,11 +137,16 @@ std::vector<request_id> lifecycle::advance_clock(std::int64_t ms) {
                                                 std::to_string(max_clock_offset_ms) +
                                                 " ms (about 100 years) ahead of wall time");
     std::vector<request_id> settled;
-    store::write_scope scope(ctx_.db);
-    ctx_.time.set_offset_ms(ctx_.time.offset_ms() + ms);
-    ctx_.requests.set_clock_offset_ms(ctx_.time.offset_ms());
-    settle_due_by(ctx_.time.now_ms(), &settled);
-    scope.release();
+    try {
+        store::write_scope scope(ctx_.db);
+        ctx_.time.set_offset_ms(ctx_.time.offset_ms() + ms);
+        ctx_.requests.set_clock_offset_ms(ctx_.time.offset_ms());
+        settle_due_by(ctx_.time.now_ms(), &settled);
+        scope.release();
+    } catch (...) {
+        schedule_changed(); // the entries taken are due again: read them back
+        throw;
+    }
     schedule_changed();
     return settled;
 }
@@ -173,13 +171,16 @@ async_request lifecycle::start(caller const& who, async_request row, bool settle
         row.polls_left = 0;
     }
     auto stored = to_store(std::move(row));
+    know_due();
+    bool const due_was_known = due_known_;
     store::write_scope scope(ctx_.db, store::single_statement);
     ctx_.requests.insert(stored);
     scope.release();
+    auto const seq = stored.seq;
     row = to_core(std::move(stored));
     if (row.due_ms && *row.due_ms <= row.created_ms)
         due_at_once_.push_back(row.id);
-    schedule_added(row.due_ms);
+    schedule_added(seq, row.id, row.due_ms, due_was_known);
     return row;
 }
 
@@ -287,28 +288,47 @@ void lifecycle::rolled_back() {
     schedule_changed();
 }
 
-void lifecycle::forget_stale_next_due() noexcept {
-    if (ctx_.db.rollbacks() == next_due_rollbacks_)
+void lifecycle::know_due() {
+    if (due_known_ && ctx_.db.rollbacks() == due_rollbacks_ &&
+        ctx_.requests.due_changes() == due_changes_)
         return;
-    next_due_rollbacks_ = ctx_.db.rollbacks();
-    next_due_.reset();
+    due_.clear();
+    for (auto const& e : ctx_.requests.due_entries())
+        due_.insert({e.due_ms, e.seq, e.id});
+    due_known_ = true;
+    due_rollbacks_ = ctx_.db.rollbacks();
+    due_changes_ = ctx_.requests.due_changes();
 }
 
-void lifecycle::schedule_added(std::optional<std::int64_t> due_ms) {
+std::optional<std::int64_t> lifecycle::earliest_due() {
+    know_due();
+    if (due_.empty())
+        return std::nullopt;
+    return due_.begin()->due_ms;
+}
+
+void lifecycle::schedule_added(std::int64_t seq, request_id const& id,
+                               std::optional<std::int64_t> due_ms, bool due_was_known) {
+    if (!due_was_known || ctx_.db.rollbacks() != due_rollbacks_ ||
+        ctx_.requests.due_changes() != due_changes_ + 1) {
+        // Another write came between (or the copy was not known): read them all again.
+        due_known_ = false;
+    } else {
+        due_changes_ = ctx_.requests.due_changes();
+        if (due_ms)
+            due_.insert({*due_ms, seq, id});
+    }
     if (!due_ms) // settled by polls, by hand or by the admin: nothing for the timer
         return;
-    forget_stale_next_due();
-    // Known and no later than the new one: the timer's wait stands, and no query is needed.
-    if (next_due_ && *next_due_ && **next_due_ <= *due_ms)
+    // Not the earliest: the timer's wait stands.
+    if (due_known_ && due_.begin()->due_ms < *due_ms)
         return;
-    if (next_due_) // known: the new request is the earliest (or the only one) due
-        *next_due_ = *due_ms;
     if (on_schedule_changed)
         on_schedule_changed();
 }
 
 void lifecycle::schedule_changed() {
-    next_due_.reset();
+    due_known_ = false;
     if (on_schedule_changed)
         on_schedule_changed();
 }

@@ -1,11 +1,14 @@
 #pragma once
 
+#include <compare>
 #include <cstdint>
 #include <functional>
 #include <limits>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "api/core/model.hpp"
@@ -50,7 +53,7 @@ public:
     /// The earliest due time in wall-clock epoch ms (virtual time minus the offset), if any.
     std::optional<std::int64_t> next_due_wall_ms();
     /// The shared transaction was rolled back (a failed commit): requests it settled are in
-    /// flight again with their old due times. Forgets the next due time and wakes the timer.
+    /// flight again with their old due times. Reads the due times again and wakes the timer.
     void rolled_back();
 
     /// The admin's settle: settles an IN_PROGRESS request now; not_found if unknown, conflict if
@@ -69,7 +72,7 @@ public:
     void count_poll(async_request& row);
     /// Plans `row` by the scheduler's settings (one draw of the random stream).
     void plan(async_request& row, bool settle_now);
-    /// The due times changed (requests erased or re-planned): forgets the next due time and
+    /// The due times changed (requests erased or re-planned): reads the due times again and
     /// wakes the timer.
     void schedule_changed();
 
@@ -89,18 +92,36 @@ private:
     /// when it stopped at `max_rows` (more may be due).
     bool settle_due_by(std::int64_t now, std::vector<request_id>* settled = nullptr,
                        std::int64_t max_rows = std::numeric_limits<std::int64_t>::max());
-    /// Forgets next_due_ when a transaction was rolled back since it was read (see rolled_back).
-    void forget_stale_next_due() noexcept;
-    /// A new request due at `due_ms` (none: not settled by time): wakes the timer only when it
-    /// is due before every other, and keeps next_due_ known without a query.
-    void schedule_added(std::optional<std::int64_t> due_ms);
+    /// Makes due_ the store's due times: read again when unknown, after a rollback, or when a
+    /// write other than this class's own inserts added or moved one (store due_changes()).
+    void know_due();
+    /// The earliest due time, if any request in flight has one.
+    std::optional<std::int64_t> earliest_due();
+    /// A request this class inserted (`seq` its store seq): copied into due_ if it has a due
+    /// time and due_ was complete before the insert; wakes the timer when it is the earliest.
+    void schedule_added(std::int64_t seq, request_id const& id, std::optional<std::int64_t> due_ms,
+                        bool due_was_known);
 
     context& ctx_;
     fault_control& faults_;
-    // The earliest due time, when known (no more than the store's: settling never makes it
-    // earlier): lets settle_due() skip SQL on every call.
-    std::optional<std::optional<std::int64_t>> next_due_;
-    std::uint64_t next_due_rollbacks_ = 0; // db.rollbacks() when next_due_ was last checked
+    // The due times of the requests in flight that settle by time, in due order: the store's,
+    // kept here so that no index in due order has to take a write for every request. An entry
+    // whose request was settled or erased otherwise is dropped when it comes up.
+    struct due_entry {
+        std::int64_t due_ms = 0;
+        std::int64_t seq = 0; // ties: creation order
+        request_id id{};
+        friend auto operator<=>(due_entry const& a, due_entry const& b) noexcept {
+            return std::tie(a.due_ms, a.seq) <=> std::tie(b.due_ms, b.seq);
+        }
+        friend bool operator==(due_entry const& a, due_entry const& b) noexcept {
+            return a.due_ms == b.due_ms && a.seq == b.seq;
+        }
+    };
+    std::set<due_entry> due_;
+    bool due_known_ = false;
+    std::uint64_t due_rollbacks_ = 0; // db.rollbacks() when due_ was read
+    std::uint64_t due_changes_ = 0;   // requests.due_changes() due_ matches
     // Requests made due at once since the last call (settle_due_before_call settles them).
     std::vector<request_id> due_at_once_;
 };

@@ -1,5 +1,6 @@
 #include "store/requests.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <limits>
@@ -281,7 +282,23 @@ TEST_CASE("requests in_flight matches the account, ALL requests, and any request
     CHECK(repo.count_in_flight() == 0);
 }
 
-TEST_CASE("requests due returns IN_PROGRESS requests due by now in due order", "[store]") {
+TEST_CASE("requests due_changes counts the writes that add or move a due time", "[store]") {
+    store::database db({});
+    store::requests repo(db);
+    auto const start = repo.due_changes();
+    auto row = make(1);
+    row.due_ms = 10;
+    repo.insert(row);
+    CHECK(repo.due_changes() == start + 1);
+    repo.reschedule(id_of(1), store::settle_mode::at_due, 20, 0);
+    CHECK(repo.due_changes() == start + 2);
+    REQUIRE(repo.settle(id_of(1), store::request_status::succeeded, std::nullopt));
+    CHECK(repo.due_changes() == start + 2); // a settlement only ends one: its entry is skipped
+    repo.erase_all();
+    CHECK(repo.due_changes() == start + 3);
+}
+
+TEST_CASE("requests due_entries lists IN_PROGRESS requests with their due times", "[store]") {
     store::database db({});
     store::requests repo(db);
     auto plan = [&](unsigned char n, std::optional<std::int64_t> due) {
@@ -304,11 +321,16 @@ TEST_CASE("requests due returns IN_PROGRESS requests due by now in due order", "
             out.push_back(id_of(n));
         return out;
     };
-    CHECK(repo.next_due() == std::optional<std::int64_t>(100));
-    CHECK(repo.due_ids(300, 100) == ids({2, 4, 3, 1}));
-    CHECK(repo.due_ids(99, 100).empty());
-    CHECK(repo.due_ids(300, 2) == ids({2, 4}));
-    CHECK(repo.due_ids(1000, 100) == ids({2, 4, 3, 1, 6}));
+    // Every request in flight with a due time (not 5, which has none; not 7, settled), each
+    // with its due time and seq; sorted, they come in due order, creation order on a tie.
+    auto entries = repo.due_entries();
+    std::sort(entries.begin(), entries.end());
+    std::vector<store::request_id> order;
+    for (auto const& e : entries)
+        order.push_back(e.id);
+    CHECK(order == ids({2, 4, 3, 1, 6}));
+    CHECK(entries.front().due_ms == 100);
+    CHECK(entries.back().due_ms == 900);
     CHECK(repo.count_in_flight() == 6);
 }
 
@@ -324,7 +346,7 @@ TEST_CASE("requests settle only ends an IN_PROGRESS request", "[store]") {
     CHECK(settled->status == store::request_status::failed);
     CHECK(settled->failure_reason == std::optional<std::string>("quota"));
     CHECK_FALSE(settled->due_ms);
-    CHECK_FALSE(repo.next_due());
+    CHECK(repo.due_entries().empty());
 
     CHECK_FALSE(repo.settle(id_of(1), store::request_status::succeeded, std::nullopt));
     auto const again = repo.find(id_of(1));
