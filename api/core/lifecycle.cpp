@@ -125,7 +125,10 @@ async_request lifecycle::settle(std::string_view id_text, request_status status,
     store::write_scope scope(ctx_.db);
     apply(request, status, std::move(failure_reason));
     scope.release();
-    schedule_changed();
+    // A settlement only takes a due time away: its entry is dropped when it comes up, and the
+    // copy of the due times stays good (no reading them all again for every settle by hand).
+    if (on_schedule_changed)
+        on_schedule_changed();
     return request;
 }
 
@@ -147,7 +150,8 @@ std::vector<request_id> lifecycle::advance_clock(std::int64_t ms) {
         schedule_changed(); // the entries taken are due again: read them back
         throw;
     }
-    schedule_changed();
+    if (on_schedule_changed) // due times do not move with the clock: the copy stays good
+        on_schedule_changed();
     return settled;
 }
 
@@ -171,8 +175,10 @@ async_request lifecycle::start(caller const& who, async_request row, bool settle
         row.polls_left = 0;
     }
     auto stored = to_store(std::move(row));
-    know_due();
-    bool const due_was_known = due_known_;
+    // No reading of the due times on a call's path: a copy out of date is read again by the
+    // timer (schedule_added pokes it).
+    bool const due_was_known = due_known_ && ctx_.db.rollbacks() == due_rollbacks_ &&
+                               ctx_.requests.due_changes() == due_changes_;
     store::write_scope scope(ctx_.db, store::single_statement);
     ctx_.requests.insert(stored);
     scope.release();
