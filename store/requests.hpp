@@ -1,11 +1,9 @@
 #pragma once
 
-#include <compare>
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string_view>
-#include <tuple>
 #include <vector>
 
 #include "store/database.hpp"
@@ -51,17 +49,11 @@ public:
     std::int64_t count_in_flight();
     /// True if any request of the instance is IN_PROGRESS.
     bool in_flight_in_instance(std::string_view instance_id);
-    /// An IN_PROGRESS request's due time; they sort in due order (ties: creation order).
+    /// An IN_PROGRESS request's due time and seq (due order: by due time, then seq).
     struct due_entry {
         std::int64_t due_ms = 0;
         std::int64_t seq = 0;
         request_id id{};
-        friend auto operator<=>(due_entry const& a, due_entry const& b) noexcept {
-            return std::tie(a.due_ms, a.seq) <=> std::tie(b.due_ms, b.seq);
-        }
-        friend bool operator==(due_entry const& a, due_entry const& b) noexcept {
-            return a.due_ms == b.due_ms && a.seq == b.seq;
-        }
     };
     /// Every IN_PROGRESS request that has a due time (read through the index of the requests
     /// in progress: as many rows as are in flight, whatever the history).
@@ -94,9 +86,9 @@ private:
     void store_mark();
 
     database& db_;
-    std::int64_t last_seq_ = 0; // the seq of the newest insert
-    std::uint64_t due_changes_ = 0;
-    std::int64_t stored_seq_ = 0; // the high-water mark as meta holds it
+    std::int64_t last_seq_ = 0;     // the seq of the newest insert
+    std::uint64_t due_changes_ = 0; // see due_changes()
+    std::int64_t stored_seq_ = 0;   // the high-water mark as meta holds it
 };
 
 } // namespace icemu::store

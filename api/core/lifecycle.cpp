@@ -177,8 +177,7 @@ async_request lifecycle::start(caller const& who, async_request row, bool settle
     auto stored = to_store(std::move(row));
     // No reading of the due times on a call's path: a copy out of date is read again by the
     // timer (schedule_added pokes it).
-    bool const due_was_known = due_known_ && ctx_.db.rollbacks() == due_rollbacks_ &&
-                               ctx_.requests.due_changes() == due_changes_;
+    bool const due_was_known = due_in_sync();
     store::write_scope scope(ctx_.db, store::single_statement);
     ctx_.requests.insert(stored);
     scope.release();
@@ -294,9 +293,13 @@ void lifecycle::rolled_back() {
     schedule_changed();
 }
 
+bool lifecycle::due_in_sync() const noexcept {
+    return due_known_ && ctx_.db.rollbacks() == due_rollbacks_ &&
+           ctx_.requests.due_changes() == due_changes_;
+}
+
 void lifecycle::know_due() {
-    if (due_known_ && ctx_.db.rollbacks() == due_rollbacks_ &&
-        ctx_.requests.due_changes() == due_changes_)
+    if (due_in_sync())
         return;
     due_.clear();
     for (auto const& e : ctx_.requests.due_entries())

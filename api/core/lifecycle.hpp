@@ -95,6 +95,8 @@ private:
     /// Makes due_ the store's due times: read again when unknown, after a rollback, or when a
     /// write other than this class's own inserts added or moved one (store due_changes()).
     void know_due();
+    /// True when due_ is the store's due times: read, with no rollback and no other write since.
+    bool due_in_sync() const noexcept;
     /// The earliest due time, if any request in flight has one.
     std::optional<std::int64_t> earliest_due();
     /// A request this class inserted (`seq` its store seq): copied into due_ if it has a due

@@ -6,6 +6,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "store/database.hpp"
@@ -324,7 +325,9 @@ TEST_CASE("requests due_entries lists IN_PROGRESS requests with their due times"
     // Every request in flight with a due time (not 5, which has none; not 7, settled), each
     // with its due time and seq; sorted, they come in due order, creation order on a tie.
     auto entries = repo.due_entries();
-    std::sort(entries.begin(), entries.end());
+    std::sort(entries.begin(), entries.end(), [](auto const& a, auto const& b) {
+        return std::tie(a.due_ms, a.seq) < std::tie(b.due_ms, b.seq);
+    });
     std::vector<store::request_id> order;
     for (auto const& e : entries)
         order.push_back(e.id);
