@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -47,6 +48,9 @@ using namespace icemu;
 // The requests the scheduler timer settles in one slice (one savepoint); it runs slices back to
 // back for about a millisecond, then lets the calls that are ready run.
 constexpr std::int64_t timer_slice_rows = 16;
+// Rows a turn of the timer writes settlements into (store::requests::write_settled): a write is
+// an update of a row that neighbours the last one, cheaper than a settlement.
+constexpr std::int64_t timer_write_rows = 32;
 
 // The configuration's scheduler mode as the core's (server/ cannot name the core's types).
 api::core::scheduler_mode core_mode(server::scheduler_mode mode) {
@@ -235,7 +239,10 @@ int serve(server::config const& cfg) {
     server::scheduler_timer timer(
         ioc.get_executor(),
         [&svc]() -> std::optional<std::chrono::system_clock::time_point> {
-            auto const due = svc.lifecycle.next_due_wall_ms();
+            auto due = svc.lifecycle.next_due_wall_ms();
+            if (auto const write = svc.lifecycle.next_write_wall_ms();
+                !due || (write && *write < *due))
+                due = write;
             if (!due)
                 return std::nullopt;
             return std::chrono::system_clock::time_point(std::chrono::milliseconds(*due));
@@ -248,7 +255,8 @@ int serve(server::config const& cfg) {
                 seen = failed_commits;
                 throw std::runtime_error("a commit failed; settling waits before trying again");
             }
-            bool const more = svc.lifecycle.settle_due(timer_slice_rows);
+            bool more = svc.lifecycle.settle_due(timer_slice_rows);
+            more = svc.lifecycle.write_settled(timer_write_rows) || more;
             gate.flush_soon();
             return more;
         },
@@ -355,6 +363,10 @@ int serve(server::config const& cfg) {
             if (--*draining > 0)
                 return;
             try {
+                // The settlements not yet written into their rows: a store left at rest holds
+                // none (a crash leaves them to the next start, which reads them back).
+                if (!cfg.store_read_only)
+                    svc.lifecycle.write_settled(std::numeric_limits<std::int64_t>::max(), true);
                 db.commit();
             } catch (std::exception const& e) {
                 log.event(server::log_level::error, "final commit failed", {{"error", e.what()}});

@@ -217,6 +217,7 @@ void database::rollback() noexcept {
         return;
     open_ = false;
     ++rollbacks_;
+    ++undos_;
     released_ = false;
     if (sqlite3_get_autocommit(db_.get()) == 0)
         sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
@@ -300,6 +301,7 @@ write_scope::~write_scope() {
         return;
     }
     try {
+        ++db_.undos_;
         statement_use rollback(db_.cached("ROLLBACK TO request"));
         rollback->run();
         statement_use release(db_.cached("RELEASE request"));

@@ -99,6 +99,9 @@ public:
     /// failed commit(): a cache of what the store held (see core::service) is stale when it
     /// changed.
     std::uint64_t rollbacks() const noexcept { return rollbacks_; }
+    /// Undos so far: rollbacks() and every write_scope rolled back to its savepoint. A copy of
+    /// something written in the open transaction is stale when it changed.
+    std::uint64_t undos() const noexcept { return undos_; }
     /// Abandons it after a failure (`cause`, an extended result code): when released changes
     /// were in it, the next commit() throws, so no waiter is told they are durable.
     void abandon(int cause = SQLITE_ABORT) noexcept;
@@ -134,7 +137,7 @@ public:
     }
 
 private:
-    friend class write_scope; // marks released_
+    friend class write_scope; // marks released_, counts undos_
     void limit_size(std::int64_t bytes);
     struct close {
         void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
@@ -152,6 +155,7 @@ private:
     bool gathering_ = false;
     std::int64_t max_size_bytes_ = 0;
     std::uint64_t rollbacks_ = 0;                // see rollbacks()
+    std::uint64_t undos_ = 0;                    // see undos()
     std::unique_ptr<checkpointer> checkpointer_; // last: stops before the connection closes
 };
 

@@ -289,6 +289,23 @@ CREATE INDEX IF NOT EXISTS requests_failed_by_kind ON requests(instance_id, kind
 -- the next seconds (delays are drawn at random): a page of its own written for every request.
 DROP INDEX IF EXISTS requests_due;
 )sql",
+    R"sql(
+-- A settlement is appended here first, in settling order, and written into its request's row
+-- later, in the rows' order (store::requests): requests settled together were created up to
+-- seconds apart (delays are drawn at random), and writing each row as it settles took a page of
+-- the table and of each index of its own. The columns copy what reads of the request need
+-- before its row is written.
+CREATE TABLE settled_requests(
+    n INTEGER PRIMARY KEY,
+    id BLOB NOT NULL,
+    seq INTEGER NOT NULL,
+    kind INTEGER NOT NULL,
+    instance_id TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    status INTEGER NOT NULL,
+    failure_reason TEXT
+);
+)sql",
 };
 
 // icemu_request_key(id): the key of a stored id (migration 6). A blob of another size is kept.

@@ -3,6 +3,7 @@
 // and the next due time.
 #include "api/core/lifecycle.hpp"
 
+#include <algorithm>
 #include <iterator>
 #include <limits>
 #include <utility>
@@ -100,11 +101,43 @@ void lifecycle::settle_due_before_call() {
     }
 }
 
+bool lifecycle::write_settled(std::int64_t max_rows, bool all) {
+    if (ctx_.db.read_only())
+        return false;
+    std::int64_t const before = all ? std::numeric_limits<std::int64_t>::max() : write_before();
+    std::size_t const keep = all ? 0 : max_unwritten;
+    auto const oldest = ctx_.requests.oldest_unwritten();
+    if (!oldest || (*oldest >= before && ctx_.requests.unwritten() <= keep))
+        return false; // nothing to write: no savepoint, no commit
+    store::write_scope scope(ctx_.db);
+    bool const more = ctx_.requests.write_settled(before, keep, max_rows);
+    scope.release();
+    return more;
+}
+
+std::int64_t lifecycle::write_before() const {
+    // Every request created before then is due (delays are at most delay_max_ms); the margin
+    // lets the timer settle the last of them first.
+    return ctx_.time.now_ms() - ctx_.settings.delay_max_ms - write_margin_ms;
+}
+
 std::optional<std::int64_t> lifecycle::next_due_wall_ms() {
     auto const earliest = earliest_due();
     if (!earliest)
         return std::nullopt;
     return *earliest - ctx_.time.offset_ms();
+}
+
+std::optional<std::int64_t> lifecycle::next_write_wall_ms() {
+    auto const oldest = ctx_.requests.oldest_unwritten();
+    if (!oldest)
+        return std::nullopt;
+    std::int64_t const now = ctx_.time.now_ms();
+    std::int64_t const at =
+        ctx_.requests.unwritten() > max_unwritten
+            ? now
+            : std::max(now, *oldest + ctx_.settings.delay_max_ms + write_margin_ms);
+    return at - ctx_.time.offset_ms();
 }
 
 async_request lifecycle::settle(std::string_view id_text, request_status status,
@@ -231,7 +264,9 @@ void lifecycle::plan(async_request& row, bool settle_now) {
 
 void lifecycle::apply(async_request& row, request_status status, std::optional<std::string> reason,
                       version_memo* memo) {
-    if (!ctx_.requests.settle(row.id, to_store(status), reason))
+    if (!ctx_.requests.settle(
+            {row.id, row.seq, to_store(row.kind), row.instance_id, row.created_ms},
+            to_store(status), reason))
         return;
     row.status = status;
     row.failure_reason = std::move(reason);

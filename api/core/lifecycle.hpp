@@ -50,8 +50,18 @@ public:
     void settle_due_before_call();
     static constexpr std::int64_t pre_call_rows = 1;
     static constexpr std::int64_t pre_call_overdue_ms = 100;
+    /// Writes into their rows up to `max_rows` settlements (store::requests::write_settled), in
+    /// one savepoint: those of requests created more than the longest delay (and a margin) ago,
+    /// when every request created before them has settled too, so that the rows written
+    /// together are neighbours; and the oldest beyond max_unwritten. All of them when `all`
+    /// (before a stop). True when more are due to be written.
+    bool write_settled(std::int64_t max_rows, bool all = false);
+    static constexpr std::int64_t write_margin_ms = 250;
+    static constexpr std::size_t max_unwritten = 100'000;
     /// The earliest due time in wall-clock epoch ms (virtual time minus the offset), if any.
     std::optional<std::int64_t> next_due_wall_ms();
+    /// When write_settled() next has settlements to write, in wall-clock epoch ms, if any.
+    std::optional<std::int64_t> next_write_wall_ms();
     /// The shared transaction was rolled back (a failed commit): requests it settled are in
     /// flight again with their old due times. Reads the due times again and wakes the timer.
     void rolled_back();
@@ -97,6 +107,8 @@ private:
     void know_due();
     /// True when due_ is the store's due times: read, with no rollback and no other write since.
     bool due_in_sync() const noexcept;
+    /// Settlements of requests created before this (virtual ms) are written into their rows.
+    std::int64_t write_before() const;
     /// The earliest due time, if any request in flight has one.
     std::optional<std::int64_t> earliest_due();
     /// A request this class inserted (`seq` its store seq): copied into due_ if it has a due

@@ -109,7 +109,8 @@ struct async_request {
     std::int64_t polls_left = 0;
     request_status planned_status = request_status::succeeded;
     std::optional<std::string> planned_reason;
-    std::string surface; // "aws" or "huawei": where it was created
+    std::string surface;  // "aws" or "huawei": where it was created
+    std::int64_t seq = 0; // the store's creation order (0 until stored)
 };
 
 /// What a list of requests shows of each.

@@ -172,11 +172,12 @@ inline async_request to_core(store::request_row&& r) {
             r.polls_left,
             to_core(r.planned_status),
             std::move(r.planned_reason),
-            std::move(r.surface)};
+            std::move(r.surface),
+            r.seq};
 }
 inline store::request_row to_store(async_request&& r) {
     return {r.id,
-            0,
+            r.seq,
             to_store(r.kind),
             to_store(r.status),
             std::move(r.instance_id),

@@ -227,6 +227,78 @@ class KillNineTest(IcemuTestCase):
             self.assertEqual(db.execute("PRAGMA integrity_check").fetchone()[0], "ok")
 
 
+class UnwrittenSettlementTest(IcemuTestCase):
+    """A settlement is answered at once and written into its request's row later, in the rows'
+    order (docs/architecture.md): a kill -9 in between loses none and settles none twice, and a
+    stop writes them all."""
+    per_test = True
+    # Settled by hand; rows are written once the longest delay (60 s) has passed since creation.
+    icemu_env = {"ICEMU_SCHEDULER_MODE": "manual", "ICEMU_SCHEDULER_DELAY_MS": "1000-60000"}
+
+    def on_disk(self):
+        """(settlements not yet written, rows stored IN_PROGRESS), read from the file read-only."""
+        db = sqlite3.connect("file:%s?mode=ro" % self.icemu.db, uri=True)
+        try:
+            waiting = db.execute("SELECT count(*) FROM settled_requests").fetchone()[0]
+            running = db.execute("SELECT count(*) FROM requests WHERE status = 0").fetchone()[0]
+        finally:
+            db.close()
+        return waiting, running
+
+    def make_requests(self, n):
+        ps = self.create_permission_set("Rows")["PermissionSetArn"]
+        return ps, [self.create_assignment(ps, "%012d" % (555000000000 + i))["RequestId"]
+                    for i in range(n)]
+
+    def test_kill_9_before_the_rows_are_written_loses_no_settlement(self):
+        ps, ids = self.make_requests(6)
+        outcomes = {ids[0]: "SUCCEEDED", ids[1]: "FAILED", ids[2]: "SUCCEEDED",
+                    ids[3]: "SUCCEEDED"}
+        for rid, status in outcomes.items():
+            self.icemu.settle(rid, status, "quota" if status == "FAILED" else None)
+        self.icemu.kill9()
+        # Answered, so committed: the settlements are on disk, the rows not yet written.
+        self.assertEqual(self.on_disk(), (4, 6))
+
+        self.icemu.start()
+        self.sso = self.icemu.client()
+        for rid in ids:
+            got = self.icemu.request(rid)
+            self.assertEqual(got["status"], outcomes.get(rid, "IN_PROGRESS"), got)
+            described = self.sso.describe_account_assignment_creation_status(
+                InstanceArn=self.instance_arn(),
+                AccountAssignmentCreationRequestId=rid)["AccountAssignmentCreationStatus"]
+            self.assertEqual(described["Status"], outcomes.get(rid, "IN_PROGRESS"))
+            if rid == ids[1]:
+                self.assertEqual(described["FailureReason"], "quota")
+        # Read back, not settled again: the second start logs no settlement of them.
+        second = self.icemu.log_text().split("--- start 2 ---", 1)[1]
+        self.assertEqual([line for line in second.splitlines() if "settled" in line], [])
+        listed = self.sso.list_account_assignments(
+            InstanceArn=self.instance_arn(), AccountId="555000000000",
+            PermissionSetArn=ps)["AccountAssignments"]
+        self.assertEqual(len(listed), 1, listed)
+        self.assertEqual(len(self.icemu.requests(status="IN_PROGRESS")), 2)
+        status, _ = self.icemu.admin("POST", "/_icemu/requests/%s/settle" % ids[0],
+                                     {"status": "FAILED"})
+        self.assertEqual(status, 409)
+
+        # Past the longest delay the rows are written, and the table of settlements empties.
+        self.icemu.advance(61000)
+        deadline = time.monotonic() + 10
+        while self.on_disk() != (0, 2) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertEqual(self.on_disk(), (0, 2))
+        self.assertEqual(self.icemu.request(ids[1])["status"], "FAILED")
+
+    def test_a_stop_writes_every_settlement(self):
+        _, ids = self.make_requests(4)
+        for rid in ids[:3]:
+            self.icemu.settle(rid)
+        self.icemu.stop()
+        self.assertEqual(self.on_disk(), (0, 1))
+
+
 # store/request_keys.cpp, written again from its description: the table is keyed by a 122-bit
 # key; the id is a six-round Feistel permutation of it over the free bits of a version-4 UUID.
 ROUND_KEYS = (0x9e3779b97f4a7c15, 0xbf58476d1ce4e5b9, 0x94d049bb133111eb,

@@ -12,6 +12,8 @@
 #include "ids/ids.hpp"
 #include "store/database.hpp"
 #include "store/error.hpp"
+#include "store/requests.hpp"
+#include "store/statement.hpp"
 #include "tests/support/core_error.hpp"
 #include "tests/support/fixed_clock.hpp"
 
@@ -537,8 +539,8 @@ TEST_CASE("service settles every due request in one savepoint, all or none", "[c
                 latest_row = &row;
         auto const& last = *latest_row;
         h.db.exec(
-            "CREATE TEMP TRIGGER refuse BEFORE UPDATE OF status ON requests WHEN "
-            "old.account_id = '" +
+            "CREATE TEMP TRIGGER refuse BEFORE INSERT ON settled_requests WHEN (SELECT "
+            "account_id FROM requests WHERE id = new.id) = '" +
             *last.account_id + "' BEGIN SELECT RAISE(ABORT, 'refused'); END");
         CHECK_THROWS_AS(h.svc.lifecycle.settle_due(), store::sqlite_error);
         for (auto const& row : rows)
@@ -652,6 +654,50 @@ TEST_CASE("service keeps the next due time after settling what was due", "[core]
     for (auto const& row : rows)
         CHECK(h.find(row.id).status == request_status::succeeded);
     CHECK_FALSE(h.svc.lifecycle.next_due_wall_ms());
+}
+
+TEST_CASE("service writes settlements into their rows once every request before them is due",
+          "[core]") {
+    harness h(automatic(1000, 3000, 4));
+    auto const ps = h.make_permission_set("P");
+    std::vector<core::async_request> rows;
+    for (int n = 0; n < 20; ++n)
+        rows.push_back(h.assign(ps.id, std::to_string(400000000000 + n)));
+    h.db.commit();
+    std::int64_t const created = rows.front().created_ms;
+    std::int64_t latest = 0;
+    for (auto const& row : rows)
+        latest = std::max(latest, *row.due_ms);
+    auto const stored_in_progress = [&] {
+        store::statement s(h.db.handle(), "SELECT count(*) FROM requests WHERE status = 0");
+        return s.step() ? s.column_int64(0) : -1;
+    };
+    auto& requests = h.svc.context.requests;
+    CHECK_FALSE(h.svc.lifecycle.next_write_wall_ms());
+
+    h.time.wall_ms = latest;
+    h.svc.lifecycle.settle_due();
+    h.db.commit();
+    // Settled, and answered so; their rows are written after the longest delay and a margin.
+    for (auto const& row : rows)
+        CHECK(h.find(row.id).status == request_status::succeeded);
+    CHECK(requests.unwritten() == rows.size());
+    CHECK(stored_in_progress() == static_cast<std::int64_t>(rows.size()));
+    std::int64_t const write_at = created + 3000 + core::lifecycle::write_margin_ms;
+    CHECK(h.svc.lifecycle.next_write_wall_ms() == std::optional<std::int64_t>(write_at));
+    CHECK_FALSE(h.svc.lifecycle.write_settled(100));
+    CHECK(requests.unwritten() == rows.size());
+
+    h.time.wall_ms = write_at + 1;
+    CHECK(h.svc.lifecycle.write_settled(5)); // in slices: more to write
+    CHECK(requests.unwritten() == rows.size() - 5);
+    CHECK_FALSE(h.svc.lifecycle.write_settled(100));
+    h.db.commit();
+    CHECK(stored_in_progress() == 0);
+    CHECK_FALSE(h.svc.lifecycle.next_write_wall_ms());
+    for (auto const& row : rows)
+        CHECK(h.find(row.id).status == request_status::succeeded);
+    CHECK(h.count_accounts_of(ps.id) == rows.size());
 }
 
 TEST_CASE("service auto mode settles by wall time at settle_due, and restarts the seed when set",

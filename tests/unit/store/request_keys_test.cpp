@@ -156,7 +156,7 @@ TEST_CASE("migration 6 re-keys the requests stored before it under their ids", "
             "ALTER TABLE instances DROP COLUMN encryption_pending_kms_key_arn; "
             "DROP TRIGGER identity_store_follows_instance; DROP TABLE identity_memberships; "
             "DROP TABLE identity_users; DROP TABLE identity_groups; "
-            "DROP TABLE app_items;");
+            "DROP TABLE app_items; DROP TABLE settled_requests;");
         db.exec("PRAGMA user_version=5; COMMIT");
     }
     store::database db(options);

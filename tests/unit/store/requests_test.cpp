@@ -5,11 +5,13 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <random>
 #include <string>
 #include <tuple>
 #include <vector>
 
 #include "store/database.hpp"
+#include "store/request_keys.hpp"
 #include "tests/support/memory_db.hpp"
 
 namespace {
@@ -358,4 +360,246 @@ TEST_CASE("requests settle only ends an IN_PROGRESS request", "[store]") {
     CHECK(again->failure_reason == std::optional<std::string>("quota"));
 
     CHECK_FALSE(repo.settle(id_of(9), store::request_status::succeeded, std::nullopt));
+}
+
+namespace {
+
+// A request as icemu makes them: its key holds its creation time first, so key order is
+// creation order (store/request_keys.hpp).
+store::request_row minted(int n, store::request_kind kind = store::request_kind::provision,
+                          std::string instance = "0123456789abcdef") {
+    auto row = make(0, "ps" + std::to_string(n % 3), std::to_string(100000000000 + n));
+    row.id = store::new_request_id(1700000000000 + n, 7, static_cast<std::uint64_t>(n));
+    row.kind = kind;
+    row.instance_id = std::move(instance);
+    row.created_ms = 1000 + n;
+    row.due_ms = 5000 + n;
+    return row;
+}
+
+// Every answer the requests give about status, as text: equal before and after the settlements
+// are written into their rows.
+std::string everything(store::requests& repo) {
+    std::string out;
+    auto add = [&](auto const& v) { out += std::to_string(static_cast<std::int64_t>(v)) + ' '; };
+    using status = store::request_status;
+    for (std::string instance : {"0123456789abcdef", "fedcba9876543210"})
+        for (auto kind : {store::request_kind::provision, store::request_kind::assignment_create})
+            for (auto filter :
+                 {std::optional<status>{}, std::optional<status>{status::in_progress},
+                  std::optional<status>{status::succeeded}, std::optional<status>{status::failed}})
+                for (std::int64_t limit : {1, 3, 100}) {
+                    out += "\nlist ";
+                    std::int64_t before = newest;
+                    for (int pages = 0; pages < 100; ++pages) {
+                        auto const page = repo.list(instance, kind, filter, before, limit);
+                        for (auto const& row : page.rows) {
+                            add(row.seq);
+                            add(row.status);
+                            add(row.created_ms);
+                        }
+                        out += "| ";
+                        if (!page.next_after)
+                            break;
+                        before = *page.next_after;
+                    }
+                }
+    for (auto filter : {std::optional<status>{}, std::optional<status>{status::in_progress},
+                        std::optional<status>{status::failed}}) {
+        out += "\nall ";
+        for (auto const& row : repo.list_all({filter, std::nullopt, std::nullopt})) {
+            add(row.seq);
+            add(row.status);
+            out += row.failure_reason.value_or("-") + ' ';
+            add(row.due_ms.value_or(-1));
+        }
+    }
+    out += "\ncounts ";
+    for (auto const& [kind, state, count] : repo.counts()) {
+        add(kind);
+        add(state);
+        add(count);
+    }
+    out += "\nin flight ";
+    add(repo.count_in_flight());
+    for (int n = 0; n < 3; ++n)
+        add(repo.in_flight("ps" + std::to_string(n), std::nullopt));
+    add(repo.in_flight("ps1", std::string_view("100000000000")));
+    add(repo.in_flight_in_instance("0123456789abcdef"));
+    add(repo.in_flight_in_instance("fedcba9876543210"));
+    out += "\ndue ";
+    auto due = repo.due_entries();
+    std::sort(due.begin(), due.end(), [](auto const& a, auto const& b) { return a.seq < b.seq; });
+    for (auto const& entry : due)
+        add(entry.seq);
+    out += "\nschedulable ";
+    repo.for_each_schedulable([&](store::request_row const& row) { add(row.seq); });
+    return out;
+}
+
+std::int64_t stored_in_progress(store::database& db) {
+    store::statement s(db.handle(), "SELECT count(*) FROM requests WHERE status = 0");
+    return s.step() ? s.column_int64(0) : -1;
+}
+
+std::int64_t waiting_rows(store::database& db) {
+    store::statement s(db.handle(), "SELECT count(*) FROM settled_requests");
+    return s.step() ? s.column_int64(0) : -1;
+}
+
+} // namespace
+
+TEST_CASE("requests answer settlements before their rows are written, then write them in order",
+          "[store]") {
+    store::database db({});
+    store::requests repo(db);
+    std::mt19937 engine(11);
+    std::vector<store::request_row> rows;
+    for (int n = 0; n < 60; ++n) {
+        auto row = minted(
+            n, n % 4 == 0 ? store::request_kind::assignment_create : store::request_kind::provision,
+            n % 5 == 0 ? "fedcba9876543210" : "0123456789abcdef");
+        repo.insert(row);
+        rows.push_back(row);
+    }
+    // Two of three settle, in an order of their own (as delays drawn at random make it).
+    std::vector<store::request_row> order = rows;
+    std::shuffle(order.begin(), order.end(), engine);
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        if (i % 3 == 2)
+            continue;
+        bool const fails = i % 4 == 1;
+        REQUIRE(repo.settle(
+            order[i].id, fails ? store::request_status::failed : store::request_status::succeeded,
+            fails ? std::optional<std::string>("boom") : std::nullopt));
+    }
+    CHECK(repo.unwritten() == 40);
+    CHECK(stored_in_progress(db) == 60); // no row written yet
+    CHECK(waiting_rows(db) == 40);
+    CHECK(repo.count_in_flight() == 20);
+    CHECK_FALSE(repo.settle(order[0].id, store::request_status::failed, "again"));
+    auto const answered = everything(repo);
+
+    // Only those created before 1030 (and, past 25 waiting, the oldest): in the rows' order,
+    // so the oldest unwritten is then the first created at or after it.
+    REQUIRE(repo.oldest_unwritten());
+    CHECK(*repo.oldest_unwritten() < 1030);
+    bool more = true;
+    while (more)
+        more = repo.write_settled(1030, 1000, 4); // four at a time
+    REQUIRE(repo.oldest_unwritten());
+    CHECK(*repo.oldest_unwritten() >= 1030);
+    std::int64_t written = 40 - static_cast<std::int64_t>(repo.unwritten());
+    CHECK(written > 0);
+    CHECK(stored_in_progress(db) == 60 - written);
+    CHECK(everything(repo) == answered);
+    // Keeping at most 5 unwritten writes the oldest beyond them.
+    while (repo.write_settled(0, 5, 100)) {
+    }
+    CHECK(repo.unwritten() == 5);
+    CHECK(everything(repo) == answered);
+    // The rest, and the table of settlements empties.
+    CHECK_FALSE(repo.write_settled(newest, 0, 100));
+    CHECK(repo.unwritten() == 0);
+    CHECK_FALSE(repo.oldest_unwritten());
+    CHECK(stored_in_progress(db) == 20);
+    CHECK(waiting_rows(db) == 0);
+    CHECK(everything(repo) == answered);
+}
+
+TEST_CASE("requests read unwritten settlements back when the store is opened again", "[store]") {
+    temp_dir dir;
+    {
+        store::database db(dir.db_options());
+        store::requests repo(db);
+        db.begin();
+        for (int n = 0; n < 4; ++n)
+            put(repo, minted(n));
+        // Settled in another order than created: the later one first.
+        REQUIRE(repo.settle(minted(2).id, store::request_status::succeeded, std::nullopt));
+        REQUIRE(repo.settle(minted(1).id, store::request_status::failed, "quota"));
+        db.commit();
+        // The oldest written (minted(1)): its row of settled_requests stays behind minted(2)'s.
+        db.begin();
+        CHECK_FALSE(repo.write_settled(0, 1, 10));
+        db.commit();
+        CHECK(repo.unwritten() == 1);
+        CHECK(waiting_rows(db) == 2);
+    } // a stop with no write of the rest, as after kill -9
+    store::database db(dir.db_options());
+    store::requests repo(db);
+    CHECK(repo.unwritten() == 1); // minted(2); minted(1)'s row is written already
+    CHECK(stored_in_progress(db) == 3);
+    auto const failed = repo.find(minted(1).id);
+    REQUIRE(failed);
+    CHECK(failed->status == store::request_status::failed);
+    CHECK(failed->failure_reason == std::optional<std::string>("quota"));
+    auto const succeeded = repo.find(minted(2).id);
+    REQUIRE(succeeded);
+    CHECK(succeeded->status == store::request_status::succeeded);
+    CHECK_FALSE(succeeded->due_ms);
+    CHECK(repo.count_in_flight() == 2);
+    db.begin();
+    CHECK_FALSE(repo.write_settled(newest, 0, 10));
+    db.commit();
+    CHECK(stored_in_progress(db) == 2);
+    CHECK(waiting_rows(db) == 0);
+}
+
+TEST_CASE("requests forget the settlements of a savepoint or a transaction rolled back",
+          "[store]") {
+    store::database db({});
+    store::requests repo(db);
+    db.begin();
+    for (int n = 0; n < 3; ++n)
+        put(repo, minted(n));
+    db.commit();
+    auto status_of = [&](int n) { return repo.find(minted(n).id)->status; };
+
+    SECTION("a savepoint") {
+        {
+            store::write_scope kept(db);
+            REQUIRE(repo.settle(minted(0).id, store::request_status::succeeded, std::nullopt));
+            kept.release();
+        }
+        {
+            store::write_scope undone(db);
+            REQUIRE(repo.settle(minted(1).id, store::request_status::succeeded, std::nullopt));
+            // Written and undone with it: the settlement is unwritten again.
+            CHECK_FALSE(repo.write_settled(newest, 0, 10));
+            CHECK(repo.unwritten() == 0);
+        }
+        CHECK(status_of(0) == store::request_status::succeeded);
+        CHECK(status_of(1) == store::request_status::in_progress);
+        CHECK(repo.unwritten() == 1);
+        CHECK(repo.count_in_flight() == 2);
+        db.commit();
+        CHECK(stored_in_progress(db) == 3);
+        CHECK(waiting_rows(db) == 1);
+        // It can settle again.
+        CHECK(repo.settle(minted(1).id, store::request_status::failed, "x"));
+    }
+    SECTION("a transaction") {
+        store::write_scope scope(db);
+        REQUIRE(repo.settle(minted(2).id, store::request_status::succeeded, std::nullopt));
+        scope.release();
+        db.rollback();
+        CHECK(status_of(2) == store::request_status::in_progress);
+        CHECK(repo.unwritten() == 0);
+        CHECK(repo.count_in_flight() == 3);
+    }
+    SECTION("erasing the instance or all of them") {
+        db.begin();
+        REQUIRE(repo.settle(minted(0).id, store::request_status::succeeded, std::nullopt));
+        put(repo, minted(3, store::request_kind::provision, "fedcba9876543210"));
+        REQUIRE(repo.settle(minted(3).id, store::request_status::succeeded, std::nullopt));
+        repo.erase_instance("0123456789abcdef");
+        CHECK(repo.unwritten() == 1);
+        CHECK(waiting_rows(db) == 1);
+        repo.erase_all();
+        CHECK(repo.unwritten() == 0);
+        CHECK(waiting_rows(db) == 0);
+        db.commit();
+        CHECK_FALSE(repo.find(minted(3).id));
+    }
 }
