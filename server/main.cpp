@@ -255,8 +255,14 @@ int serve(server::config const& cfg) {
                 seen = failed_commits;
                 throw std::runtime_error("a commit failed; settling waits before trying again");
             }
-            bool more = svc.lifecycle.settle_due(timer_slice_rows);
-            more = svc.lifecycle.write_settled(timer_write_rows) || more;
+            bool more = false;
+            try {
+                more = svc.lifecycle.settle_due(timer_slice_rows);
+                more = svc.lifecycle.write_settled(timer_write_rows) || more;
+            } catch (...) {
+                gate.flush_soon(); // what a slice released before the failure is committed
+                throw;
+            }
             gate.flush_soon();
             return more;
         },
@@ -362,11 +368,16 @@ int serve(server::config const& cfg) {
         auto drained = [&, draining] {
             if (--*draining > 0)
                 return;
+            // The settlements not yet written into their rows: a store left at rest holds none
+            // (after a crash, or if this fails, the next start reads them back).
             try {
-                // The settlements not yet written into their rows: a store left at rest holds
-                // none (a crash leaves them to the next start, which reads them back).
                 if (!cfg.store_read_only)
                     svc.lifecycle.write_settled(std::numeric_limits<std::int64_t>::max(), true);
+            } catch (std::exception const& e) {
+                log.event(server::log_level::warn, "writing the settlements into their rows failed",
+                          {{"error", e.what()}});
+            }
+            try {
                 db.commit();
             } catch (std::exception const& e) {
                 log.event(server::log_level::error, "final commit failed", {{"error", e.what()}});

@@ -1,6 +1,7 @@
 #include "store/database.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <string>
 
 #include "store/error.hpp"
@@ -140,6 +141,21 @@ void database::begin() {
     statement_use s(cached("BEGIN IMMEDIATE"));
     s->run();
     open_ = true;
+    transaction_stamp_ = ++stamps_;
+}
+
+void database::note_undo(std::uint64_t from) noexcept {
+    ++undos_;
+    undone_[undos_ % undone_.size()] = from;
+}
+
+std::uint64_t database::undone_from(std::uint64_t seen) const noexcept {
+    if (undos_ - seen > undone_.size())
+        return 0;
+    std::uint64_t least = std::numeric_limits<std::uint64_t>::max();
+    for (std::uint64_t n = seen + 1; n <= undos_; ++n)
+        least = std::min(least, undone_[n % undone_.size()]);
+    return least;
 }
 
 void database::begin_read() noexcept {
@@ -217,7 +233,7 @@ void database::rollback() noexcept {
         return;
     open_ = false;
     ++rollbacks_;
-    ++undos_;
+    note_undo(transaction_stamp_);
     released_ = false;
     if (sqlite3_get_autocommit(db_.get()) == 0)
         sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
@@ -266,12 +282,14 @@ void database::checkpoint() noexcept {
 
 write_scope::write_scope(database& db) : db_(db) {
     db_.begin();
+    stamp_ = ++db_.stamps_;
     statement_use s(db_.cached("SAVEPOINT request"));
     s->run();
 }
 
 write_scope::write_scope(database& db, single_statement_t) : db_(db), savepoint_(false) {
     db_.begin();
+    stamp_ = ++db_.stamps_;
 }
 
 write_scope::~write_scope() {
@@ -301,7 +319,7 @@ write_scope::~write_scope() {
         return;
     }
     try {
-        ++db_.undos_;
+        db_.note_undo(stamp_);
         statement_use rollback(db_.cached("ROLLBACK TO request"));
         rollback->run();
         statement_use release(db_.cached("RELEASE request"));

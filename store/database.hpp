@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -99,9 +100,14 @@ public:
     /// failed commit(): a cache of what the store held (see core::service) is stale when it
     /// changed.
     std::uint64_t rollbacks() const noexcept { return rollbacks_; }
-    /// Undos so far: rollbacks() and every write_scope rolled back to its savepoint. A copy of
-    /// something written in the open transaction is stale when it changed.
+    /// Undos so far: rollbacks() and every write_scope rolled back to its savepoint.
     std::uint64_t undos() const noexcept { return undos_; }
+    /// Orders writes: a new value when the shared transaction opens and when a write_scope
+    /// opens; a change made while it is S is undone only by an undo from a stamp at most S.
+    std::uint64_t write_stamp() const noexcept { return stamps_; }
+    /// The least stamp from which the undos after the first `seen` undid changes: no change made
+    /// at a smaller stamp was undone by them (max when none; 0 when they are too many to tell).
+    std::uint64_t undone_from(std::uint64_t seen) const noexcept;
     /// Abandons it after a failure (`cause`, an extended result code): when released changes
     /// were in it, the next commit() throws, so no waiter is told they are durable.
     void abandon(int cause = SQLITE_ABORT) noexcept;
@@ -137,8 +143,10 @@ public:
     }
 
 private:
-    friend class write_scope; // marks released_, counts undos_
+    friend class write_scope; // marks released_, takes stamps, notes undos
     void limit_size(std::int64_t bytes);
+    /// Counts an undo of the changes made since stamp `from`.
+    void note_undo(std::uint64_t from) noexcept;
     struct close {
         void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
     };
@@ -156,6 +164,9 @@ private:
     std::int64_t max_size_bytes_ = 0;
     std::uint64_t rollbacks_ = 0;                // see rollbacks()
     std::uint64_t undos_ = 0;                    // see undos()
+    std::uint64_t stamps_ = 0;                   // see write_stamp()
+    std::uint64_t transaction_stamp_ = 0;        // when the shared transaction opened
+    std::array<std::uint64_t, 64> undone_{};     // undone_[n % 64]: the stamp undo n undid from
     std::unique_ptr<checkpointer> checkpointer_; // last: stops before the connection closes
 };
 
@@ -184,6 +195,7 @@ private:
     database& db_;
     bool savepoint_ = true;
     bool done_ = false;
+    std::uint64_t stamp_ = 0; // the database's write stamp when this scope opened
 };
 
 } // namespace icemu::store

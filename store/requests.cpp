@@ -360,7 +360,7 @@ bool requests::settle(settling const& request, request_status status,
     s->bind(4, request.instance_id).bind(5, request.created_ms).bind(6, as_int(status));
     s->bind(7, reason);
     s->run();
-    touched_ = true;
+    changed_at_ = db_.write_stamp();
     settlement settled{sqlite3_last_insert_rowid(db_.handle()),
                        request.seq,
                        request.kind,
@@ -383,7 +383,7 @@ bool requests::write_settled(std::int64_t created_before, std::size_t keep_at_mo
     auto it = settled_.begin();
     if (!due(it))
         return false;
-    touched_ = true;
+    changed_at_ = db_.write_stamp();
     for (; max_rows > 0 && due(it); --max_rows) {
         statement_use s(
             db_.cached("UPDATE requests SET status = ?, failure_reason = ?, due_ms = NULL WHERE "
@@ -409,15 +409,13 @@ std::optional<std::int64_t> requests::oldest_unwritten() {
 }
 
 void requests::sync() {
+    // An undo of the changes made since a stamp at most that of settled_'s latest change may have
+    // taken some of them back: what settled_requests holds now is the truth.
     if (db_.undos() != undos_) {
-        // Undone: what settled_requests holds now is the truth (only when settled_ changed in
-        // that transaction can it differ).
-        if (touched_)
+        if (changed_at_ != 0 && db_.undone_from(undos_) <= changed_at_)
             reload();
         undos_ = db_.undos();
     }
-    if (touched_ && !db_.in_transaction()) // committed
-        touched_ = false;
 }
 
 void requests::reload() {
@@ -552,7 +550,7 @@ void requests::erase_instance(std::string_view instance_id) {
     statement_use settled(db_.cached("DELETE FROM settled_requests WHERE instance_id = ?"));
     settled->bind(1, instance_id);
     settled->run();
-    touched_ = true;
+    changed_at_ = db_.write_stamp();
     for (auto it = settled_.begin(); it != settled_.end();) {
         if (it->second.instance_id != instance_id) {
             ++it;
@@ -567,7 +565,7 @@ void requests::erase_all() {
     sync();
     db_.exec("DELETE FROM requests; DELETE FROM settled_requests");
     ++due_changes_;
-    touched_ = true;
+    changed_at_ = db_.write_stamp();
     settled_.clear();
     settled_rows_.clear();
 }

@@ -164,8 +164,8 @@ private:
         std::int64_t first_ = 0;
     };
     unwritten_rows settled_rows_;
-    std::uint64_t undos_ = 0; // db.undos() settled_ matches
-    bool touched_ = false;    // settled_ changed in the open transaction
+    std::uint64_t undos_ = 0;      // db.undos() settled_ matches
+    std::uint64_t changed_at_ = 0; // db.write_stamp() at settled_'s latest change
 };
 
 } // namespace icemu::store

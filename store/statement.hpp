@@ -1,13 +1,13 @@
 #pragma once
 
+#include <sqlite3.h>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
-
-#include <sqlite3.h>
 
 namespace icemu::store {
 
@@ -18,7 +18,9 @@ public:
     statement(sqlite3* db, std::string_view sql);
     statement& bind(int index, std::int64_t value);
     statement& bind(int index, std::string_view text); // copied (SQLITE_TRANSIENT)
-    statement& bind(int index, std::string const& text) { return bind(index, std::string_view(text)); }
+    statement& bind(int index, std::string const& text) {
+        return bind(index, std::string_view(text));
+    }
     statement& bind(int index, char const* text) { return bind(index, std::string_view(text)); }
     statement& bind(int index, std::optional<std::string> const& text); // null when empty
     statement& bind_blob(int index, std::span<unsigned char const> bytes);

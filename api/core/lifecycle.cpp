@@ -133,10 +133,11 @@ std::optional<std::int64_t> lifecycle::next_write_wall_ms() {
     if (!oldest)
         return std::nullopt;
     std::int64_t const now = ctx_.time.now_ms();
+    // write_before() must have passed it: one ms after.
     std::int64_t const at =
         ctx_.requests.unwritten() > max_unwritten
             ? now
-            : std::max(now, *oldest + ctx_.settings.delay_max_ms + write_margin_ms);
+            : std::max(now, *oldest + ctx_.settings.delay_max_ms + write_margin_ms + 1);
     return at - ctx_.time.offset_ms();
 }
 
@@ -268,6 +269,11 @@ void lifecycle::apply(async_request& row, request_status status, std::optional<s
             {row.id, row.seq, to_store(row.kind), row.instance_id, row.created_ms},
             to_store(status), reason))
         return;
+    // The timer writes the row later: it must wake for the first one waiting (a settlement by
+    // polls or by hand wakes it for nothing else) and when too many wait.
+    if (auto const waiting = ctx_.requests.unwritten();
+        (waiting == 1 || waiting == max_unwritten + 1) && on_schedule_changed)
+        on_schedule_changed();
     row.status = status;
     row.failure_reason = std::move(reason);
     row.due_ms.reset();

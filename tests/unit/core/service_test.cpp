@@ -683,12 +683,14 @@ TEST_CASE("service writes settlements into their rows once every request before 
         CHECK(h.find(row.id).status == request_status::succeeded);
     CHECK(requests.unwritten() == rows.size());
     CHECK(stored_in_progress() == static_cast<std::int64_t>(rows.size()));
-    std::int64_t const write_at = created + 3000 + core::lifecycle::write_margin_ms;
+    std::int64_t const write_at = created + 3000 + core::lifecycle::write_margin_ms + 1;
     CHECK(h.svc.lifecycle.next_write_wall_ms() == std::optional<std::int64_t>(write_at));
     CHECK_FALSE(h.svc.lifecycle.write_settled(100));
     CHECK(requests.unwritten() == rows.size());
 
-    h.time.wall_ms = write_at + 1;
+    h.time.wall_ms = write_at - 1;
+    CHECK_FALSE(h.svc.lifecycle.write_settled(100));
+    h.time.wall_ms = write_at;
     CHECK(h.svc.lifecycle.write_settled(5)); // in slices: more to write
     CHECK(requests.unwritten() == rows.size() - 5);
     CHECK_FALSE(h.svc.lifecycle.write_settled(100));
@@ -755,7 +757,13 @@ TEST_CASE("service polls mode settles on the Nth describe and answers the settle
               .items.size() == 1);
     h.svc.lifecycle.settle_due();
     CHECK(describe().status == request_status::in_progress);
+    // The settlement wakes the timer, which writes its row later (nothing is due in polls mode).
+    int wakes = 0;
+    h.svc.lifecycle.on_schedule_changed = [&] { ++wakes; };
+    CHECK_FALSE(h.svc.lifecycle.next_write_wall_ms());
     auto const third = describe();
+    CHECK(wakes == 1);
+    CHECK(h.svc.lifecycle.next_write_wall_ms());
     CHECK(third.status == request_status::succeeded);
     CHECK(h.find(created.id).status == request_status::succeeded);
     CHECK(h.svc.assignments.list(first_instance, account_a, ps.id, {}).items.size() == 1);

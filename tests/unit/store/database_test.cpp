@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <string>
 #include <thread>
 
@@ -771,4 +772,41 @@ TEST_CASE("a new store is made with 1 KiB pages and an existing one keeps its si
     CHECK(page_size(reopened) == 4096);
     store::database again(dir.db_options("new.db"));
     CHECK(page_size(again) == 1024);
+}
+
+TEST_CASE("undone_from tells from which write stamp the undos since a count undid changes",
+          "[store]") {
+    store::database db({});
+    db.exec("CREATE TABLE t(x)");
+    auto const before = db.undos();
+    CHECK(db.undone_from(before) == std::numeric_limits<std::uint64_t>::max());
+    std::uint64_t kept_at = 0;
+    {
+        store::write_scope kept(db);
+        db.exec("INSERT INTO t VALUES (1)");
+        kept_at = db.write_stamp();
+        kept.release();
+    }
+    std::uint64_t undone_at = 0;
+    {
+        store::write_scope undone(db);
+        undone_at = db.write_stamp();
+        db.exec("INSERT INTO t VALUES (2)");
+    }
+    // The savepoint's undo took back nothing from before it opened.
+    CHECK(db.undos() == before + 1);
+    CHECK(db.undone_from(before) == undone_at);
+    CHECK(db.undone_from(before) > kept_at);
+    // The transaction's took back everything since it opened, the kept scope's change too.
+    db.rollback();
+    CHECK(db.undos() == before + 2);
+    CHECK(db.undone_from(before) <= kept_at);
+    CHECK(db.undone_from(before + 1) <= kept_at);
+    CHECK(db.undone_from(before + 2) == std::numeric_limits<std::uint64_t>::max());
+    // Too many undos ago to tell: from the start.
+    for (int n = 0; n < 70; ++n) {
+        store::write_scope undone(db);
+    }
+    CHECK(db.undone_from(before) == 0);
+    CHECK(db.undone_from(db.undos() - 1) > kept_at);
 }
