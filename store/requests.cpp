@@ -7,7 +7,6 @@
 #include <utility>
 
 #include "store/error.hpp"
-#include "store/page_reader.hpp"
 #include "store/request_keys.hpp"
 
 namespace icemu::store {
