@@ -261,40 +261,24 @@ std::vector<request_row> requests::list_all(request_filter const& filter) {
 bool requests::in_flight(std::string_view permission_set_id,
                          std::optional<std::string_view> account_id) {
     sync();
-    if (!settled_.empty()) {
-        // Rows stored IN_PROGRESS whose settlement is not yet written do not count.
-        if (!account_id) {
-            statement_use s(
-                db_.cached("SELECT id FROM requests INDEXED BY requests_in_flight WHERE "
-                           "permission_set_id = ? AND status = 0"));
-            s->bind(1, permission_set_id);
-            return any_unsettled(*s);
-        }
-        statement_use s(db_.cached(
-            "SELECT id FROM requests INDEXED BY requests_in_flight WHERE permission_set_id = ?1 "
-            "AND account_id = ?2 AND status = 0 UNION ALL SELECT id FROM requests INDEXED BY "
-            "requests_in_flight WHERE permission_set_id = ?1 AND account_id IS NULL AND "
-            "status = 0"));
-        s->bind(1, permission_set_id).bind(2, *account_id);
-        return any_unsettled(*s);
-    }
+    // Rows stored IN_PROGRESS whose settlement is not yet written do not count: the ids, until
+    // one without. With an account, two probes of the partial index, each a seek, rather than one
+    // OR of the two accounts, which SQLite cannot seek on (every request in flight on the
+    // permission set would be visited); one statement: one step instead of two.
     if (!account_id) {
         statement_use s(
-            db_.cached("SELECT 1 FROM requests INDEXED BY requests_in_flight WHERE "
-                       "permission_set_id = ? AND status = 0 LIMIT 1"));
+            db_.cached("SELECT id FROM requests INDEXED BY requests_in_flight WHERE "
+                       "permission_set_id = ? AND status = 0"));
         s->bind(1, permission_set_id);
-        return s->step();
+        return any_unsettled(*s);
     }
-    // Two probes of the partial index, each a seek, rather than one OR of the two accounts,
-    // which SQLite cannot seek on: with an OR every request in flight on the permission set
-    // would be visited. One statement: one step instead of two.
     statement_use s(db_.cached(
-        "SELECT EXISTS(SELECT 1 FROM requests INDEXED BY requests_in_flight WHERE "
-        "permission_set_id = ?1 AND account_id = ?2 AND status = 0) OR EXISTS(SELECT 1 FROM "
-        "requests INDEXED BY requests_in_flight WHERE permission_set_id = ?1 AND account_id IS "
-        "NULL AND status = 0)"));
+        "SELECT id FROM requests INDEXED BY requests_in_flight WHERE permission_set_id = ?1 "
+        "AND account_id = ?2 AND status = 0 UNION ALL SELECT id FROM requests INDEXED BY "
+        "requests_in_flight WHERE permission_set_id = ?1 AND account_id IS NULL AND "
+        "status = 0"));
     s->bind(1, permission_set_id).bind(2, *account_id);
-    return s->step() && s->column_int64(0) != 0;
+    return any_unsettled(*s);
 }
 
 std::int64_t requests::count_in_flight() {
@@ -374,16 +358,11 @@ bool requests::settle(settling const& request, request_status status,
 
 bool requests::write_settled(std::int64_t created_before, std::size_t keep_at_most,
                              std::int64_t max_rows) {
-    sync();
-    auto const due = [&](auto it) {
-        return it != settled_.end() &&
-               (it->second.created_ms < created_before || settled_.size() > keep_at_most);
-    };
-    auto it = settled_.begin();
-    if (!due(it))
+    if (!writes_due(created_before, keep_at_most))
         return false;
     changed_at_ = db_.write_stamp();
-    for (; max_rows > 0 && due(it); --max_rows) {
+    auto it = settled_.begin();
+    for (; max_rows > 0 && first_due(created_before, keep_at_most); --max_rows) {
         statement_use s(
             db_.cached("UPDATE requests SET status = ?, failure_reason = ?, due_ms = NULL WHERE "
                        "id = ? AND status = 0"));
@@ -397,7 +376,17 @@ bool requests::write_settled(std::int64_t created_before, std::size_t keep_at_mo
     statement_use erase(db_.cached("DELETE FROM settled_requests WHERE n < ?"));
     erase->bind(1, settled_rows_.oldest().value_or(std::numeric_limits<std::int64_t>::max()));
     erase->run();
-    return due(it);
+    return first_due(created_before, keep_at_most);
+}
+
+bool requests::writes_due(std::int64_t created_before, std::size_t keep_at_most) {
+    sync();
+    return first_due(created_before, keep_at_most);
+}
+
+bool requests::first_due(std::int64_t created_before, std::size_t keep_at_most) const noexcept {
+    return !settled_.empty() &&
+           (settled_.begin()->second.created_ms < created_before || settled_.size() > keep_at_most);
 }
 
 std::optional<std::int64_t> requests::oldest_unwritten() {

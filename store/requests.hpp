@@ -94,6 +94,8 @@ public:
     /// rows' order, at most `max_rows` of them. True when more of them remain.
     bool write_settled(std::int64_t created_before, std::size_t keep_at_most,
                        std::int64_t max_rows);
+    /// True when write_settled() with these bounds would write a row.
+    bool writes_due(std::int64_t created_before, std::size_t keep_at_most);
     /// The creation time (virtual ms) of the oldest request whose settlement is not yet written
     /// into its row, if any.
     std::optional<std::int64_t> oldest_unwritten();
@@ -133,6 +135,8 @@ private:
     void sync();
     /// Reads settled_ from settled_requests (the rows still IN_PROGRESS).
     void reload();
+    /// writes_due() of settled_ as it is.
+    bool first_due(std::int64_t created_before, std::size_t keep_at_most) const noexcept;
     /// The unwritten settlement of `id`, if any.
     settlement const* unwritten(request_id const& id) const;
     /// The rows of one kind in an instance, newest first, from seq `before` down; `status`

@@ -106,8 +106,7 @@ bool lifecycle::write_settled(std::int64_t max_rows, bool all) {
         return false;
     std::int64_t const before = all ? std::numeric_limits<std::int64_t>::max() : write_before();
     std::size_t const keep = all ? 0 : max_unwritten;
-    auto const oldest = ctx_.requests.oldest_unwritten();
-    if (!oldest || (*oldest >= before && ctx_.requests.unwritten() <= keep))
+    if (!ctx_.requests.writes_due(before, keep))
         return false; // nothing to write: no savepoint, no commit
     store::write_scope scope(ctx_.db);
     bool const more = ctx_.requests.write_settled(before, keep, max_rows);
